@@ -1,0 +1,1 @@
+"""partnercredit: multi-partner credit, targets and payouts for cloud partner programs."""

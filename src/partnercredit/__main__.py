@@ -1,0 +1,3 @@
+from partnercredit.cli import main
+
+main()

@@ -1,0 +1,27 @@
+"""Errors that end a command with a one-line message instead of a traceback."""
+
+from __future__ import annotations
+
+
+class PartnerCreditError(Exception):
+    """Base of every error the CLI turns into one line on stderr and an exit code."""
+
+    exit_code = 2
+
+
+class StructuralError(PartnerCreditError):
+    """Input that cannot be processed at all: missing table or column, unreadable file."""
+
+
+class RulesError(StructuralError):
+    """A rules file that is not valid TOML, does not fit the model, or contradicts itself."""
+
+
+class UsageError(PartnerCreditError):
+    """A command used wrongly: bad option value, missing run folder."""
+
+
+class StrictRefusal(PartnerCreditError):
+    """`--strict` and at least one rejected row: nothing is published."""
+
+    exit_code = 1
