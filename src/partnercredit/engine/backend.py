@@ -1,0 +1,121 @@
+"""One place for what differs between execution backends; every stage is plain Ibis."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from partnercredit.errors import UsageError
+
+EngineName = Literal["duckdb", "spark"]
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How the engine may use this machine.
+
+    memory_limit is passed to the engine as is (e.g. "8GB"); None lets the engine choose
+    (DuckDB takes 80% of RAM). spill_dir is where intermediate data goes when it does not fit;
+    None means a temporary folder that is removed at the end.
+    """
+
+    engine: EngineName = "duckdb"
+    memory_limit: str | None = None
+    spill_dir: Path | None = None
+    threads: int | None = None
+
+
+class Backend(ABC):
+    """An open Ibis connection with a private scratch folder."""
+
+    name: EngineName
+
+    def __init__(self, options: EngineOptions) -> None:
+        self.options = options
+        base = options.spill_dir
+        if base is not None:
+            base.mkdir(parents=True, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix="partnercredit-", dir=base))
+        self.con: Any = None
+        self._names = 0
+
+    def fresh_name(self, stem: str) -> str:
+        self._names += 1
+        return f"pc_{stem}_{self._names}"
+
+    @abstractmethod
+    def ingest(self, stem: str, reader: pa.RecordBatchReader) -> ir.Table:
+        """Load a stream of Arrow batches into an engine table."""
+
+    def materialize(self, stem: str, expr: ir.Table) -> ir.Table:
+        """Compute an expression once and keep the result as a table."""
+        return self.con.create_table(self.fresh_name(stem), expr)
+
+    def read_parquet(self, path: Path) -> ir.Table:
+        return self.con.read_parquet(str(path), table_name=self.fresh_name(path.stem))
+
+    def to_arrow(self, expr: ir.Expr) -> pa.Table:
+        return expr.to_pyarrow()
+
+    def close(self) -> None:
+        self.con.disconnect()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class DuckDBBackend(Backend):
+    name: EngineName = "duckdb"
+
+    def __init__(self, options: EngineOptions) -> None:
+        super().__init__(options)
+        config: dict[str, Any] = {
+            "temp_directory": str(self.scratch / "spill"),
+            # Insertion order is never relied upon; dropping it lets DuckDB stream and spill.
+            "preserve_insertion_order": False,
+        }
+        if options.memory_limit:
+            config["memory_limit"] = options.memory_limit
+        if options.threads:
+            config["threads"] = options.threads
+        self.con = ibis.duckdb.connect(database=str(self.scratch / "engine.duckdb"), **config)
+
+    def ingest(self, stem: str, reader: pa.RecordBatchReader) -> ir.Table:
+        name = self.fresh_name(stem)
+        raw = self.con.con
+        raw.register(f"{name}_stream", reader)
+        try:
+            raw.execute(f'CREATE TABLE "{name}" AS SELECT * FROM "{name}_stream"')
+        finally:
+            raw.unregister(f"{name}_stream")
+        return self.con.table(name)
+
+
+def open_backend(options: EngineOptions | None = None) -> Backend:
+    options = options or EngineOptions()
+    if options.engine == "duckdb":
+        return DuckDBBackend(options)
+    if options.engine == "spark":
+        from partnercredit.engine.spark import SparkBackend
+
+        return SparkBackend(options)
+    raise UsageError(f"unknown engine {options.engine!r}; use duckdb or spark")
+
+
+def default_memory_limit() -> str:
+    """Three quarters of this machine's memory, leaving room for Python and the OS."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(total * 0.75) >> 20}MB"

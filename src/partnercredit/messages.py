@@ -1,0 +1,160 @@
+"""Texts shown to people, as codes with parameters, in English and German.
+
+The core attaches a message code to every rejection and explanation step; a surface (CLI,
+dashboard, output file) renders it with `render` in the reader's language. Parameters are
+named in braces. For rejections they are the rejected row's own columns: {column}, {value},
+{key}.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+Language = Literal["en", "de"]
+LANGUAGES: tuple[Language, ...] = ("en", "de")
+
+CATALOG: dict[str, dict[Language, str]] = {
+    "malformed": {
+        "en": "This line has a different number of fields than the header row, so it cannot "
+        "be read.",
+        "de": "Diese Zeile hat eine andere Anzahl von Feldern als die Kopfzeile und kann "
+        "nicht gelesen werden.",
+    },
+    "duplicate_key": {
+        "en": "Other rows have the same key {value} but different content, so none of them "
+        "is used.",
+        "de": "Andere Zeilen haben denselben Schlüssel {value}, aber anderen Inhalt; keine "
+        "davon wird verwendet.",
+    },
+    "missing_value": {
+        "en": "{column} is empty, but a value is required.",
+        "de": "{column} ist leer, aber ein Wert ist erforderlich.",
+    },
+    "missing_value.scope": {
+        "en": "Neither customer_id nor subscription_id is set; an association needs exactly "
+        "one of them.",
+        "de": "Weder customer_id noch subscription_id ist gesetzt; eine Zuordnung braucht "
+        "genau eines davon.",
+    },
+    "bad_value.scope": {
+        "en": "Both customer_id and subscription_id are set; an association needs exactly "
+        "one of them.",
+        "de": "customer_id und subscription_id sind beide gesetzt; eine Zuordnung braucht "
+        "genau eines davon.",
+    },
+    "bad_value.date": {
+        "en": '{column} must be a calendar date written YYYY-MM-DD, not "{value}".',
+        "de": '{column} muss ein Kalenderdatum der Form JJJJ-MM-TT sein, nicht "{value}".',
+    },
+    "bad_value.period": {
+        "en": '{column} must be a month written YYYY-MM, not "{value}".',
+        "de": '{column} muss ein Monat der Form JJJJ-MM sein, nicht "{value}".',
+    },
+    "bad_value.timestamp": {
+        "en": '{column} must be an ISO 8601 timestamp such as 2016-07-01T09:30:00Z, not "{value}".',
+        "de": "{column} muss ein Zeitstempel nach ISO 8601 wie 2016-07-01T09:30:00Z sein, "
+        'nicht "{value}".',
+    },
+    "bad_value.number": {
+        "en": "{column} must be a number such as 1234.56 (a dot for decimals, no thousands "
+        'separators), not "{value}".',
+        "de": "{column} muss eine Zahl wie 1234.56 sein (Punkt als Dezimaltrennzeichen, "
+        'keine Tausendertrennzeichen), nicht "{value}".',
+    },
+    "bad_value.amount_digits": {
+        "en": '{column} "{value}" has more digits than are computed exactly: at most 12 '
+        "before and 6 after the decimal point.",
+        "de": '{column} "{value}" hat mehr Stellen als exakt berechnet werden: höchstens 12 '
+        "vor und 6 nach dem Dezimalpunkt.",
+    },
+    "bad_value.rate_digits": {
+        "en": '{column} "{value}" has more digits than are computed exactly: at most 5 '
+        "before and 12 after the decimal point.",
+        "de": '{column} "{value}" hat mehr Stellen als exakt berechnet werden: höchstens 5 '
+        "vor und 12 nach dem Dezimalpunkt.",
+    },
+    "bad_value.rate": {
+        "en": '{column} must be greater than zero, not "{value}".',
+        "de": '{column} muss größer als null sein, nicht "{value}".',
+    },
+    "bad_value.quantity": {
+        "en": '{column} must be a whole number of zero or more (at most 15 digits), not "{value}".',
+        "de": '{column} muss eine ganze Zahl ab null sein (höchstens 15 Stellen), nicht "{value}".',
+    },
+    "bad_value.country": {
+        "en": '{column} must be an ISO 3166-1 country code in capitals such as DE, not "{value}".',
+        "de": "{column} muss ein Ländercode nach ISO 3166-1 in Großbuchstaben wie DE sein, "
+        'nicht "{value}".',
+    },
+    "bad_value.currency": {
+        "en": '{column} must be an ISO 4217 currency code in capitals such as EUR, not "{value}".',
+        "de": "{column} muss ein Währungscode nach ISO 4217 in Großbuchstaben wie EUR sein, "
+        'nicht "{value}".',
+    },
+    "bad_interval": {
+        "en": "{column} {value} is not after the start of the interval; the interval would "
+        "be empty.",
+        "de": "{column} {value} liegt nicht nach dem Beginn des Zeitraums; der Zeitraum wäre leer.",
+    },
+    "unknown_type": {
+        "en": 'Association type "{value}" is not declared in the rules.',
+        "de": 'Der Zuordnungstyp "{value}" ist in den Regeln nicht deklariert.',
+    },
+    "cycle": {
+        "en": "This partner's chain of parent partners leads back to itself (via {value}).",
+        "de": "Die Kette der übergeordneten Partner führt zu diesem Partner zurück (über {value}).",
+    },
+    "bad_reference.unknown": {
+        "en": '{column} "{value}" does not exist.',
+        "de": '{column} "{value}" existiert nicht.',
+    },
+    "bad_reference.rejected": {
+        "en": '{column} "{value}" was itself rejected (see its own row), so this row cannot '
+        "be used either.",
+        "de": '{column} "{value}" wurde selbst abgelehnt (siehe dessen Zeile), daher kann '
+        "auch diese Zeile nicht verwendet werden.",
+    },
+    "missing_fx": {
+        "en": "There is no exchange rate for {value} in this line's period.",
+        "de": "Für {value} gibt es im Zeitraum dieser Zeile keinen Wechselkurs.",
+    },
+}
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def render(code: str, params: dict[str, object], language: Language = "en") -> str:
+    """The text of a message in a language, with its parameters filled in."""
+    template = CATALOG[code][language]
+    return _PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def render_column(
+    code: ir.StringValue, params: dict[str, ir.Value], language: Language = "en"
+) -> ir.StringValue:
+    """`render` as an engine expression, for messages of many rows at once."""
+    branches = []
+    for name, texts in CATALOG.items():
+        parts: list[ir.StringValue] = []
+        position = 0
+        template = texts[language]
+        for match in _PLACEHOLDER.finditer(template):
+            if match.start() > position:
+                parts.append(ibis.literal(template[position : match.start()]))
+            parts.append(params[match.group(1)].cast("string").fill_null(""))
+            position = match.end()
+        if position < len(template):
+            parts.append(ibis.literal(template[position:]))
+        text = parts[0]
+        for part in parts[1:]:
+            text = text.concat(part)
+        branches.append((code == name, text))
+    return ibis.cases(*branches, else_=code)

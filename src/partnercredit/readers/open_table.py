@@ -1,0 +1,210 @@
+"""Open one table file as a stream of all-text Arrow batches with data row numbers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from partnercredit.contract import TableSpec
+from partnercredit.errors import StructuralError
+from partnercredit.readers.discover import SourceFile
+
+ROW_COLUMN = "_row"
+_CSV_BLOCK_BYTES = 16 << 20
+_PARQUET_BATCH_ROWS = 256 * 1024
+
+
+@dataclass(frozen=True)
+class MalformedRow:
+    row_number: int
+    text: str
+
+
+@dataclass
+class TableStream:
+    """A table being read: its batches, and what reading found besides them."""
+
+    spec: TableSpec
+    source: SourceFile
+    schema: pa.Schema
+    batches: Iterator[pa.RecordBatch]
+    malformed: list[MalformedRow] = field(default_factory=list)
+    failure: StructuralError | None = None
+
+    def reader(self) -> pa.RecordBatchReader:
+        return pa.RecordBatchReader.from_batches(self.schema, self.batches)
+
+
+def text_schema(spec: TableSpec) -> pa.Schema:
+    return pa.schema(
+        [pa.field(name, pa.string()) for name in spec.column_names]
+        + [pa.field(ROW_COLUMN, pa.int64())]
+    )
+
+
+def open_table(source: SourceFile, spec: TableSpec) -> TableStream:
+    """Check the file's header against the contract and return its batch stream.
+
+    Structural problems found in the header raise at once; problems found while streaming
+    (invalid UTF-8 further down) are kept in `failure` for the caller to raise.
+    """
+    stream = TableStream(spec, source, text_schema(spec), iter(()))
+    opener = _open_csv if source.format == "csv" else _open_parquet
+    stream.batches = opener(stream)
+    return stream
+
+
+def _check_header(source: SourceFile, spec: TableSpec, names: list[str]) -> list[str]:
+    """The contract columns the file has; raises if a required one is missing or doubled."""
+    for name in spec.column_names:
+        if names.count(name) > 1:
+            raise StructuralError(f"{source.path}: column {name} appears more than once")
+    missing = [name for name in spec.required_columns if name not in names]
+    if missing:
+        raise StructuralError(
+            f"{source.path}: missing required column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(missing)
+        )
+    return [name for name in spec.column_names if name in names]
+
+
+def _complete_batch(
+    spec: TableSpec, columns: dict[str, pa.Array], row_numbers: np.ndarray, num_rows: int
+) -> pa.RecordBatch:
+    arrays = [columns.get(name, pa.nulls(num_rows, pa.string())) for name in spec.column_names]
+    arrays.append(pa.array(row_numbers, pa.int64()))
+    return pa.RecordBatch.from_arrays(arrays, schema=text_schema(spec))
+
+
+def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
+    source, spec = stream.source, stream.spec
+
+    def on_invalid_row(row: pa_csv.InvalidRow) -> str:
+        # pyarrow numbers rows from the header (1) and skips blank lines, as SPEC 5 does.
+        stream.malformed.append(MalformedRow(row.number - 1, row.text))
+        return "skip"
+
+    try:
+        # One thread keeps row numbers known to the invalid-row handler, and batches in order.
+        reader = pa_csv.open_csv(
+            source.path,
+            read_options=pa_csv.ReadOptions(use_threads=False, block_size=_CSV_BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=on_invalid_row
+            ),
+            convert_options=_csv_convert_options(source, spec),
+        )
+    except (pa.ArrowInvalid, OSError) as error:
+        raise StructuralError(f"{source.path}: {_describe_csv_error(error)}") from None
+    return _number_csv_rows(stream, reader)
+
+
+def _csv_convert_options(source: SourceFile, spec: TableSpec) -> pa_csv.ConvertOptions:
+    present = _check_header(source, spec, _header_names(source))
+    return pa_csv.ConvertOptions(
+        column_types={name: pa.string() for name in present},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+        include_columns=present,
+    )
+
+
+def _header_names(source: SourceFile) -> list[str]:
+    """The header row's names, read with Python's csv module (handles quoting and the BOM)."""
+    try:
+        with source.path.open(encoding="utf-8-sig", newline="") as handle:
+            for names in csv.reader(handle):
+                if names:
+                    return names
+    except UnicodeDecodeError:
+        raise StructuralError(f"{source.path}: the header row is not valid UTF-8") from None
+    except OSError as error:
+        raise StructuralError(f"{source.path}: cannot be read ({error.strerror})") from None
+    raise StructuralError(f"{source.path}: the file is empty (no header row)")
+
+
+def _number_csv_rows(
+    stream: TableStream, reader: pa_csv.CSVStreamingReader
+) -> Iterator[pa.RecordBatch]:
+    """Give every accepted line its data row number, counting the malformed lines around it.
+
+    The k-th well-formed row (1-based) is data row k + #{j : m_j - j < k}, where m_1 < m_2 < ...
+    are the malformed rows' numbers. Malformed rows after a batch cannot change its numbers,
+    so the handler having seen every malformed row up to the end of the batch is enough.
+    """
+    seen = 0
+    try:
+        for batch in reader:
+            ordinals = np.arange(seen + 1, seen + 1 + batch.num_rows, dtype=np.int64)
+            thresholds = np.array(
+                [row.row_number - j for j, row in enumerate(stream.malformed, start=1)],
+                dtype=np.int64,
+            )
+            rows = ordinals + np.searchsorted(thresholds, ordinals, side="left")
+            seen += batch.num_rows
+            columns = {name: batch.column(name) for name in batch.schema.names}
+            yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
+    except (pa.ArrowInvalid, OSError) as error:
+        stream.failure = StructuralError(f"{stream.source.path}: {_describe_csv_error(error)}")
+        raise stream.failure from None
+
+
+def _describe_csv_error(error: Exception) -> str:
+    text = str(error)
+    if "UTF8" in text or "utf8" in text or "UTF-8" in text:
+        return "not valid UTF-8 text"
+    if "Empty CSV file" in text:
+        return "the file is empty (no header row)"
+    if isinstance(error, OSError) and error.strerror:
+        return f"cannot be read ({error.strerror})"
+    return f"not a valid CSV file ({text.splitlines()[0] if text else type(error).__name__})"
+
+
+def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
+    source, spec = stream.source, stream.spec
+    try:
+        parquet = pq.ParquetFile(source.path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise StructuralError(f"{source.path}: not a valid Parquet file ({error})") from None
+    present = _check_header(source, spec, parquet.schema_arrow.names)
+    for name in present:
+        field_type = parquet.schema_arrow.field(name).type
+        if (
+            not pa.types.is_primitive(field_type)
+            and not pa.types.is_string(field_type)
+            and not (pa.types.is_large_string(field_type) or pa.types.is_dictionary(field_type))
+        ):
+            raise StructuralError(
+                f"{source.path}: column {name} has type {field_type}; expected text or a scalar"
+            )
+    return _number_parquet_rows(stream, parquet, present)
+
+
+def _number_parquet_rows(
+    stream: TableStream, parquet: pq.ParquetFile, present: list[str]
+) -> Iterator[pa.RecordBatch]:
+    seen = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=present):
+            rows = np.arange(seen + 1, seen + 1 + batch.num_rows, dtype=np.int64)
+            seen += batch.num_rows
+            columns = {name: _as_text(batch.column(name)) for name in present}
+            yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
+        stream.failure = StructuralError(f"{stream.source.path}: cannot be read ({error})")
+        raise stream.failure from None
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    if pa.types.is_dictionary(column.type):
+        column = column.dictionary_decode()
+    if pa.types.is_string(column.type):
+        return column
+    return column.cast(pa.string())
