@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from types import FrameType
 
 import typer
 
+from partnercredit.cli import rules, run, validate
 from partnercredit.errors import PartnerCreditError
 
 app = typer.Typer(
@@ -15,10 +18,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command()(validate.validate)
+app.command()(run.run)
+app.add_typer(rules.rules_app)
+
+
+def _terminate(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:
     """Run the CLI; user errors become one line on stderr and their exit code."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except PartnerCreditError as error:

@@ -64,7 +64,17 @@ class Backend(ABC):
         return self.con.read_parquet(str(path), table_name=self.fresh_name(path.stem))
 
     def to_arrow(self, expr: ir.Expr) -> pa.Table:
-        return expr.to_pyarrow()
+        return self.con.to_pyarrow(expr)
+
+    def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
+        return self.con.to_pyarrow_batches(expr, chunk_size=256 * 1024)
+
+    def write_parquet(self, expr: ir.Table, path: Path) -> None:
+        self.con.to_parquet(expr, str(path))
+
+    def write_csv(self, expr: ir.Table, path: Path) -> None:
+        """CSV with a header row, quoting only where needed, null as an empty field."""
+        self.con.to_csv(expr, str(path))
 
     def close(self) -> None:
         self.con.disconnect()
@@ -102,6 +112,11 @@ class DuckDBBackend(Backend):
         finally:
             raw.unregister(f"{name}_stream")
         return self.con.table(name)
+
+    def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
+        # Ibis 12 streams through a cursor method that DuckDB 2 no longer has.
+        sql = ibis.to_sql(expr, dialect="duckdb")
+        return self.con.con.sql(sql).to_arrow_reader(256 * 1024)
 
 
 def open_backend(options: EngineOptions | None = None) -> Backend:

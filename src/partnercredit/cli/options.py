@@ -1,0 +1,49 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnercredit.engine import EngineOptions
+from partnercredit.engine.backend import EngineName
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        metavar="FILE",
+        help="Rules file (TOML); without it, the built-in default rules.",
+    ),
+]
+EngineOption = Annotated[
+    str, typer.Option("--engine", help="Execution engine: duckdb (embedded) or spark.")
+]
+MemoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-limit",
+        metavar="SIZE",
+        help="Most memory the engine may use, e.g. 8GB (default: DuckDB's, 80% of RAM).",
+    ),
+]
+SpillOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--spill-dir",
+        metavar="DIR",
+        help="Where the engine writes data that does not fit in memory (default: a temporary "
+        "folder, removed afterwards).",
+    ),
+]
+
+
+def engine_options(engine: str, memory_limit: str | None, spill_dir: Path | None) -> EngineOptions:
+    from partnercredit.errors import UsageError
+
+    if engine not in ("duckdb", "spark"):
+        raise UsageError(f"--engine: unknown engine {engine!r}; use duckdb or spark")
+    name: EngineName = "duckdb" if engine == "duckdb" else "spark"
+    return EngineOptions(engine=name, memory_limit=memory_limit, spill_dir=spill_dir)

@@ -1,0 +1,53 @@
+"""`partnercredit run DATA_DIR --out OUT_DIR`: the complete run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnercredit import core
+from partnercredit.cli import render
+from partnercredit.cli.options import (
+    EngineOption,
+    MemoryOption,
+    RulesOption,
+    SpillOption,
+    engine_options,
+)
+from partnercredit.errors import UsageError
+
+
+def run(
+    data_dir: Annotated[Path, typer.Argument(help="Folder with one file per input table.")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="OUT_DIR", help="Folder the run is published to.")
+    ],
+    rules: RulesOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Output tables as parquet (typed) or csv.")
+    ] = "parquet",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) if any input row is rejected.")
+    ] = False,
+    engine: EngineOption = "duckdb",
+    memory_limit: MemoryOption = None,
+    spill_dir: SpillOption = None,
+) -> None:
+    """Credit every partner, measure targets and payouts, and publish the run as one set."""
+    if output_format not in ("parquet", "csv"):
+        raise UsageError(f"--format: use parquet or csv, not {output_format!r}")
+    out_console = render.console()
+    with out_console.status("starting") as status:
+        report = core.run(
+            data_dir,
+            out,
+            rules=rules,
+            output_format="csv" if output_format == "csv" else "parquet",
+            strict=strict,
+            engine=engine_options(engine, memory_limit, spill_dir),
+            on_phase=lambda phase: status.update(phase),
+        )
+    render.show_validation(report.validation)
+    out_console.print(f"Run {report.run_id} published to {report.out_dir}")

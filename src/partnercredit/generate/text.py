@@ -1,0 +1,58 @@
+"""Vectorised text rendering: numbers, ids, dates and timestamps become Arrow string arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+Ints = NDArray[np.int64]
+
+_NULL_TEXT = pa.scalar(None, pa.string())
+
+
+def integers(values: Ints) -> pa.Array:
+    return pc.cast(pa.array(values, pa.int64()), pa.string())
+
+
+def ids(prefix: str, numbers: Ints, width: int) -> pa.Array:
+    """`prefix` followed by the number, zero-padded to at least `width` digits."""
+    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(integers(numbers), width, "0"), "")
+
+
+def fixed(scaled: Ints, decimals: int) -> pa.Array:
+    """Decimal text of scaled / 10**decimals, e.g. (-1234, 2) -> "-12.34"."""
+    unit = 10**decimals
+    magnitude = np.abs(scaled)
+    digits = pc.binary_join_element_wise(
+        integers(magnitude // unit), pc.utf8_lpad(integers(magnitude % unit), decimals, "0"), "."
+    )
+    return pc.if_else(pa.array(scaled < 0), pc.binary_join_element_wise("-", digits, ""), digits)
+
+
+def dates(days: Ints) -> pa.Array:
+    """ISO dates of days since 1970-01-01."""
+    return pc.cast(pa.array(days.astype("datetime64[D]")), pa.string())
+
+
+def timestamps(seconds: Ints) -> pa.Array:
+    """ISO 8601 UTC timestamps of seconds since the epoch, e.g. 2016-03-01T09:30:00Z."""
+    return pc.strftime(pa.array(seconds.astype("datetime64[s]")), format="%Y-%m-%dT%H:%M:%SZ")
+
+
+def pick(labels: pa.Array, index: Ints) -> pa.Array:
+    """labels[index], null where index is negative."""
+    return pc.take(labels, pa.array(index, mask=index < 0))
+
+
+def null_where(values: pa.Array, mask: NDArray[np.bool_]) -> pa.Array:
+    return pc.if_else(pa.array(mask), _NULL_TEXT, values)
+
+
+def join(*parts: pa.Array | str, separator: str = " ") -> pa.Array:
+    return pc.binary_join_element_wise(*parts, separator)
+
+
+def labels(values: tuple[str | None, ...] | list[str | None]) -> pa.Array:
+    return pa.array(values, pa.string())

@@ -1,0 +1,1 @@
+"""Outputs of a run: tables in Parquet or CSV, run.json, published all at once."""

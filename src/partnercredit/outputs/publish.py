@@ -1,0 +1,86 @@
+"""Publish a run folder all at once, or not at all (SPEC 9).
+
+The run is written into a hidden staging folder beside OUT_DIR and then swapped into place
+with one atomic rename: on Linux `renameat2(RENAME_EXCHANGE)` exchanges the two folders, so
+OUT_DIR is at every moment either entirely the old run or entirely the new one, even if the
+process is killed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from partnercredit.errors import UsageError
+
+MANIFEST = "run.json"
+_STAGING_PREFIX = ".partnercredit-staging-"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@contextmanager
+def publishing(out_dir: Path) -> Iterator[Path]:
+    """Yield a staging folder; on normal exit it becomes `out_dir`, on error it is removed."""
+    out_dir = out_dir.absolute()
+    _check_replaceable(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(_mkdtemp(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-"))
+    except OSError as error:
+        raise UsageError(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
+    try:
+        yield staging
+        _swap_into_place(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _mkdtemp(parent: Path, prefix: str) -> str:
+    return tempfile.mkdtemp(prefix=prefix, dir=parent)
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse to replace a folder that holds something other than an earlier run."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: exists and is not a folder")
+    if any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
+        raise UsageError(
+            f"{out_dir}: the folder is not empty and holds no earlier run ({MANIFEST}); "
+            "choose a new or empty folder"
+        )
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    if _exchange(staging, out_dir):
+        return  # staging now holds the previous run and is removed by the caller
+    # Without an atomic exchange: move the old run aside, then the new one in.
+    previous = Path(_mkdtemp(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-old-"))
+    os.rename(out_dir, previous / "run")
+    os.rename(staging, out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(result == 0)

@@ -1,0 +1,45 @@
+"""Write one output table as Parquet (typed) or CSV (text that `diff` can compare), SPEC 9."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from partnercredit.engine import Backend
+from partnercredit.engine.money import cents_to_money
+from partnercredit.outputs.tables import OutKind, OutputTable
+
+OutputFormat = Literal["parquet", "csv"]
+RATE_TYPE = "decimal(18, 8)"
+
+
+def write_table(
+    backend: Backend, expr: ir.Table, table: OutputTable, folder: Path, fmt: OutputFormat
+) -> Path:
+    """Write `expr` (money as integer cents, rates as text) and return the file written.
+
+    Rows are sorted by typed value (nulls first) before any value is turned into text.
+    """
+    typed = expr.select(**{name: _typed(expr[name], kind, fmt) for name, kind in table.columns})
+    order = (table.parquet_order if fmt == "parquet" else None) or table.column_names
+    ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in order])
+    path = folder / f"{table.name}.{fmt}"
+    if fmt == "parquet":
+        backend.write_parquet(ordered, path)
+    else:
+        backend.write_csv(
+            ordered.select(**{name: ordered[name].cast("string") for name in table.column_names}),
+            path,
+        )
+    return path
+
+
+def _typed(value: ir.Value, kind: OutKind, fmt: OutputFormat) -> ir.Value:
+    if kind is OutKind.MONEY:
+        return cents_to_money(value)
+    if kind is OutKind.RATE and fmt == "parquet":
+        return value.cast(RATE_TYPE)
+    return value
