@@ -98,10 +98,9 @@ def run(
     with _session(data_dir, rules, engine, on_phase) as session:
         report = session.report(examples_per_reason)
         if strict and report.rejected:
-            raise StrictRefusal(
-                f"--strict: {report.rejected} input row{'s were' if report.rejected > 1 else ' was'}"
-                " rejected; nothing was published"
-            )
+            count = report.rejected
+            rows = "1 input row was" if count == 1 else f"{count} input rows were"
+            raise StrictRefusal(f"--strict: {rows} rejected; nothing was published")
         outputs = session.publish(out_dir, output_format)
         return RunReport(session.run_id, out_dir, report, outputs)
 

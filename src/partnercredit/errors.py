@@ -25,3 +25,9 @@ class StrictRefusal(PartnerCreditError):
     """`--strict` and at least one rejected row: nothing is published."""
 
     exit_code = 1
+
+
+class Interrupted(PartnerCreditError):
+    """Stopped by SIGINT or SIGTERM: nothing was published."""
+
+    exit_code = 130

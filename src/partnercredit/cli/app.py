@@ -5,11 +5,12 @@ from __future__ import annotations
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 import typer
 
 from partnercredit.cli import rules, run, validate
-from partnercredit.errors import PartnerCreditError
+from partnercredit.errors import Interrupted, PartnerCreditError
 
 app = typer.Typer(
     name="partnercredit",
@@ -23,18 +24,33 @@ app.command()(run.run)
 app.add_typer(rules.rules_app)
 
 
-def _terminate(_signum: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+class _Signals:
+    """Turns SIGINT and SIGTERM into `Interrupted`, which no layer mistakes for a user abort."""
+
+    received = False
+
+    @classmethod
+    def handle(cls, _signum: int, _frame: FrameType | None) -> None:
+        cls.received = True
+        raise Interrupted("interrupted; nothing was published")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become one line on stderr and their exit code."""
-    signal.signal(signal.SIGTERM, _terminate)
+    _Signals.received = False
+    signal.signal(signal.SIGINT, _Signals.handle)
+    signal.signal(signal.SIGTERM, _Signals.handle)
     try:
-        app()
+        app(args=argv, prog_name="partnercredit")
     except PartnerCreditError as error:
-        print(f"partnercredit: {error}", file=sys.stderr)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        print("partnercredit: interrupted; nothing was published", file=sys.stderr)
-        sys.exit(130)
+        _fail(error)
+    except Exception:
+        # An engine may wrap the interrupt in an error of its own.
+        if _Signals.received:
+            _fail(Interrupted("interrupted; nothing was published"))
+        raise
+
+
+def _fail(error: PartnerCreditError) -> NoReturn:
+    print(f"partnercredit: {error}", file=sys.stderr)
+    sys.exit(error.exit_code)

@@ -47,7 +47,7 @@ def run(
             output_format="csv" if output_format == "csv" else "parquet",
             strict=strict,
             engine=engine_options(engine, memory_limit, spill_dir),
-            on_phase=lambda phase: status.update(phase),
+            on_phase=status.update,
         )
     render.show_validation(report.validation)
     out_console.print(f"Run {report.run_id} published to {report.out_dir}")

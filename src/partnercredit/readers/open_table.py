@@ -86,6 +86,13 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
     source, spec = stream.source, stream.spec
 
     def on_invalid_row(row: pa_csv.InvalidRow) -> str:
+        if row.text.count('"') % 2 or row.number is None:
+            # Only a quoted field left open at the end of the file has an odd number of quotes.
+            stream.failure = StructuralError(
+                f"{source.path}: not valid CSV: the file ends inside a quoted field that is "
+                "never closed"
+            )
+            return "error"
         # pyarrow numbers rows from the header (1) and skips blank lines, as SPEC 5 does.
         stream.malformed.append(MalformedRow(row.number - 1, row.text))
         return "skip"
@@ -101,7 +108,7 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
             convert_options=_csv_convert_options(source, spec),
         )
     except (pa.ArrowInvalid, OSError) as error:
-        raise StructuralError(f"{source.path}: {_describe_csv_error(error)}") from None
+        raise _csv_failure(stream, error) from None
     return _number_csv_rows(stream, reader)
 
 
@@ -152,8 +159,14 @@ def _number_csv_rows(
             columns = {name: batch.column(name) for name in batch.schema.names}
             yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
     except (pa.ArrowInvalid, OSError) as error:
-        stream.failure = StructuralError(f"{stream.source.path}: {_describe_csv_error(error)}")
+        stream.failure = _csv_failure(stream, error)
         raise stream.failure from None
+
+
+def _csv_failure(stream: TableStream, error: Exception) -> StructuralError:
+    return stream.failure or StructuralError(
+        f"{stream.source.path}: {_describe_csv_error(error)}"
+    )
 
 
 def _describe_csv_error(error: Exception) -> str:

@@ -66,7 +66,9 @@ def _not_positive(value: ir.StringValue) -> ir.BooleanValue:
 
 
 def _not_in(codes: frozenset[str]) -> Callable[[ir.StringValue], ir.BooleanValue]:
-    return lambda value: ~value.isin(sorted(codes))
+    # One array literal compiles far faster than an IN list of a few hundred literals.
+    known = ibis.literal(sorted(codes), type="array<string>")
+    return lambda value: ~known.contains(value)
 
 
 def value_rules(kind: Kind) -> tuple[ValueRule, ...]:

@@ -1,0 +1,155 @@
+"""`partnercredit run` and `validate`: exit codes, --strict, and all-or-nothing publishing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from tests.conftest import TESTS, CliRunner
+
+FIXTURES = TESTS / "fixtures" / "validation"
+CLEAN = FIXTURES / "utf8_bom" / "data"
+WITH_REJECTIONS = FIXTURES / "cascade_customer" / "data"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_run_publishes_rejected_inputs_and_manifest(tmp_path: Path, run_cli: CliRunner) -> None:
+    out = tmp_path / "out"
+    result = run_cli("run", WITH_REJECTIONS, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "published" in result.stdout
+    assert (out / "rejected.parquet").exists()
+    assert pq.read_table(out / "rejected.parquet").num_rows == 8
+    assert {path.name for path in (out / "inputs").iterdir()} >= {"revenue.parquet"}
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["tables"]["customers"] == {
+        "read": 2,
+        "accepted": 1,
+        "rejected": 1,
+        "collapsed": 0,
+    }
+    assert manifest["outputs"]["rows"]["rejected"] == 8
+    assert manifest["rules"]["source"] == "default"
+    assert all(len(entry["sha256"]) == 64 for entry in manifest["inputs"])
+
+
+def test_strict_refuses_when_rows_are_rejected(tmp_path: Path, run_cli: CliRunner) -> None:
+    out = tmp_path / "out"
+    result = run_cli("run", WITH_REJECTIONS, "--out", out, "--strict")
+    assert result.exit_code == 1
+    assert "8 input rows were rejected" in result.stderr
+    assert not out.exists()
+
+
+def test_strict_passes_clean_input(tmp_path: Path, run_cli: CliRunner) -> None:
+    result = run_cli("run", CLEAN, "--out", tmp_path / "out", "--strict")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_failed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: CliRunner) -> None:
+    out = tmp_path / "out"
+    assert run_cli("run", CLEAN, "--out", out).exit_code == 0
+    before = _snapshot(out)
+    result = run_cli("run", WITH_REJECTIONS, "--out", out, "--strict")
+    assert result.exit_code == 1
+    assert _snapshot(out) == before
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+def test_rerun_replaces_previous_output(tmp_path: Path, run_cli: CliRunner) -> None:
+    out = tmp_path / "out"
+    assert run_cli("run", CLEAN, "--out", out).exit_code == 0
+    assert run_cli("run", WITH_REJECTIONS, "--out", out, "--format", "csv").exit_code == 0
+    assert (out / "rejected.csv").exists()
+    assert not (out / "rejected.parquet").exists()
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_run(tmp_path: Path, run_cli: CliRunner) -> None:
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    result = run_cli("run", CLEAN, "--out", out)
+    assert result.exit_code == 2
+    assert "not empty" in result.stderr
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_usage_errors_exit_2(tmp_path: Path, run_cli: CliRunner) -> None:
+    assert run_cli("run", CLEAN, "--out", tmp_path / "o", "--format", "xlsx").exit_code == 2
+    assert run_cli("run", tmp_path / "missing", "--out", tmp_path / "o").exit_code == 2
+    assert run_cli("run", CLEAN).exit_code == 2
+
+
+def test_validate_writes_nothing_without_out(tmp_path: Path, run_cli: CliRunner) -> None:
+    before = set(tmp_path.iterdir())
+    result = run_cli("validate", WITH_REJECTIONS)
+    assert result.exit_code == 0, result.stderr
+    assert "bad_reference" in result.stdout
+    assert "customers" in result.stdout
+    assert set(tmp_path.iterdir()) == before
+
+
+def test_validate_with_out_publishes_rejections(tmp_path: Path, run_cli: CliRunner) -> None:
+    result = run_cli("validate", WITH_REJECTIONS, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "rejected.parquet").exists()
+
+
+def test_rules_commands_are_wired(run_cli: CliRunner) -> None:
+    result = run_cli("rules", "show")
+    assert result.exit_code == 0
+    assert "competency" in result.stdout
+
+
+def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: CliRunner) -> None:
+    """SIGKILL at any moment: OUT_DIR is either the old run or the new one, never a mix."""
+    out = tmp_path / "out"
+    assert run_cli("run", CLEAN, "--out", out).exit_code == 0
+    before = _snapshot(out)
+    for delay in (0.5, 1.0, 1.5, 2.0, 2.5):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "partnercredit", "run", str(WITH_REJECTIONS), "--out", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        after = _snapshot(out)
+        assert after == before or (
+            "rejected.parquet" in after and pq.read_table(out / "rejected.parquet").num_rows == 8
+        )
+        before = after
+
+
+def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "partnercredit", "run", str(WITH_REJECTIONS), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.2)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:  # finished before the signal arrived
+        return
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert not out.exists()
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".partnercredit")]

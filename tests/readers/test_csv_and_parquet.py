@@ -1,0 +1,81 @@
+"""CSV and Parquet inputs give identical results (SPEC 4: Parquet is read as text)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from partnercredit import core
+from partnercredit.contract import TABLES
+from tests.conftest import TESTS
+
+FIXTURES = TESTS / "fixtures" / "validation"
+CASES = [
+    "cascade_customer",
+    "cycle_with_descendant",
+    "duplicate_a_a_b",
+    "bad_value_timestamp",
+    "bad_value_amount",
+    "first_problem_revenue",
+    "first_problem_associations",
+    "missing_fx",
+]
+
+
+def _csv_to_parquet(source: Path, target: Path) -> None:
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], [row for row in rows[1:] if row]
+    columns = {
+        name: pa.array([row[index] or None for row in body], pa.string())
+        for index, name in enumerate(header)
+    }
+    pq.write_table(pa.table(columns), target)
+
+
+def _as_parquet(case: Path, target: Path) -> Path:
+    target.mkdir()
+    for path in (case / "data").iterdir():
+        if path.suffix == ".csv":
+            _csv_to_parquet(path, target / f"{path.stem}.parquet")
+        else:
+            shutil.copy(path, target / path.name)
+    return target
+
+
+def _published(data: Path, out: Path, rules: Path | None) -> dict[str, pa.Table]:
+    core.run(data, out, rules=rules)
+    tables = {name: pq.read_table(out / "inputs" / f"{name}.parquet") for name in TABLES}
+    tables["rejected"] = pq.read_table(out / "rejected.parquet")
+    return tables
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_parquet_inputs_match_csv(name: str, tmp_path: Path) -> None:
+    case = FIXTURES / name
+    rules = case / "rules.toml" if (case / "rules.toml").exists() else None
+    from_csv = _published(case / "data", tmp_path / "csv", rules)
+    from_parquet = _published(_as_parquet(case, tmp_path / "data"), tmp_path / "parquet", rules)
+    for table, expected in from_csv.items():
+        assert from_parquet[table].equals(expected), table
+
+
+def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
+    """Dates, decimals and integers stored with Parquet types are checked as their text."""
+    data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
+    revenue = pq.read_table(data / "revenue.parquet")
+    typed = revenue.set_column(
+        revenue.schema.get_field_index("quantity"),
+        "quantity",
+        revenue.column("quantity").cast(pa.int32()),
+    )
+    pq.write_table(typed, data / "revenue.parquet")
+    text = _published(_as_parquet(FIXTURES / "cascade_customer", tmp_path / "text"),
+                      tmp_path / "out_text", None)
+    with_types = _published(data, tmp_path / "out_typed", None)
+    assert with_types["revenue"].equals(text["revenue"])
