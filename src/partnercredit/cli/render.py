@@ -31,23 +31,22 @@ def input_counts(report: ValidationReport) -> Table:
 
 
 def rejections(report: ValidationReport) -> Table:
-    table = Table(title="Rejected rows by reason (first examples)", title_justify="left")
-    for heading in ("reason", "rows", "table", "row", "column", "value", "message"):
-        table.add_column(heading, justify="right" if heading in ("rows", "row") else "left")
-    shown: set[str] = set()
-    for example in report.examples:
-        first = example.reason not in shown
-        shown.add(example.reason)
-        table.add_row(
-            example.reason if first else "",
-            f"{report.rejected_by_reason[example.reason]:,}" if first else "",
-            example.table,
-            str(example.row_number),
-            example.column or "",
-            _short(example.value),
-            example.message,
-        )
+    table = Table(title="Rejected rows by reason", title_justify="left")
+    table.add_column("reason", no_wrap=True)
+    table.add_column("rows", justify="right", no_wrap=True)
+    for reason, rows in report.rejected_by_reason.items():
+        table.add_row(reason, f"{rows:,}")
     return table
+
+
+def rejection_examples(report: ValidationReport) -> list[str]:
+    return [
+        f"{example.reason}: {example.table} row {example.row_number}"
+        + (f", {example.column}" if example.column else "")
+        + (f" = {_short(example.value)!r}" if example.value is not None else "")
+        + f": {example.message}"
+        for example in report.examples
+    ]
 
 
 def _short(value: str | None, limit: int = 40) -> str:
@@ -61,5 +60,8 @@ def show_validation(report: ValidationReport) -> None:
     out.print(input_counts(report))
     if report.rejected:
         out.print(rejections(report))
+        out.print("First rejections of each reason:")
+        for line in rejection_examples(report):
+            out.print(f"  {line}")
     else:
         out.print("No rows were rejected.")
