@@ -6,6 +6,7 @@ Nothing depends on how rows are grouped into chunks, so any chunk size gives the
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,11 +77,11 @@ class Draws:
 
 def categorical(uniform: NDArray[np.float64], cdf: NDArray[np.float64]) -> Index:
     """Map uniforms in (0, 1) to categories with the given cumulative weights."""
-    picked = np.searchsorted(cdf, uniform * cdf[-1], side="right")
-    return np.minimum(picked, len(cdf) - 1).astype(np.int64)
+    picked: Index = np.searchsorted(cdf, uniform * cdf[-1], side="right").astype(np.int64)
+    return np.minimum(picked, len(cdf) - 1)
 
 
-def cdf(weights: NDArray[np.float64] | list[float]) -> NDArray[np.float64]:
+def cdf(weights: NDArray[np.float64] | Sequence[float]) -> NDArray[np.float64]:
     return np.cumsum(np.asarray(weights, dtype=np.float64))
 
 

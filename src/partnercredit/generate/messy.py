@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,7 @@ from partnercredit.generate.world import UNRATED_CURRENCY
 Rekey = Callable[[pa.Table, str], pa.Table]  # gives rows a key that no other row has
 # Templates, their row numbers and the injection's rekey -> the bad rows.
 Build = Callable[[pa.Table, Index, Rekey], pa.Table]
-Values = pa.Array | pa.ChunkedArray
+Values: TypeAlias = pa.Array | pa.ChunkedArray
 Value = Callable[[pa.Table, Index], Values | str | None]
 
 _BAD_VALUES: dict[Kind, tuple[str, ...]] = {
@@ -102,7 +103,8 @@ def _shift_periods(periods: pa.ChunkedArray, months: int) -> pa.Array:
 
 def _days(dates: pa.ChunkedArray) -> Index:
     parsed = pc.cast(pc.strptime(dates, format="%Y-%m-%d", unit="s"), pa.date32())
-    return parsed.to_numpy().astype(np.int64)
+    days: Index = parsed.to_numpy().astype(np.int64)
+    return days
 
 
 def _rekey(spec: TableSpec, tag: int, months: int) -> Rekey:

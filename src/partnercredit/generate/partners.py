@@ -14,7 +14,8 @@ from partnercredit.generate.draws import Draws, Index, categorical, cdf, zipf_we
 from partnercredit.generate.world import COUNTRIES, PARTNER_TRADES, PARTNER_WORDS
 
 _HEADQUARTERS_SHARE = 0.6  # of all partners; the rest are locations
-_LOCAL_CHOICE = 0.85  # a customer mostly works with a partner from its own country
+_LOCAL_CHOICE = 0.85  # a customer mostly works with a partner from its own country...
+_LOCAL_MARKET = 5  # ...if it has a market of at least this many partners
 
 
 def partner_count(subscriptions: int) -> int:
@@ -84,7 +85,7 @@ class Partners:
         uniform = draws(name + ".local_pick").uniform(index)
         for code, (members, weights) in enumerate(self.by_country):
             chosen = local & (country == code)
-            if members.size and chosen.any():
+            if members.size >= _LOCAL_MARKET and chosen.any():
                 picked[chosen] = members[categorical(uniform[chosen], weights)]
         return picked
 

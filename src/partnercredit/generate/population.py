@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +27,7 @@ from partnercredit.generate.world import (
 )
 
 _SUBSCRIPTIONS_PER_CUSTOMER = (0.55, 0.30, 0.15)  # 1, 2 or 3
+MEAN_SUBSCRIPTIONS = sum((n + 1) * share for n, share in enumerate(_SUBSCRIPTIONS_PER_CUSTOMER))
 _EXISTING = 0.6  # subscriptions already running before the first period
 _LOOKBACK_DAYS = 3 * 365
 _MONTHLY_CHURN = 0.012
@@ -40,11 +42,11 @@ class Customers:
     subscriptions: Index  # how many each owns
     first_subscription: int  # global index of the chunk's first subscription
 
-    @property
+    @cached_property
     def ids(self) -> pa.Array:
         return text.ids("C", self.index + 1, 8)
 
-    @property
+    @cached_property
     def currency(self) -> Index:
         codes = [currency.code for currency in CURRENCIES]
         return np.array([codes.index(country.currency) for country in COUNTRIES])[self.country]
@@ -108,7 +110,7 @@ class Subscriptions:
     first_month: Index  # first billed month (>= 0)
     end_month: Index  # after the last billed month (<= months)
 
-    @property
+    @cached_property
     def ids(self) -> pa.Array:
         return text.ids("S", self.index + 1, 9)
 

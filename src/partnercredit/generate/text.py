@@ -18,17 +18,16 @@ def integers(values: Ints) -> pa.Array:
 
 def ids(prefix: str, numbers: Ints, width: int) -> pa.Array:
     """`prefix` followed by the number, zero-padded to at least `width` digits."""
-    return pc.binary_join_element_wise(prefix, pc.utf8_lpad(integers(numbers), width, "0"), "")
+    return join(prefix, pc.utf8_lpad(integers(numbers), width, "0"), separator="")
 
 
 def fixed(scaled: Ints, decimals: int) -> pa.Array:
     """Decimal text of scaled / 10**decimals, e.g. (-1234, 2) -> "-12.34"."""
     unit = 10**decimals
     magnitude = np.abs(scaled)
-    digits = pc.binary_join_element_wise(
-        integers(magnitude // unit), pc.utf8_lpad(integers(magnitude % unit), decimals, "0"), "."
-    )
-    return pc.if_else(pa.array(scaled < 0), pc.binary_join_element_wise("-", digits, ""), digits)
+    fraction = pc.utf8_lpad(integers(magnitude % unit), decimals, "0")
+    digits = join(integers(magnitude // unit), fraction, separator=".")
+    return pc.if_else(pa.array(scaled < 0), join("-", digits, separator=""), digits)
 
 
 def dates(days: Ints) -> pa.Array:

@@ -93,12 +93,12 @@ WORKLOAD_SHARES = (0.45, 0.30, 0.25)
 
 OFFERS = ("CSP", "EA", "MOSP")
 OFFER_WEIGHTS = (0.60, 0.25, 0.15)
-DIRECT_OFFER = 2  # MOSP (web direct): no transacting partner
+DIRECT_OFFER = OFFERS.index("MOSP")  # web direct: no transacting partner
 
 # Null category means paid; some paid subscriptions say so explicitly.
 CATEGORIES = (None, "paid", "trial", "internal", "benefit", "government")
 CATEGORY_WEIGHTS = (0.22, 0.60, 0.07, 0.02, 0.05, 0.04)
-TRIAL = 2
+TRIAL = CATEGORIES.index("trial")
 
 PARTNER_WORDS = (
     "Contoso", "Fabrikam", "Adatum", "Litware", "Northwind", "Proseware", "Tailspin",

@@ -1,0 +1,138 @@
+"""generate_dataset: every input table of SPEC 4, written chunk by chunk."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from partnercredit.contract import TABLES
+from partnercredit.errors import UsageError
+from partnercredit.generate import links, population
+from partnercredit.generate.draws import Draws
+from partnercredit.generate.fx import fx_table
+from partnercredit.generate.messy import Mess, injections
+from partnercredit.generate.parameters import FILE_FORMATS, Calendar, Parameters, checked
+from partnercredit.generate.partners import partner_count, partners, partners_table
+from partnercredit.generate.report import REPORT_FILE, GenerationReport, InjectedRows, TableReport
+from partnercredit.generate.revenue import revenue_table
+from partnercredit.generate.setting import Setting
+from partnercredit.generate.sinks import TableOutput
+
+DEFAULT_CHUNK_SUBSCRIPTIONS = 100_000
+
+
+def generate_dataset(
+    out_dir: Path,
+    *,
+    subscriptions: int,
+    months: int = 12,
+    start: str = "2016-01",
+    seed: int = 0,
+    messy: float = 0.0,
+    file_format: str = "csv",
+    chunk_subscriptions: int = DEFAULT_CHUNK_SUBSCRIPTIONS,
+) -> GenerationReport:
+    """Write one file per input table into out_dir, plus generate.json.
+
+    The same parameters give byte-identical files, whatever `chunk_subscriptions` (which only
+    bounds memory). Raises UsageError for a bad parameter."""
+    parameters = checked(
+        subscriptions=subscriptions,
+        months=months,
+        start=start,
+        seed=seed,
+        messy=messy,
+        file_format=file_format,
+    )
+    if chunk_subscriptions < 1:
+        raise UsageError(f"chunk_subscriptions must be at least 1, not {chunk_subscriptions}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _refuse_other_format(out_dir, parameters)
+    draws = Draws(parameters.seed)
+    calendar = Calendar(parameters.start, parameters.months)
+    setting = Setting(draws, calendar, partners(draws, partner_count(parameters.subscriptions)))
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".generate-") as spool:
+        outputs = {
+            name: TableOutput(
+                out_dir,
+                Path(spool),
+                parameters.file_format,
+                spec,
+                Mess(spec, injections(spec, parameters.file_format), parameters.messy, months),
+            )
+            for name, spec in TABLES.items()
+        }
+        outputs["partners"].add(partners_table(draws, setting.partners))
+        outputs["fx_rates"].add(fx_table(draws, calendar))
+        rows = {name: 0 for name in TABLES}
+        chunk_customers = max(1, round(chunk_subscriptions / population.MEAN_SUBSCRIPTIONS))
+        for chunk in _chunks(setting, parameters.subscriptions, chunk_customers, rows):
+            for name, table in chunk.items():
+                outputs[name].add(table)
+                rows[name] += len(table)
+        for output in outputs.values():
+            output.finish()
+    periods = calendar.periods(np.array([0, months - 1]))
+    report = GenerationReport(
+        out_dir,
+        parameters,
+        periods[0].as_py(),
+        periods[1].as_py(),
+        {name: _table_report(output) for name, output in outputs.items()},
+    )
+    text = json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+    (out_dir / REPORT_FILE).write_text(text, encoding="utf-8")
+    return report
+
+
+def _refuse_other_format(out_dir: Path, parameters: Parameters) -> None:
+    """A data directory must never hold a table as both CSV and Parquet."""
+    other = next(f for f in FILE_FORMATS if f != parameters.file_format)
+    clash = next(
+        (out_dir / f"{n}.{other}" for n in TABLES if (out_dir / f"{n}.{other}").exists()), None
+    )
+    if clash is not None:
+        raise UsageError(f"{clash} exists; a data directory holds each table in one format only")
+
+
+def _chunks(
+    setting: Setting, subscriptions: int, chunk_customers: int, rows: dict[str, int]
+) -> Iterator[dict[str, pa.Table]]:
+    """The customer-driven tables, a chunk of customers at a time. `rows` counts the rows
+    written so far per table (their ids continue from there)."""
+    for owned in population.customer_chunks(setting.draws, subscriptions, chunk_customers):
+        owners = population.customers(setting, rows["customers"], rows["subscriptions"], owned)
+        subs = population.subscriptions(setting, owners)
+        yield {
+            "customers": population.customers_table(setting.draws, owners),
+            "subscriptions": population.subscriptions_table(setting.draws, subs, owners),
+            "revenue": revenue_table(setting, subs, owners, rows["revenue"]),
+            "dpor_events": links.dpor_table(setting, subs, owners, rows["dpor_events"]),
+            "delegated_admin": links.delegated_admin_table(
+                setting, owners, rows["delegated_admin"]
+            ),
+            "fasttrack": links.fasttrack_table(setting, owners, rows["fasttrack"]),
+            "associations": links.associations_table(setting, owners, subs, rows["associations"]),
+        }
+
+
+def _table_report(output: TableOutput) -> TableReport:
+    injected = tuple(
+        InjectedRows(
+            kind=injection.kind,
+            reason=injection.reason,
+            column=injection.column,
+            rows=count * injection.rows,
+            rejected=count * injection.rejected,
+            collapsed=count * injection.collapsed,
+        )
+        for injection, count in zip(output.mess.injections, output.templates, strict=True)
+        if count
+    )
+    rows = output.good_rows + sum(entry.rows for entry in injected)
+    return TableReport(output.path.name, rows, injected)
