@@ -180,9 +180,9 @@ class _Validation:
 
     def _join_hierarchy(self, table: ir.Table) -> ir.Table:
         """Cycles and broken parent chains among the partners that passed the row checks."""
-        passing = table.filter(
-            first_failing(row_checks(table, TABLES["partners"], self.declared_types)).isnull()
-        )
+        checks = row_checks(table, TABLES["partners"], self.declared_types)
+        # Collapsed copies stand for a row that is checked on its own: they are not partners.
+        passing = table.filter(first_failing(checks).isnull() & ~collapsed_in(table))
         rows = self.backend.to_arrow(
             passing.select(ROW_COLUMN, "partner_id", "parent_partner_id")
         ).to_pylist()
