@@ -75,7 +75,8 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
         revenue.column("quantity").cast(pa.int32()),
     )
     pq.write_table(typed, data / "revenue.parquet")
-    text = _published(_as_parquet(FIXTURES / "cascade_customer", tmp_path / "text"),
-                      tmp_path / "out_text", None)
+    text = _published(
+        _as_parquet(FIXTURES / "cascade_customer", tmp_path / "text"), tmp_path / "out_text", None
+    )
     with_types = _published(data, tmp_path / "out_typed", None)
     assert with_types["revenue"].equals(text["revenue"])

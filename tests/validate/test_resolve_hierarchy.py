@@ -15,8 +15,12 @@ CASES = [
     ({"A": "A"}, {}, {"A"}, set()),
     ({"A": "B", "B": "A", "C": "A", "D": "C"}, {}, {"A", "B"}, {"C", "D"}),
     ({"B": "X", "C": "B"}, {}, set(), {"B", "C"}),
-    ({"C": "B", "B": "A", "A": None, "Z": None}, {"A": "A", "B": "A", "C": "A", "Z": "Z"}, set(),
-     set()),
+    (
+        {"C": "B", "B": "A", "A": None, "Z": None},
+        {"A": "A", "B": "A", "C": "A", "Z": "Z"},
+        set(),
+        set(),
+    ),
     ({"A": "B", "B": "C", "C": "B"}, {}, {"B", "C"}, {"A"}),
 ]
 
@@ -42,9 +46,7 @@ def test_partner_below_a_conflicting_duplicate_is_rejected(tmp_path: Path) -> No
     )
     (data / "customers.csv").write_text("customer_id,name\n")
     (data / "subscriptions.csv").write_text("subscription_id,customer_id\n")
-    (data / "revenue.csv").write_text(
-        "line_id,subscription_id,period,product,amount,currency\n"
-    )
+    (data / "revenue.csv").write_text("line_id,subscription_id,period,product,amount,currency\n")
     report = core.validate(data)
     assert report.counts["partners"].accepted == 0
     assert report.counts["partners"].collapsed == 1

@@ -9,7 +9,7 @@ from typing import NoReturn
 
 import typer
 
-from partnercredit.cli import rules, run, validate
+from partnercredit.cli import generate, rules, run, validate
 from partnercredit.errors import Interrupted, PartnerCreditError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.command()(validate.validate)
 app.command()(run.run)
 app.add_typer(rules.rules_app)
+generate.register(app)
 
 
 class _Signals:

@@ -46,7 +46,7 @@ class SparkBackend(Backend):
         self.session = builder.getOrCreate()
         self.con = ibis.pyspark.connect(self.session)
 
-    def ingest(self, stem: str, reader: pa.RecordBatchReader) -> ir.Table:
+    def ingest_batches(self, stem: str, reader: pa.RecordBatchReader) -> ir.Table:
         name = self.fresh_name(stem)
         path = self.scratch / "staged" / f"{name}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,9 @@ class TableStream:
     batches: Iterator[pa.RecordBatch]
     malformed: list[MalformedRow] = field(default_factory=list)
     failure: StructuralError | None = None
+    text_parquet_columns: list[str] | None = None
+    """For a Parquet file whose contract columns are all plain text: those columns, so that an
+    engine may read the file itself instead of the batches."""
 
     def reader(self) -> pa.RecordBatchReader:
         return pa.RecordBatchReader.from_batches(self.schema, self.batches)
@@ -187,6 +190,9 @@ def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
     except (pa.ArrowInvalid, OSError) as error:
         raise StructuralError(f"{source.path}: not a valid Parquet file ({error})") from None
     present = _check_header(source, spec, parquet.schema_arrow.names)
+    types = [parquet.schema_arrow.field(name).type for name in present]
+    if all(pa.types.is_string(field_type) for field_type in types):
+        stream.text_parquet_columns = present
     for name in present:
         field_type = parquet.schema_arrow.field(name).type
         if (

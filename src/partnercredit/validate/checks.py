@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 
 from partnercredit.contract import TableSpec
-from partnercredit.validate.parse_values import value_rules
+from partnercredit.validate.parse_values import value_rule
 
 KEY = "_key"
 DUPLICATE = "_dup"
@@ -58,10 +58,19 @@ def row_checks(table: ir.Table, spec: TableSpec, declared_types: frozenset[str])
             checks.append(
                 Check("missing_value", column.name, "missing_value", value.isnull(), None)
             )
-        checks.extend(
-            Check("bad_value", column.name, rule.code, value.notnull() & rule.is_bad(value), value)
-            for rule in value_rules(column.kind)
-        )
+        rule = value_rule(column.kind)
+        if rule is not None:
+            invalid = value.notnull() & ~rule.valid(value)
+            checks.extend(
+                Check(
+                    "bad_value",
+                    column.name,
+                    code,
+                    invalid if test is None else invalid & test(value),
+                    value,
+                )
+                for test, code in rule.reasons
+            )
     if spec.interval:
         start, end = (table[name] for name in spec.interval)
         checks.append(

@@ -89,7 +89,7 @@ def validate_inputs(
 
 def _ingest(backend: Backend, stream: TableStream) -> ir.Table:
     try:
-        return backend.ingest(stream.spec.name, stream.reader())
+        return backend.ingest(stream)
     except Exception:
         if stream.failure is not None:
             raise stream.failure from None

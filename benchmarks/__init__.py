@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory of partnercredit on generated data (see BENCHMARKS.md)."""
