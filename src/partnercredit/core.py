@@ -17,6 +17,7 @@ from pathlib import Path
 import ibis
 
 from partnercredit.contract import TABLES
+from partnercredit.credit.compute_credit import CreditResult, compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.errors import StrictRefusal
 from partnercredit.outputs.manifest import (
@@ -25,7 +26,7 @@ from partnercredit.outputs.manifest import (
     write_manifest,
 )
 from partnercredit.outputs.publish import MANIFEST, publishing
-from partnercredit.outputs.tables import OUTPUT_TABLES, REJECTED
+from partnercredit.outputs.tables import CREDITS, OUTPUT_TABLES, REJECTED, UNATTRIBUTED
 from partnercredit.outputs.write_table import OutputFormat, write_table
 from partnercredit.rules import Rules, load_rules
 from partnercredit.validate import TableCounts, ValidatedInputs, validate_inputs
@@ -101,6 +102,7 @@ def run(
             count = report.rejected
             rows = "1 input row was" if count == 1 else f"{count} input rows were"
             raise StrictRefusal(f"--strict: {rows} rejected; nothing was published")
+        session.compute()
         outputs = session.publish(out_dir, output_format)
         return RunReport(session.run_id, out_dir, report, outputs)
 
@@ -139,6 +141,13 @@ class _Session:
         on_phase("reading and checking inputs")
         self.inputs: ValidatedInputs = validate_inputs(backend, data_dir, rules.declared_types)
         self.hashes = hash_files_in_background(pool, self.inputs.sources)
+        self.credit: CreditResult | None = None
+
+    def compute(self) -> None:
+        self.on_phase("crediting partners")
+        self.credit = compute_credit(
+            self.backend, self.inputs.accepted, self.inputs.partner_roots, self.rules
+        )
 
     def report(self, examples_per_reason: int) -> ValidationReport:
         rejected = self.inputs.rejected
@@ -165,10 +174,15 @@ class _Session:
     def publish(self, out_dir: Path, output_format: OutputFormat) -> dict[str, int]:
         self.on_phase("writing outputs")
         with publishing(out_dir) as staging:
+            tables = {REJECTED.name: self.inputs.rejected}
+            if self.credit is not None:
+                tables |= {
+                    CREDITS.name: self.credit.credits,
+                    UNATTRIBUTED.name: self.credit.unattributed,
+                }
             outputs = {
-                REJECTED.name: self._write(
-                    REJECTED.name, self.inputs.rejected, staging, output_format
-                )
+                name: self._write(name, expr, staging, output_format)
+                for name, expr in tables.items()
             }
             self._write_inputs(staging / INPUTS_FOLDER)
             manifest = build_manifest(
@@ -195,3 +209,5 @@ class _Session:
         for name in TABLES:
             self.backend.write_parquet(self.inputs.accepted[name], folder / f"{name}.parquet")
         self.backend.write_parquet(self.inputs.partner_roots, folder / "partner_roots.parquet")
+        if self.credit is not None:
+            self.backend.write_parquet(self.credit.links, folder / "links.parquet")

@@ -1,0 +1,6 @@
+"""Credit (SPEC 7): from accepted inputs to the daily-prorated ledger and unattributed revenue.
+
+The stages, each a module named after the function it exports:
+prepare_lines -> normalise_links -> match_links -> cut_segments -> resolve_links ->
+credit_program.
+"""

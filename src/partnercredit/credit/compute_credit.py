@@ -1,0 +1,167 @@
+"""The credit stage as a whole: every program's ledger and unattributed revenue."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from partnercredit.credit.credit_program import (
+    credit_program,
+    credited_partners,
+    partners_per_day,
+)
+from partnercredit.credit.cut_segments import cut_segments
+from partnercredit.credit.match_links import match_links
+from partnercredit.credit.normalise_links import normalise_links
+from partnercredit.credit.prepare_lines import prepare_lines
+from partnercredit.credit.resolve_links import resolve_links
+from partnercredit.engine import Backend
+from partnercredit.engine.money import MAX_EXACT_DIVISOR
+from partnercredit.errors import PartnerCreditError
+from partnercredit.rules import Program, Rules
+
+_LONGEST_MONTH = 31
+
+
+@dataclass(frozen=True)
+class CreditResult:
+    lines: ir.Table
+    links: ir.Table
+    credits: ir.Table
+    """The `credits` output; money in integer cents."""
+    unattributed: ir.Table
+    """The `unattributed` output; money in integer cents."""
+
+
+def compute_credit(
+    backend: Backend,
+    accepted: dict[str, ir.Table],
+    partner_roots: ir.Table,
+    rules: Rules,
+) -> CreditResult:
+    lines = backend.materialize(
+        "lines",
+        prepare_lines(accepted["revenue"], accepted["subscriptions"], accepted["fx_rates"]),
+    )
+    links = backend.materialize("links", normalise_links(accepted, lines, rules))
+    line_links = backend.materialize("line_links", match_links(lines, links, _types(rules)))
+    policy_starts = sorted(
+        {policy.start for program in rules.programs.values() for policy in program.policies}
+    )
+    segments = backend.materialize("segments", cut_segments(lines, line_links, policy_starts))
+    resolved = backend.materialize("resolved", resolve_links(segments, line_links, partner_roots))
+    credits, unattributed = [], []
+    for name, program in rules.programs.items():
+        credited = backend.materialize(
+            f"credited_{name}", credited_partners(program, lines, resolved)
+        )
+        result = credit_program(
+            program,
+            rules,
+            lines,
+            segments,
+            resolved,
+            credited,
+            _split_lcm(backend, program, credited),
+        )
+        credits.append(result.credits.mutate(program=ibis.literal(name)))
+        unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
+    return CreditResult(
+        lines,
+        links,
+        _describe_lines(lines, credits, _CREDIT_COLUMNS),
+        _describe_lines(lines, unattributed, _UNATTRIBUTED_COLUMNS),
+    )
+
+
+_CREDIT_COLUMNS = (
+    "program",
+    "partner_id",
+    "line_id",
+    "subscription_id",
+    "customer_id",
+    "period",
+    "product",
+    "workload",
+    "association_type",
+    "days",
+    "days_in_period",
+    "amount_usd",
+    "credit_usd",
+    "seat_credit",
+)
+_UNATTRIBUTED_COLUMNS = (
+    "program",
+    "line_id",
+    "subscription_id",
+    "customer_id",
+    "period",
+    "reason",
+    "days",
+    "uncredited_usd",
+)
+
+
+def _describe_lines(lines: ir.Table, parts: list[ir.Table], columns: tuple[str, ...]) -> ir.Table:
+    """Union the programs' rows and add what the output shows of each line."""
+    facts = lines.select(
+        "line_id",
+        "subscription_id",
+        "customer_id",
+        "period",
+        "product",
+        "workload",
+        "days_in_period",
+        amount_usd=lines.amount_cents,
+    )
+    rows = ibis.union(*parts) if parts else None
+    if rows is None:
+        return facts.limit(0)
+    joined = rows.join(facts, "line_id")
+    renamed = joined.rename(
+        {
+            name: source
+            for name, source in {
+                "credit_usd": "credit_cents",
+                "seat_credit": "seat_credit_cents",
+                "uncredited_usd": "uncredited_cents",
+            }.items()
+            if source in joined.columns
+        }
+    )
+    return renamed.select(*columns)
+
+
+def _types(rules: Rules) -> ir.Table:
+    return ibis.memtable(
+        pa.table(
+            {
+                "type": pa.array(list(rules.association_types), pa.string()),
+                "precedence": pa.array(
+                    [kind.precedence for kind in rules.association_types.values()], pa.int64()
+                ),
+                "exclusive": pa.array(
+                    [kind.exclusive for kind in rules.association_types.values()], pa.bool_()
+                ),
+            }
+        )
+    )
+
+
+def _split_lcm(backend: Backend, program: Program, credited: ir.Table) -> int:
+    """The least common multiple of the partner counts that split credit divides by."""
+    if program.credit != "split":
+        return 1
+    counts = backend.to_arrow(partners_per_day(credited)).column("partners").to_pylist()
+    multiple = math.lcm(1, *counts)
+    if multiple * _LONGEST_MONTH > MAX_EXACT_DIVISOR:
+        raise PartnerCreditError(
+            f"programs.{program.name}: split credit among {max(counts)} partners on one day "
+            "(together with the other partner counts) is beyond what partnercredit divides "
+            "exactly; split credit supports up to 16 partners per line and day"
+        )
+    return multiple

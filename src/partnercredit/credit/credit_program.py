@@ -1,0 +1,171 @@
+"""One program's credits and unattributed revenue from the resolved links (SPEC 7.2-7.10)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from partnercredit.engine.money import round_ratio
+from partnercredit.rules import Program, Rules
+
+UNATTRIBUTED_REASONS = ("excluded_category", "no_policy", "no_association", "type_not_counted")
+
+
+@dataclass(frozen=True)
+class ProgramCredit:
+    credits: ir.Table
+    """(line_id, partner_id, association_type, days, credit_cents, seat_credit_cents)"""
+    unattributed: ir.Table
+    """(line_id, reason, days, uncredited_cents)"""
+
+
+def credited_partners(program: Program, lines: ir.Table, resolved: ir.Table) -> ir.Table:
+    """(line_id, segment, credit_partner, precedence): who is credited in each segment, with
+    the lowest precedence among its counted links (SPEC 7.2-7.7)."""
+    flagged = resolved.join(_excluded(program, lines), "line_id")
+    counted = _counted(program, flagged.type, flagged.seg_start)
+    partner = flagged.root_id if program.rollup == "root" else flagged.partner_id
+    return (
+        flagged.filter(flagged.applies & counted & ~flagged._excluded)
+        .mutate(credit_partner=partner)
+        .group_by(["line_id", "seg_start", "seg_days", "is_last", "credit_partner"])
+        .aggregate(precedence=ibis._.precedence.min())
+    )
+
+
+def partners_per_day(credited: ir.Table) -> ir.Table:
+    """The distinct numbers of partners credited on one day of a line (for split credit)."""
+    return (
+        credited.group_by(["line_id", "seg_start"])
+        .aggregate(partners=ibis._.count())
+        .select("partners")
+        .distinct()
+    )
+
+
+def credit_program(
+    program: Program,
+    rules: Rules,
+    lines: ir.Table,
+    segments: ir.Table,
+    resolved: ir.Table,
+    credited: ir.Table,
+    split_lcm: int,
+) -> ProgramCredit:
+    """`split_lcm` is a common multiple of every number of partners credited on one day."""
+    excluded = _excluded(program, lines)
+    amounts = lines.select("line_id", "days_in_period", "amount_cents", "seat_cents")
+    shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_id")
+    daily = rules.proration == "daily"
+    denominator = shares._base * shares.days_in_period if daily else shares._base
+    credits = shares.select(
+        "line_id",
+        partner_id=shares.credit_partner,
+        association_type=_type_name(rules, shares.precedence),
+        days=shares.days if daily else shares.days_in_period,
+        credit_cents=round_ratio(shares.amount_cents, shares._numerator, denominator),
+        seat_credit_cents=round_ratio(shares.seat_cents, shares._numerator, denominator),
+    )
+    unattributed = _unattributed(program, rules, segments, resolved, excluded, credited, amounts)
+    return ProgramCredit(credits, unattributed)
+
+
+def _excluded(program: Program, lines: ir.Table) -> ir.Table:
+    categories = sorted(program.exclude_categories)
+    flag = lines.category.isin(categories) if categories else ibis.literal(False)
+    return lines.select("line_id", _excluded=flag)
+
+
+def _counted(program: Program, link_type: ir.StringValue, day: ir.DateValue) -> ir.BooleanValue:
+    """Whether the policy in force on `day` counts `link_type` (false with no policy)."""
+    branches = [
+        (day >= policy.start, link_type.isin(list(policy.types)) if policy.types else False)
+        for policy in reversed(program.policies)
+    ]
+    return ibis.cases(*branches, else_=False) if branches else ibis.literal(False)
+
+
+def _has_policy(program: Program, day: ir.DateValue) -> ir.BooleanValue:
+    if not program.policies:
+        return ibis.literal(False)
+    return day >= program.policies[0].start
+
+
+def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
+    return ibis.cases(
+        *((precedence == kind.precedence, name) for name, kind in rules.association_types.items())
+    )
+
+
+def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: int) -> ir.Table:
+    """(line_id, credit_partner, precedence, days, _numerator, _base): the partner's share of
+    the line is _numerator / _base, divided once more by the days of the month under daily
+    proration (SPEC 7.8)."""
+    split = program.credit == "split"
+    if proration == "daily":
+        weight = credited.seg_days
+        if split:
+            day = ibis.window(group_by=["line_id", "seg_start"])
+            credited = credited.mutate(_partners=ibis._.count().over(day))
+            # split_lcm / partners is a whole number below 2**53, so the division is exact.
+            weight = weight * (split_lcm / credited._partners).round().cast("int64")
+        return (
+            credited.mutate(_weight=weight)
+            .group_by(["line_id", "credit_partner", "precedence"])
+            .aggregate(days=ibis._.seg_days.sum(), _numerator=ibis._._weight.sum())
+            .mutate(_base=ibis.literal(split_lcm if split else 1, "int64"))
+        )
+    deciding = credited.filter(credited.is_last) if proration == "month_end" else credited
+    best = deciding.group_by(["line_id", "credit_partner"]).aggregate(
+        precedence=ibis._.precedence.min()
+    )
+    if split:
+        partners = best.group_by("line_id").aggregate(_base=ibis._.count())
+        best = best.join(partners, "line_id")
+    else:
+        best = best.mutate(_base=ibis.literal(1, "int64"))
+    return best.mutate(days=ibis.literal(0, "int64"), _numerator=ibis.literal(1, "int64"))
+
+
+def _unattributed(
+    program: Program,
+    rules: Rules,
+    segments: ir.Table,
+    resolved: ir.Table,
+    excluded: ir.Table,
+    credited: ir.Table,
+    amounts: ir.Table,
+) -> ir.Table:
+    """The days of each line on which nobody is credited, by the first reason that holds."""
+    counted = _counted(program, resolved.type, resolved.seg_start)
+    present = resolved.group_by(["line_id", "seg_start"]).aggregate(
+        _applies=resolved.applies.any(), _counted=(resolved.applies & counted).any()
+    )
+    state = segments.join(excluded, "line_id").left_join(present, ["line_id", "seg_start"])
+    reason = ibis.cases(
+        (state._excluded, "excluded_category"),
+        (~_has_policy(program, state.seg_start), "no_policy"),
+        (~state._applies.fill_null(False), "no_association"),
+        (~state._counted.fill_null(False), "type_not_counted"),
+        else_=ibis.null("string"),
+    )
+    state = state.select("line_id", "seg_days", "is_last", reason=reason)
+    if rules.proration == "month_end":
+        state = state.filter(state.is_last)
+    elif rules.proration == "any_day":
+        state = state.anti_join(credited.select("line_id").distinct(), "line_id")
+    by_reason = (
+        state.filter(state.reason.notnull())
+        .group_by(["line_id", "reason"])
+        .aggregate(days=ibis._.seg_days.sum())
+        .join(amounts, "line_id")
+    )
+    days = by_reason.days_in_period if rules.proration == "month_end" else by_reason.days
+    return by_reason.select(
+        "line_id",
+        "reason",
+        days=days,
+        uncredited_cents=round_ratio(by_reason.amount_cents, days, by_reason.days_in_period),
+    )

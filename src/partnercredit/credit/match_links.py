@@ -1,0 +1,54 @@
+"""Which links touch which revenue line, and on which days of its month (SPEC 7.5).
+
+A line sees the links of its own line id, of its subscription and of its customer, each with
+no workload or with the line's workload. Each scope is its own equality join: an OR of join
+conditions would defeat every engine's hash join.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+TYPE_COLUMNS = ("type", "precedence", "exclusive")
+
+
+def match_links(lines: ir.Table, links: ir.Table, types: ir.Table) -> ir.Table:
+    """(line, link) pairs with the days of the line's month the link covers, [seg_from, seg_to).
+
+    Links of types the rules do not declare link nobody and are dropped here.
+    """
+    declared = links.join(types, "type")
+    matched = ibis.union(
+        *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items())
+    )
+    seg_from = ibis.greatest(matched.valid_from, matched.month_start)
+    seg_to = ibis.least(matched.valid_to.fill_null(matched.month_end), matched.month_end)
+    return matched.mutate(seg_from=seg_from, seg_to=seg_to).filter(lambda t: t.seg_to > t.seg_from)
+
+
+_SCOPE_KEYS = {"line": "line_id", "subscription": "subscription_id", "customer": "customer_id"}
+
+
+def _match_scope(lines: ir.Table, links: ir.Table, scope: str, key: str) -> ir.Table:
+    scoped = links.filter(links.scope == scope).drop("scope")
+    line_side = lines.select(
+        "line_id", "month_start", "month_end", _key=lines[key], _line_workload=lines.workload
+    )
+    joined = line_side.join(scoped, line_side._key == scoped.scope_id)
+    same_workload = joined.workload.isnull() | (joined.workload == joined._line_workload)
+    return joined.filter(same_workload).select(
+        "line_id",
+        "month_start",
+        "month_end",
+        "source_table",
+        "source_id",
+        "type",
+        "precedence",
+        "exclusive",
+        "partner_id",
+        "specificity",
+        "valid_from",
+        "valid_to",
+        "recorded_at",
+    )

@@ -1,0 +1,60 @@
+"""Revenue lines ready for crediting: USD cents, their month as dates, their customer."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from partnercredit.contract import BASE_CURRENCY
+from partnercredit.engine.money import convert_to_cents
+
+LINE_COLUMNS = (
+    "line_id",
+    "subscription_id",
+    "customer_id",
+    "category",
+    "period",
+    "product",
+    "workload",
+    "transacting_partner_id",
+    "month_start",
+    "month_end",
+    "days_in_period",
+    "amount_cents",
+    "seat_cents",
+)
+
+
+def month_start(period: ir.StringValue) -> ir.DateValue:
+    return period.concat("-01").cast("date")
+
+
+def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table) -> ir.Table:
+    """One row per accepted revenue line (month_end is the first day after the month)."""
+    rates = fx_rates.filter(fx_rates.currency != BASE_CURRENCY).select(
+        _fx_period="period", _fx_currency="currency", _rate="usd_per_unit"
+    )
+    owners = subscriptions.select(
+        _subscription="subscription_id", customer_id="customer_id", category="category"
+    )
+    joined = revenue.left_join(
+        rates, [revenue.period == rates._fx_period, revenue.currency == rates._fx_currency]
+    ).join(owners, revenue.subscription_id == owners._subscription)
+    start = month_start(joined.period)
+    end = start + ibis.interval(months=1)
+    rate = joined._rate.fill_null(ibis.literal(1).cast(joined._rate.type()))
+    return joined.select(
+        "line_id",
+        "subscription_id",
+        "customer_id",
+        "category",
+        "period",
+        "product",
+        "workload",
+        "transacting_partner_id",
+        month_start=start,
+        month_end=end,
+        days_in_period=end.delta(start, unit="day").cast("int64"),
+        amount_cents=convert_to_cents(joined.amount, rate),
+        seat_cents=joined.quantity * 100,
+    )
