@@ -184,7 +184,7 @@ class _Session:
                 name: self._write(name, expr, staging, output_format)
                 for name, expr in tables.items()
             }
-            self._write_inputs(staging / INPUTS_FOLDER)
+            self._write_inputs(staging / INPUTS_FOLDER, tables, output_format)
             manifest = build_manifest(
                 run_id=self.run_id,
                 engine=self.backend.name,
@@ -204,8 +204,15 @@ class _Session:
         write_table(self.backend, expr, OUTPUT_TABLES[name], folder, output_format)
         return int(self.backend.to_arrow(expr.count().as_table()).column(0)[0].as_py())
 
-    def _write_inputs(self, folder: Path) -> None:
+    def _write_inputs(
+        self, folder: Path, outputs: dict[str, ibis.Table], output_format: OutputFormat
+    ) -> None:
+        """Accepted inputs and normalised links for `explain`, `diff` and `verify`; with CSV
+        outputs also the output tables as Parquet, which those commands read quickly."""
         folder.mkdir()
+        if output_format == "csv":
+            for name, expr in outputs.items():
+                write_table(self.backend, expr, OUTPUT_TABLES[name], folder, "parquet")
         for name in TABLES:
             self.backend.write_parquet(self.inputs.accepted[name], folder / f"{name}.parquet")
         self.backend.write_parquet(self.inputs.partner_roots, folder / "partner_roots.parquet")

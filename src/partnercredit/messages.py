@@ -9,6 +9,7 @@ named in braces. For rejections they are the rejected row's own columns: {column
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 import ibis
@@ -124,12 +125,97 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
 }
 
+EXPLANATIONS: dict[str, dict[Language, str]] = {
+    "conversion": {
+        "en": "{amount} {currency} at {rate} USD per {currency} = {amount_usd} USD (rounded "
+        "half to even, to the cent)",
+        "de": "{amount} {currency} zu {rate} USD je {currency} = {amount_usd} USD (auf den "
+        "Cent gerundet, halb zur geraden Zahl)",
+    },
+    "usd": {
+        "en": "{amount} USD, rounded to the cent: {amount_usd} USD",
+        "de": "{amount} USD, auf den Cent gerundet: {amount_usd} USD",
+    },
+    "category_excluded": {
+        "en": "Subscriptions of category {category} earn no credit in this program.",
+        "de": "Abonnements der Kategorie {category} erhalten in diesem Programm keine Anrechnung.",
+    },
+    "policy": {
+        "en": "{first_day} to {last_day}: the policy counts {types}",
+        "de": "{first_day} bis {last_day}: die Richtlinie zählt {types}",
+    },
+    "policy_none": {
+        "en": "{first_day} to {last_day}: no policy is in force",
+        "de": "{first_day} bis {last_day}: keine Richtlinie in Kraft",
+    },
+    "credited": {
+        "en": "applied and credited",
+        "de": "gilt und wird angerechnet",
+    },
+    "credited_as": {
+        "en": "applied; the partner is credited once, as {type} (a lower precedence number)",
+        "de": "gilt; der Partner wird nur einmal angerechnet, als {type} (niedrigere Rangfolge)",
+    },
+    "not_counted": {
+        "en": "applies, but the policy in force (since {since}) does not count this type",
+        "de": "gilt, aber die geltende Richtlinie (seit {since}) zählt diesen Typ nicht",
+    },
+    "no_policy": {
+        "en": "applies, but no policy is in force",
+        "de": "gilt, aber keine Richtlinie ist in Kraft",
+    },
+    "excluded_category": {
+        "en": "applies, but category {category} earns no credit",
+        "de": "gilt, aber die Kategorie {category} erhält keine Anrechnung",
+    },
+    "shadowed": {
+        "en": "shadowed by {by}, which wins for this exclusive type (more specific, later "
+        "start, later recorded or greater id)",
+        "de": "verdrängt durch {by}, das bei diesem exklusiven Typ Vorrang hat (spezifischer, "
+        "späterer Beginn, später erfasst oder größere Kennung)",
+    },
+    "outside_interval": {
+        "en": "not in force on these days",
+        "de": "an diesen Tagen nicht in Kraft",
+    },
+    "recorded_late": {
+        "en": "not yet counted: the type is not retroactive and was recorded on {recorded}",
+        "de": "noch nicht gezählt: der Typ wirkt nicht rückwirkend und wurde am {recorded} erfasst",
+    },
+    "other_workload": {
+        "en": "for workload {workload}, not this line's",
+        "de": "für Workload {workload}, nicht den dieser Zeile",
+    },
+    "type_not_declared": {
+        "en": "its type is not declared in the rules, so it links nobody",
+        "de": "sein Typ ist in den Regeln nicht deklariert und verknüpft daher niemanden",
+    },
+    "removal": {
+        "en": "removes the partner of record",
+        "de": "entfernt den Digital Partner of Record",
+    },
+    "overtaken": {
+        "en": "replaced by a later event of the same day",
+        "de": "durch ein späteres Ereignis desselben Tages ersetzt",
+    },
+    "partner_credit": {
+        "en": "{partner_id}: {days} of {days_in_period} days as {type}: {credit_usd} USD, "
+        "{seat_credit} seats",
+        "de": "{partner_id}: {days} von {days_in_period} Tagen als {type}: {credit_usd} USD, "
+        "{seat_credit} Lizenzen",
+    },
+    "uncredited": {
+        "en": "{days} days credited to nobody ({reason}): {uncredited_usd} USD",
+        "de": "{days} Tage niemandem angerechnet ({reason}): {uncredited_usd} USD",
+    },
+}
+
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def render(code: str, params: dict[str, object], language: Language = "en") -> str:
+def render(code: str, params: Mapping[str, object], language: Language = "en") -> str:
     """The text of a message in a language, with its parameters filled in."""
-    template = CATALOG[code][language]
+    template = (CATALOG.get(code) or EXPLANATIONS[code])[language]
     return _PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
 
 

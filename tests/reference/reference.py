@@ -225,8 +225,17 @@ def dpor_assocs(events: list[Row]) -> list[Assoc]:
             end = evs[i + 1]["effective_date"] if i + 1 < len(evs) else None
             rec = recorded(e["recorded_at"], e["effective_date"])
             out.append(
-                Assoc(e["event_id"], "dpor", e["partner_id"], "subscription", sub, workload,
-                      e["effective_date"], end, rec)
+                Assoc(
+                    e["event_id"],
+                    "dpor",
+                    e["partner_id"],
+                    "subscription",
+                    sub,
+                    workload,
+                    e["effective_date"],
+                    end,
+                    rec,
+                )
             )
     return out
 
@@ -237,32 +246,64 @@ def transacting_assocs(revenue: list[Row]) -> list[Assoc]:
         if line["transacting_partner_id"] is not None:
             days = period_days(line["period"])
             out.append(
-                Assoc(line["line_id"], "transacting", line["transacting_partner_id"], "line",
-                      line["line_id"], None, days[0], days[-1] + timedelta(days=1),
-                      recorded(None, days[0]))
+                Assoc(
+                    line["line_id"],
+                    "transacting",
+                    line["transacting_partner_id"],
+                    "line",
+                    line["line_id"],
+                    None,
+                    days[0],
+                    days[-1] + timedelta(days=1),
+                    recorded(None, days[0]),
+                )
             )
     return out
 
 
 def other_assocs(tables: Tables) -> list[Assoc]:
     out = [
-        Assoc(r["relationship_id"], "delegated_admin", r["partner_id"], "customer",
-              r["customer_id"], None, r["granted_on"], r["revoked_on"],
-              recorded(r["recorded_at"], r["granted_on"]))
+        Assoc(
+            r["relationship_id"],
+            "delegated_admin",
+            r["partner_id"],
+            "customer",
+            r["customer_id"],
+            None,
+            r["granted_on"],
+            r["revoked_on"],
+            recorded(r["recorded_at"], r["granted_on"]),
+        )
         for r in tables.get("delegated_admin", [])
     ]
     out += [
-        Assoc(r["engagement_id"], "fasttrack", r["partner_id"], "customer", r["customer_id"],
-              r["workload"], r["start_date"], r["end_date"],
-              recorded(r["recorded_at"], r["start_date"]))
+        Assoc(
+            r["engagement_id"],
+            "fasttrack",
+            r["partner_id"],
+            "customer",
+            r["customer_id"],
+            r["workload"],
+            r["start_date"],
+            r["end_date"],
+            recorded(r["recorded_at"], r["start_date"]),
+        )
         for r in tables.get("fasttrack", [])
     ]
     for r in tables.get("associations", []):
         scope = "customer" if r["customer_id"] is not None else "subscription"
         out.append(
-            Assoc(r["association_id"], r["type"], r["partner_id"], scope,
-                  r["customer_id"] or r["subscription_id"], r["workload"], r["valid_from"],
-                  r["valid_to"], recorded(r["recorded_at"], r["valid_from"]))
+            Assoc(
+                r["association_id"],
+                r["type"],
+                r["partner_id"],
+                scope,
+                r["customer_id"] or r["subscription_id"],
+                r["workload"],
+                r["valid_from"],
+                r["valid_to"],
+                recorded(r["recorded_at"], r["valid_from"]),
+            )
         )
     return out
 
@@ -308,8 +349,12 @@ def applying(assocs: list[Assoc], rules: Rules, d: date) -> list[Assoc]:
     on_day = [a for a in assocs if active(a, d)]
     kept = [a for a in on_day if not rules.types[a.type].exclusive]
     for t in sorted({a.type for a in on_day if rules.types[a.type].exclusive}):
-        kept.append(max((a for a in on_day if a.type == t),
-                        key=lambda a: (-specificity(a), a.start, a.recorded_at, a.id)))
+        kept.append(
+            max(
+                (a for a in on_day if a.type == t),
+                key=lambda a: (-specificity(a), a.start, a.recorded_at, a.id),
+            )
+        )
     return kept
 
 
@@ -352,8 +397,9 @@ def add_best(credited: dict[str, str], partner: str, type_: str, rules: Rules) -
         credited[partner] = type_
 
 
-def day_state(program: Program, world: World, assocs: list[Assoc], category: str,
-              d: date) -> DayState:
+def day_state(
+    program: Program, world: World, assocs: list[Assoc], category: str, d: date
+) -> DayState:
     if category in program.exclude_categories:
         return {}, "excluded_category"
     counted_types = policy_types(program, d)
@@ -369,8 +415,9 @@ def day_state(program: Program, world: World, assocs: list[Assoc], category: str
     return credited, None if credited else "type_not_counted"
 
 
-def prorate(rules: Rules, program: Program, states: list[DayState]
-            ) -> tuple[dict[tuple[str, str], tuple[int, Fraction]], Counter[str]]:
+def prorate(
+    rules: Rules, program: Program, states: list[DayState]
+) -> tuple[dict[tuple[str, str], tuple[int, Fraction]], Counter[str]]:
     """(partner, type) -> (days, sum of shares); reason -> uncredited days (SPEC 7.8, 7.10)."""
     n_days = len(states)
     shares: dict[tuple[str, str], tuple[int, Fraction]] = {}
@@ -401,8 +448,9 @@ def prorate(rules: Rules, program: Program, states: list[DayState]
     return {key: (n_days, share) for key in month.items()}, Counter()
 
 
-def credit_line(program: Program, world: World, line: Row
-                ) -> tuple[list[CreditRow], list[UnattributedRow]]:
+def credit_line(
+    program: Program, world: World, line: Row
+) -> tuple[list[CreditRow], list[UnattributedRow]]:
     subscription = world.subscriptions[line["subscription_id"]]
     customer_id = subscription["customer_id"]
     days = period_days(line["period"])
@@ -413,14 +461,29 @@ def credit_line(program: Program, world: World, line: Row
     shares, reasons = prorate(world.rules, program, states)
     ids = (line["line_id"], line["subscription_id"], customer_id, line["period"])
     credits = [
-        CreditRow(program.name, partner, *ids, line["product"], line["workload"], type_, n,
-                  len(days), amount_usd, cents(Fraction(amount_usd) * share),
-                  cents(line["quantity"] * share))
+        CreditRow(
+            program.name,
+            partner,
+            *ids,
+            line["product"],
+            line["workload"],
+            type_,
+            n,
+            len(days),
+            amount_usd,
+            cents(Fraction(amount_usd) * share),
+            cents(line["quantity"] * share),
+        )
         for (partner, type_), (n, share) in shares.items()
     ]
     unattributed = [
-        UnattributedRow(program.name, *ids, reason, reasons[reason],
-                        cents(Fraction(amount_usd) * reasons[reason] / len(days)))
+        UnattributedRow(
+            program.name,
+            *ids,
+            reason,
+            reasons[reason],
+            cents(Fraction(amount_usd) * reasons[reason] / len(days)),
+        )
         for reason in REASONS
         if reasons[reason] > 0
     ]
@@ -437,49 +500,74 @@ def customer_sums(rows: list[CreditRow]) -> dict[str, Decimal]:
     return sums
 
 
-def attainment_rows(program: Program, rules: Rules, credits: list[CreditRow], first: str,
-                    last: str) -> list[AttainmentRow]:
+def attainment_rows(
+    program: Program, rules: Rules, credits: list[CreditRow], first: str, last: str
+) -> list[AttainmentRow]:
     ledger = [c for c in credits if c.program == program.name]
     months = program.window_months
     out: list[AttainmentRow] = []
     for partner in sorted({c.partner_id for c in ledger}):
         for target in program.targets:
-            mine = [c for c in ledger
-                    if c.partner_id == partner and in_area(c.product, rules, target["area"])]
+            mine = [
+                c
+                for c in ledger
+                if c.partner_id == partner and in_area(c.product, rules, target["area"])
+            ]
             for end in period_range(first, last):
                 start = add_months(end, 1 - months)
                 window = [c for c in mine if start <= c.period <= end]
                 if not window:
                     continue
-                before = [c for c in mine
-                          if add_months(start, -months) <= c.period < start]
+                before = [c for c in mine if add_months(start, -months) <= c.period < start]
                 before_sums = customer_sums(before)
                 customers = [cu for cu, s in customer_sums(window).items() if s > 0]
                 new = [cu for cu in customers if before_sums.get(cu, ZERO) <= 0]
                 revenue = sum((c.credit_usd for c in window), ZERO)
                 seats = sum((c.seat_credit for c in window if c.period == end), ZERO)
-                values: dict[str, Decimal | int] = {"revenue_usd": revenue, "seats": seats,
-                                                    "customers": len(customers),
-                                                    "new_customers": len(new)}
+                values: dict[str, Decimal | int] = {
+                    "revenue_usd": revenue,
+                    "seats": seats,
+                    "customers": len(customers),
+                    "new_customers": len(new),
+                }
                 attained = all(values[k] >= Decimal(target[k]) for k in REQUIREMENTS if k in target)
-                out.append(AttainmentRow(
-                    program.name, partner, target["name"], target["area"], target.get("level"), end,
-                    start, end, revenue, seats, len(customers), len(new), attained))
+                out.append(
+                    AttainmentRow(
+                        program.name,
+                        partner,
+                        target["name"],
+                        target["area"],
+                        target.get("level"),
+                        end,
+                        start,
+                        end,
+                        revenue,
+                        seats,
+                        len(customers),
+                        len(new),
+                        attained,
+                    )
+                )
     return out
 
 
-def unblocks(entry: str, partner: str, period: str, world: World,
-             attainment: list[AttainmentRow]) -> bool:
+def unblocks(
+    entry: str, partner: str, period: str, world: World, attainment: list[AttainmentRow]
+) -> bool:
     """Is `program.target` attained as of period by the partner `partner` rolls up to there?"""
     program_name, target = entry.split(".", 1)
     who = world.partner(world.rules.programs[program_name], partner)
-    return any(a.attained for a in attainment
-               if (a.program, a.partner_id, a.target, a.as_of_period)
-               == (program_name, who, target, period))
+    return any(
+        a.attained
+        for a in attainment
+        if (a.program, a.partner_id, a.target, a.as_of_period)
+        == (program_name, who, target, period)
+    )
 
 
-def payout_rows(program: Program, world: World, credits: list[CreditRow],
-                attainment: list[AttainmentRow]) -> list[PayoutRow]:
+def payout_rows(
+    program: Program, world: World, credits: list[CreditRow], attainment: list[AttainmentRow]
+) -> list[PayoutRow]:
     eligible: dict[tuple[str, str, str], Decimal] = {}
     for c in credits:
         if c.program != program.name:
@@ -492,8 +580,8 @@ def payout_rows(program: Program, world: World, credits: list[CreditRow],
     for (partner, period, area), usd in eligible.items():
         rate = next(r for a, r in program.rates if a == area)
         blocked = bool(program.requires_any) and not any(
-            unblocks(entry, partner, period, world, attainment)
-            for entry in program.requires_any)
+            unblocks(entry, partner, period, world, attainment) for entry in program.requires_any
+        )
         earned = ZERO if blocked else cents(Fraction(usd) * Fraction(rate))
         reason = ", ".join(program.requires_any) if blocked else ""
         out.append(PayoutRow(program.name, partner, period, area, usd, rate, earned, reason))

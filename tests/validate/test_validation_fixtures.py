@@ -1,4 +1,4 @@
-"""The hand-worked validation cases of tests/fixtures/validation, run through `partnercredit run`."""
+"""The hand-worked validation cases of tests/fixtures/validation, run through `run`."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import NoReturn
 
 import typer
 
-from partnercredit.cli import generate, rules, run, validate
+from partnercredit.cli import explain, generate, rules, run, validate
 from partnercredit.errors import Interrupted, PartnerCreditError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.command()(validate.validate)
 app.command()(run.run)
+app.command()(explain.explain)
 app.add_typer(rules.rules_app)
 generate.register(app)
 

@@ -18,7 +18,7 @@ def match_links(lines: ir.Table, links: ir.Table, types: ir.Table) -> ir.Table:
 
     Links of types the rules do not declare link nobody and are dropped here.
     """
-    declared = links.join(types, "type")
+    declared = links.filter(links.partner_id.notnull()).join(types, "type")
     matched = ibis.union(
         *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items())
     )

@@ -1,10 +1,12 @@
 """Every association source as one table of intervals (SPEC 4 and 7.5).
 
 One row per link: a partner tied by a type to a line, a subscription or a customer (maybe for
-one workload) over [valid_from, valid_to). `source_from` is the start the source gives;
-`valid_from` is where the link starts to count (later for a non-retroactive type recorded
-late). `specificity` orders scopes from the most specific (0, a line) to the least (4, a
-customer without workload).
+one workload) over [valid_from, valid_to). DPOR removals (no partner) and links whose interval
+is empty (a DPOR event overtaken on its own day, a non-retroactive link recorded after its end)
+are kept, so that explanations can show them; matching ignores them. `source_from` is the
+start the source gives; `valid_from` is where the link starts to count (later for a
+non-retroactive type recorded late). `specificity` orders scopes from the most specific (0, a
+line) to the least (4, a customer without workload).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def normalise_links(accepted: dict[str, ir.Table], lines: ir.Table, rules: Rules
         links = links.mutate(
             valid_from=ibis.ifelse(links.type.isin(late_types), clipped, links.source_from)
         )
-    return links.filter(links.valid_to.isnull() | (links.valid_to > links.valid_from))
+    return links
 
 
 def _link(
@@ -104,28 +106,26 @@ def _link(
 
 def _dpor_links(events: ir.Table) -> ir.Table:
     """Each event names the partner of record of its (subscription, workload) key until the
-    next event of that key; a removal (no partner) and an event overtaken on its own day
-    name nobody."""
+    next event of that key; a removal names nobody."""
     recorded = events.recorded_at.fill_null(events.effective_date.cast("timestamp"))
     ordered = events.mutate(_recorded=recorded)
     key = ibis.window(
         group_by=[ordered.subscription_id, ordered.workload],
         order_by=[ordered.effective_date, ordered._recorded, ordered.event_id],
     )
-    ordered = ordered.mutate(_next=ordered.effective_date.lead().over(key))
-    named = ordered.filter(ordered.partner_id.notnull())
+    chained = ordered.mutate(_next=ordered.effective_date.lead().over(key))
     return _link(
-        named,
+        chained,
         source_table="dpor_events",
-        source_id=named.event_id,
+        source_id=chained.event_id,
         link_type=ibis.literal("dpor"),
-        partner_id=named.partner_id,
+        partner_id=chained.partner_id,
         scope="subscription",
-        scope_id=named.subscription_id,
-        workload=named.workload,
-        start=named.effective_date,
-        end=named._next,
-        recorded_at=named._recorded,
+        scope_id=chained.subscription_id,
+        workload=chained.workload,
+        start=chained.effective_date,
+        end=chained._next,
+        recorded_at=chained._recorded,
     )
 
 

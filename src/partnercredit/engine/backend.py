@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+from ibis.backends.sql.datatypes import DuckDBType
 
 from partnercredit.errors import UsageError
 from partnercredit.readers.open_table import ROW_COLUMN, TableStream
@@ -65,6 +67,12 @@ class Backend(ABC):
         """Compute an expression once and keep the result as a table."""
         return self.con.create_table(self.fresh_name(stem), expr)
 
+    def drop(self, table: ir.Table) -> None:
+        """Forget a table made by `ingest` or `materialize` (a no-op for in-memory tables)."""
+        name = table.get_name()
+        if name.startswith("pc_"):
+            self.con.drop_table(name, force=True)
+
     def read_parquet(self, path: Path) -> ir.Table:
         return self.con.read_parquet(str(path), table_name=self.fresh_name(path.stem))
 
@@ -74,7 +82,10 @@ class Backend(ABC):
     def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
         return self.con.to_pyarrow_batches(expr, chunk_size=256 * 1024)
 
-    def write_parquet(self, expr: ir.Table, path: Path) -> None:
+    def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
+        """Write a table as Parquet, sorted by `order_by` (ascending, nulls first)."""
+        if order_by:
+            expr = expr.order_by([ibis.asc(name, nulls_first=True) for name in order_by])
         self.con.to_parquet(expr, str(path))
 
     def write_csv(self, expr: ir.Table, path: Path) -> None:
@@ -134,6 +145,20 @@ class DuckDBBackend(Backend):
         finally:
             raw.unregister(f"{name}_stream")
         return self.con.table(name)
+
+    def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
+        """COPY with every column cast to its declared type: DuckDB widens sums of BIGINT to
+        HUGEINT, which would otherwise reach the file as DOUBLE."""
+        columns = ", ".join(
+            f'CAST("{name}" AS {DuckDBType.from_ibis(dtype).sql("duckdb")}) AS "{name}"'
+            for name, dtype in expr.schema().items()
+        )
+        order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
+        query = f"SELECT {columns} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
+        if order:
+            query += f" ORDER BY {order}"
+        target = str(path).replace("'", "''")
+        self.con.con.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
 
     def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
         # Ibis 12 streams through a cursor method that DuckDB 2 no longer has.

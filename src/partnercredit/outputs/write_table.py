@@ -24,12 +24,11 @@ def write_table(
     Rows are sorted by typed value (nulls first) before any value is turned into text.
     """
     typed = expr.select(**{name: _typed(expr[name], kind, fmt) for name, kind in table.columns})
-    order = (table.parquet_order if fmt == "parquet" else None) or table.column_names
-    ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in order])
     path = folder / f"{table.name}.{fmt}"
     if fmt == "parquet":
-        backend.write_parquet(ordered, path)
+        backend.write_parquet(typed, path, order_by=table.parquet_order or table.column_names)
     else:
+        ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in table.column_names])
         backend.write_csv(
             ordered.select(**{name: ordered[name].cast("string") for name in table.column_names}),
             path,

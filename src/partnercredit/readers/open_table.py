@@ -167,9 +167,7 @@ def _number_csv_rows(
 
 
 def _csv_failure(stream: TableStream, error: Exception) -> StructuralError:
-    return stream.failure or StructuralError(
-        f"{stream.source.path}: {_describe_csv_error(error)}"
-    )
+    return stream.failure or StructuralError(f"{stream.source.path}: {_describe_csv_error(error)}")
 
 
 def _describe_csv_error(error: Exception) -> str:

@@ -43,6 +43,9 @@ REJECTED_COLUMNS = (
     "message_code",
 )
 _UNRESOLVED = "bad_reference.?"
+_REFERENCED = frozenset(
+    column.references for spec in TABLES.values() for column in spec.columns if column.references
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,10 @@ def validate_inputs(
     for name, spec in TABLES.items():
         raw.setdefault(name, ibis.memtable(text_schema(spec).empty_table()))
     _require_fx_rates(backend, raw["revenue"], sources)
+    read = {
+        name: int(backend.to_arrow(table.count().as_table()).column(0)[0].as_py())
+        for name, table in raw.items()
+    }
 
     validation = _Validation(backend, raw, frozenset(declared_types))
     for name in VALIDATION_ORDER:
@@ -83,7 +90,7 @@ def validate_inputs(
     rejected = backend.materialize(
         "rejected", _with_messages(ibis.union(_malformed_rows(malformed), *validation.rejections))
     )
-    counts = _count(backend, raw, validation.checked, rejected)
+    counts = _count(backend, read, validation.checked, rejected)
     return ValidatedInputs(sources, validation.accepted, rejected, counts, validation.roots)
 
 
@@ -148,6 +155,9 @@ class _Validation:
             **{column.name: _typed(table, spec, column.name) for column in spec.columns},
         )
         checked = self.backend.materialize(f"checked_{spec.name}", checked)
+        if spec.name not in _REFERENCED:
+            # Nothing refers to this table's raw rows any more: free them for what follows.
+            self.backend.drop(raw)
         self.checked[spec.name] = checked
         self.accepted[spec.name] = checked.filter(is_accepted(checked)).select(*spec.column_names)
         self.rejections.append(self._rejections(checked, spec, checks))
@@ -323,7 +333,7 @@ def _with_messages(rejections: ir.Table) -> ir.Table:
 
 def _count(
     backend: Backend,
-    raw: dict[str, ir.Table],
+    read: dict[str, int],
     checked: dict[str, ir.Table],
     rejected: ir.Table,
 ) -> dict[str, TableCounts]:
@@ -352,9 +362,8 @@ def _count(
                 collapsed=collapsed_in(table).cast("int64").sum().fill_null(0),
             )
         ).to_pylist()[0]
-        read = backend.to_arrow(raw[name].count().as_table()).column(0)[0].as_py()
         counts[name] = TableCounts(
-            read=read + malformed_by_table.get(name, 0),
+            read=read[name] + malformed_by_table.get(name, 0),
             accepted=summary["accepted"],
             rejected=rejected_by_table.get(name, 0),
             collapsed=summary["collapsed"],

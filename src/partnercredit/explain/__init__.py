@@ -1,0 +1,21 @@
+"""Explanations: how one revenue line was credited, as data a partner or an auditor can follow."""
+
+from partnercredit.explain.explain_line import explain_line
+from partnercredit.explain.models import (
+    LineExplanation,
+    LinkExplanation,
+    PartnerCredit,
+    ProgramExplanation,
+    Span,
+    Uncredited,
+)
+
+__all__ = [
+    "LineExplanation",
+    "LinkExplanation",
+    "PartnerCredit",
+    "ProgramExplanation",
+    "Span",
+    "Uncredited",
+    "explain_line",
+]

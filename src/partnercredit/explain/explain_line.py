@@ -1,0 +1,233 @@
+"""Explain one revenue line of a finished run, from its outputs and saved inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from partnercredit.contract import BASE_CURRENCY
+from partnercredit.errors import UsageError
+from partnercredit.explain.models import (
+    LineExplanation,
+    LinkExplanation,
+    PartnerCredit,
+    PolicyInForce,
+    ProgramExplanation,
+    Uncredited,
+)
+from partnercredit.explain.trace_links import LineMonth, Link, trace_links
+from partnercredit.outputs.manifest import read_manifest
+from partnercredit.rules import Program, Rules, parse_rules
+
+CENT = Decimal("0.01")
+INPUTS = "inputs"
+
+
+@dataclass(frozen=True)
+class _Run:
+    folder: Path
+    connection: duckdb.DuckDBPyConnection
+
+    def parquet(self, name: str) -> str:
+        """An output table's Parquet file: in the run folder, or kept under inputs/."""
+        for candidate in (
+            self.folder / f"{name}.parquet",
+            self.folder / INPUTS / f"{name}.parquet",
+        ):
+            if candidate.exists():
+                return str(candidate).replace("'", "''")
+        raise UsageError(f"{self.folder}: no {name} table; is this a partnercredit run folder?")
+
+    def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
+        result = self.connection.execute(
+            f"SELECT * FROM read_parquet('{self.parquet(table)}') WHERE {where}", list(params)
+        )
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def explain_line(
+    run_dir: Path,
+    line_id: str,
+    *,
+    partner: str | None = None,
+    program: str | None = None,
+) -> LineExplanation:
+    """How `line_id` was credited in every program (or one), for every partner (or one)."""
+    if not (run_dir / "run.json").exists():
+        raise UsageError(f"{run_dir}: not a partnercredit run folder (no run.json)")
+    manifest = read_manifest(run_dir)
+    rules = parse_rules(manifest["rules"]["text"], manifest["rules"]["source"])
+    if program is not None and program not in rules.programs:
+        raise UsageError(f"--program: the run's rules have no program {program!r}")
+    run = _Run(run_dir, duckdb.connect())
+    line = _line(run, line_id)
+    subscription = run.rows("subscriptions", "subscription_id = ?", line["subscription_id"])[0]
+    rate = _rate(run, line)
+    amount_usd = (line["amount"] * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    links = _links(run, line, subscription["customer_id"])
+    roots = _roots(run, links)
+    first_day = date.fromisoformat(f"{line['period']}-01")
+    month = LineMonth(
+        first_day, _days_in_month(first_day), line["workload"], subscription["category"]
+    )
+    programs = tuple(
+        _explain_program(
+            run, rules, name, rules.programs[name], month, line_id, links, roots, partner
+        )
+        for name in rules.programs
+        if program is None or name == program
+    )
+    return LineExplanation(
+        run_id=manifest["run_id"],
+        line_id=line_id,
+        subscription_id=line["subscription_id"],
+        customer_id=subscription["customer_id"],
+        category=subscription["category"],
+        period=line["period"],
+        first_day=first_day,
+        days_in_period=month.days,
+        product=line["product"],
+        workload=line["workload"],
+        amount=line["amount"],
+        currency=line["currency"],
+        usd_per_unit=rate,
+        amount_usd=amount_usd,
+        quantity=line["quantity"],
+        programs=programs,
+    )
+
+
+def _line(run: _Run, line_id: str) -> dict[str, Any]:
+    found = run.rows("revenue", "line_id = ?", line_id)
+    if found:
+        return found[0]
+    rejected = run.rows("rejected", "\"table\" = 'revenue' AND key = ?", line_id)
+    if rejected:
+        raise UsageError(
+            f"line {line_id} was rejected (revenue row {rejected[0]['row_number']}): "
+            f"{rejected[0]['message']}"
+        )
+    raise UsageError(f"line {line_id} is not in this run")
+
+
+def _rate(run: _Run, line: dict[str, Any]) -> Decimal:
+    if line["currency"] == BASE_CURRENCY:
+        return Decimal(1)
+    found = run.rows("fx_rates", "period = ? AND currency = ?", line["period"], line["currency"])
+    rate: Decimal = found[0]["usd_per_unit"]
+    return rate.normalize()
+
+
+def _links(run: _Run, line: dict[str, Any], customer_id: str) -> list[Link]:
+    rows = run.rows(
+        "links",
+        "(scope = 'line' AND scope_id = ?) OR (scope = 'subscription' AND scope_id = ?) "
+        "OR (scope = 'customer' AND scope_id = ?)",
+        line["line_id"],
+        line["subscription_id"],
+        customer_id,
+    )
+    links = [Link(**row) for row in rows]
+    return sorted(
+        links, key=lambda link: (link.specificity, link.type, link.source_from, link.source_id)
+    )
+
+
+def _roots(run: _Run, links: list[Link]) -> dict[str, str]:
+    partners = sorted({link.partner_id for link in links if link.partner_id is not None})
+    if not partners:
+        return {}
+    rows = run.rows("partner_roots", "list_contains(?, partner_id)", partners)
+    return {row["partner_id"]: row["root_partner_id"] for row in rows}
+
+
+def _days_in_month(first_day: date) -> int:
+    following = date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
+    return (following - first_day).days
+
+
+def _explain_program(
+    run: _Run,
+    rules: Rules,
+    name: str,
+    program: Program,
+    month: LineMonth,
+    line_id: str,
+    links: list[Link],
+    roots: dict[str, str],
+    partner: str | None,
+) -> ProgramExplanation:
+    spans = trace_links(program, rules, month, links, roots)
+    explained = []
+    for link in links:
+        credited_as = (
+            None
+            if link.partner_id is None
+            else roots.get(link.partner_id, link.partner_id)
+            if program.rollup == "root"
+            else link.partner_id
+        )
+        if partner is not None and partner not in (link.partner_id, credited_as):
+            continue
+        explained.append(
+            LinkExplanation(
+                source_table=link.source_table,
+                source_id=link.source_id,
+                type=link.type,
+                partner_id=link.partner_id,
+                credited_as=credited_as,
+                scope=link.scope,
+                scope_id=link.scope_id,
+                workload=link.workload,
+                source_from=link.source_from,
+                valid_from=link.valid_from,
+                valid_to=link.valid_to,
+                recorded_at=link.recorded_at,
+                spans=tuple(spans[link]),
+            )
+        )
+    credits = run.rows("credits", "line_id = ? AND program = ?", line_id, name)
+    uncredited = run.rows("unattributed", "line_id = ? AND program = ?", line_id, name)
+    return ProgramExplanation(
+        program=name,
+        kind=program.kind,
+        credit=program.credit,
+        proration=rules.proration,
+        rollup=program.rollup,
+        category_excluded=month.category in program.exclude_categories,
+        policies=_policies_in_month(program, month),
+        links=tuple(explained),
+        partners=tuple(
+            PartnerCredit(
+                row["partner_id"],
+                row["association_type"],
+                row["days"],
+                row["credit_usd"],
+                row["seat_credit"],
+            )
+            for row in sorted(credits, key=lambda row: (row["partner_id"], row["association_type"]))
+            if partner is None or row["partner_id"] == partner
+        ),
+        uncredited=tuple(
+            Uncredited(row["reason"], row["days"], row["uncredited_usd"])
+            for row in sorted(uncredited, key=lambda row: row["reason"])
+        ),
+    )
+
+
+def _policies_in_month(program: Program, month: LineMonth) -> tuple[PolicyInForce, ...]:
+    spans: list[PolicyInForce] = []
+    for day in month.each_day():
+        policy = program.policy_on(day)
+        types = None if policy is None else policy.types
+        if spans and spans[-1].types == types:
+            spans[-1] = PolicyInForce(spans[-1].first_day, day, types)
+        else:
+            spans.append(PolicyInForce(day, day, types))
+    return tuple(spans)

@@ -1,0 +1,119 @@
+"""The shape of an explanation. Texts are message codes with parameters (see messages.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """What held for a link on the days first_day..last_day (inclusive)."""
+
+    status: str
+    first_day: date
+    last_day: date
+    params: dict[str, str]
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+@dataclass(frozen=True)
+class LinkExplanation:
+    source_table: str
+    source_id: str
+    type: str
+    partner_id: str | None
+    credited_as: str | None
+    """The partner credited for it: the partner itself, or its top parent under rollup."""
+    scope: str
+    scope_id: str
+    workload: str | None
+    source_from: date
+    valid_from: date
+    valid_to: date | None
+    recorded_at: datetime
+    spans: tuple[Span, ...]
+    """Day by day within the line's month, merged where nothing changes; one span with no days
+    in the month (outside_interval, other_workload...) when it never touches the line."""
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    first_day: date
+    last_day: date
+    types: tuple[str, ...] | None
+    """None: no policy in force on those days."""
+
+
+@dataclass(frozen=True)
+class PartnerCredit:
+    partner_id: str
+    association_type: str
+    days: int
+    credit_usd: Decimal
+    seat_credit: Decimal
+
+
+@dataclass(frozen=True)
+class Uncredited:
+    reason: str
+    days: int
+    uncredited_usd: Decimal
+
+
+@dataclass(frozen=True)
+class ProgramExplanation:
+    program: str
+    kind: str
+    credit: str
+    proration: str
+    rollup: str
+    category_excluded: bool
+    policies: tuple[PolicyInForce, ...]
+    links: tuple[LinkExplanation, ...]
+    partners: tuple[PartnerCredit, ...]
+    """As the run's ledger has them."""
+    uncredited: tuple[Uncredited, ...]
+
+
+@dataclass(frozen=True)
+class LineExplanation:
+    run_id: str
+    line_id: str
+    subscription_id: str
+    customer_id: str
+    category: str
+    period: str
+    first_day: date
+    days_in_period: int
+    product: str
+    workload: str | None
+    amount: Decimal
+    currency: str
+    usd_per_unit: Decimal
+    amount_usd: Decimal
+    quantity: int
+    programs: tuple[ProgramExplanation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types: dates as ISO text, money as text with its two places."""
+        plain: dict[str, Any] = _plain(dataclasses.asdict(self))
+        return plain
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

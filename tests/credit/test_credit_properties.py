@@ -1,0 +1,110 @@
+"""Properties SPEC 7 promises, on random datasets: conservation, no partner above its line
+under full credit, and the same outputs for the same rows in any order, run after run."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from partnercredit import core
+from tests.conftest import read_csv
+from tests.random_datasets import Dataset, datasets
+
+pytestmark = pytest.mark.slow
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _run(dataset: Dataset, folder: Path) -> Path:
+    data = dataset.write(folder / "data")
+    core.run(data, folder / "out", rules=data / "rules.toml", output_format="csv")
+    return folder / "out"
+
+
+def _competency_only_dpor(rules: str, credit: str) -> str:
+    """The competency program counting one exclusive type (dpor) all the time."""
+    rules = re.sub(
+        r"(\[association_types\.dpor\]\nprecedence = \d+\n)exclusive = \w+",
+        r"\1exclusive = true",
+        rules,
+    )
+    section, rest = rules.split("[[programs.competency.targets]]", 1)
+    section = re.sub(r'credit = "\w+"', f'credit = "{credit}"', section)
+    section = re.sub(
+        r"policies = \[.*\]", 'policies = [{ from = 2000-01-01, types = ["dpor"] }]', section
+    )
+    return section + "[[programs.competency.targets]]" + rest
+
+
+def _totals(out: Path, program: str) -> dict[str, tuple[Decimal, Decimal, int]]:
+    """Per line: amount, credited + uncredited, and the number of rows that were rounded."""
+    amount: dict[str, Decimal] = {}
+    given_out: dict[str, Decimal] = defaultdict(Decimal)
+    rows: dict[str, int] = defaultdict(int)
+    for row in read_csv(out / "credits.csv"):
+        if row["program"] == program:
+            amount[row["line_id"]] = Decimal(row["amount_usd"])
+            given_out[row["line_id"]] += Decimal(row["credit_usd"])
+            rows[row["line_id"]] += 1
+    for row in read_csv(out / "unattributed.csv"):
+        if row["program"] == program:
+            given_out[row["line_id"]] += Decimal(row["uncredited_usd"])
+            rows[row["line_id"]] += 1
+    return {line: (amount[line], given_out[line], rows[line]) for line in amount}
+
+
+@SETTINGS
+@given(dataset=datasets(), credit=st.sampled_from(["split", "full"]))
+def test_conservation(
+    dataset: Dataset, credit: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Split credit, and full credit of a single exclusive type under daily or month_end
+    proration, never credit more or less than the line (one cent of rounding per row)."""
+    rules = _competency_only_dpor(dataset.rules, credit)
+    if credit == "full":
+        rules = re.sub(r'proration = "any_day"', 'proration = "daily"', rules)
+    out = _run(replace(dataset, rules=rules), tmp_path_factory.mktemp("conservation"))
+    for line, (amount, given_out, rows) in _totals(out, "competency").items():
+        assert abs(given_out - amount) <= Decimal("0.01") * rows, line
+
+
+@SETTINGS
+@given(dataset=datasets())
+def test_no_partner_above_its_line(
+    dataset: Dataset, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    rules = re.sub(r'credit = "split"', 'credit = "full"', dataset.rules)
+    out = _run(replace(dataset, rules=rules), tmp_path_factory.mktemp("full"))
+    for row in read_csv(out / "credits.csv"):
+        assert abs(Decimal(row["credit_usd"])) <= abs(Decimal(row["amount_usd"]))
+        assert 0 < int(row["days"]) <= int(row["days_in_period"])
+
+
+@SETTINGS
+@given(dataset=datasets(), seed=st.integers(0, 10_000))
+def test_same_rows_in_any_order_give_the_same_outputs(
+    dataset: Dataset, seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    generator = random.Random(seed)
+    shuffled = replace(
+        dataset,
+        tables={name: generator.sample(rows, len(rows)) for name, rows in dataset.tables.items()},
+    )
+    first = _run(dataset, tmp_path_factory.mktemp("first"))
+    again = _run(dataset, tmp_path_factory.mktemp("again"))
+    reordered = _run(shuffled, tmp_path_factory.mktemp("shuffled"))
+    for table in ("credits.csv", "unattributed.csv"):
+        assert (again / table).read_bytes() == (first / table).read_bytes()
+        assert (reordered / table).read_bytes() == (first / table).read_bytes()

@@ -1,0 +1,70 @@
+"""`explain`: the derivation of one line, agreeing with the run's ledger."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from partnercredit.explain import explain_line
+from tests.conftest import TESTS, CliRunner
+from tests.explain_checks import check_explanations
+from tests.scenario_helpers import SCENARIOS, run_scenario
+
+WORKED = TESTS / "scenarios" / "01_worked_example"
+
+
+@pytest.fixture(scope="module")
+def worked_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_scenario(WORKED, tmp_path_factory.mktemp("worked") / "out")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda path: path.name)
+def test_explanations_agree_with_the_ledger(scenario: Path, tmp_path: Path) -> None:
+    out = run_scenario(scenario, tmp_path / "out")
+    check_explanations(out)
+
+
+def test_worked_example_september(worked_run: Path) -> None:
+    """SPEC 10, 2016-09: P1 10 days, P5 20 days as DPOR; P2, P3, P4 the whole month."""
+    explanation = explain_line(worked_run, "L09")
+    competency = next(p for p in explanation.programs if p.program == "competency")
+    credits = {(row.partner_id, row.association_type): row for row in competency.partners}
+    assert credits[("P1", "dpor")].days == 10
+    assert credits[("P1", "dpor")].credit_usd == Decimal("333.33")
+    assert credits[("P5", "dpor")].credit_usd == Decimal("666.67")
+    assert {partner for partner, _ in credits} == {"P1", "P2", "P3", "P4", "P5"}
+    incentives = next(p for p in explanation.programs if p.program == "incentives")
+    transacting = next(link for link in incentives.links if link.type == "transacting")
+    assert [span.status for span in transacting.spans] == ["not_counted"]
+
+
+def test_cli_text_and_json(worked_run: Path, run_cli: CliRunner) -> None:
+    result = run_cli("explain", worked_run, "--line", "L09", "--program", "competency")
+    assert result.exit_code == 0, result.stderr
+    assert "P5: 20 of 30 days as dpor: 666.67 USD" in result.stdout
+    assert "incentives" not in result.stdout
+    german = run_cli("explain", worked_run, "--line", "L09", "--lang", "de")
+    assert "von 30 Tagen" in german.stdout
+    as_json = run_cli("explain", worked_run, "--line", "L09", "--partner", "P5", "--json")
+    document = json.loads(as_json.stdout)
+    assert document["amount_usd"] == "1000.00"
+    competency = document["programs"][0]
+    assert [row["partner_id"] for row in competency["partners"]] == ["P5"]
+    assert {link["partner_id"] for link in competency["links"]} == {"P5"}
+
+
+def test_unknown_line_is_a_usage_error(worked_run: Path, run_cli: CliRunner) -> None:
+    result = run_cli("explain", worked_run, "--line", "NOPE")
+    assert result.exit_code == 2
+    assert "line NOPE is not in this run" in result.stderr
+
+
+def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
+    data = TESTS / "fixtures" / "validation" / "cascade_customer" / "data"
+    assert run_cli("run", data, "--out", tmp_path / "out").exit_code == 0
+    result = run_cli("explain", tmp_path / "out", "--line", "L2")
+    assert result.exit_code == 2
+    assert "was rejected" in result.stderr
