@@ -73,9 +73,9 @@ CATALOG: dict[str, dict[Language, str]] = {
         "vor und 6 nach dem Dezimalpunkt.",
     },
     "bad_value.rate_digits": {
-        "en": '{column} "{value}" has more digits than are computed exactly: at most 5 '
+        "en": '{column} "{value}" has more digits than are computed exactly: at most 4 '
         "before and 12 after the decimal point.",
-        "de": '{column} "{value}" hat mehr Stellen als exakt berechnet werden: höchstens 5 '
+        "de": '{column} "{value}" hat mehr Stellen als exakt berechnet werden: höchstens 4 '
         "vor und 12 nach dem Dezimalpunkt.",
     },
     "bad_value.rate": {

@@ -20,8 +20,8 @@ from partnercredit.credit.normalise_links import normalise_links
 from partnercredit.credit.prepare_lines import prepare_lines
 from partnercredit.credit.resolve_links import resolve_links
 from partnercredit.engine import Backend
-from partnercredit.engine.money import MAX_EXACT_DIVISOR
-from partnercredit.errors import PartnerCreditError
+from partnercredit.engine.money import EXACT_CENTS, MAX_EXACT_DIVISOR
+from partnercredit.errors import PartnerCreditError, StructuralError
 from partnercredit.rules import Program, Rules
 
 _LONGEST_MONTH = 31
@@ -47,6 +47,7 @@ def compute_credit(
         "lines",
         prepare_lines(accepted["revenue"], accepted["subscriptions"], accepted["fx_rates"]),
     )
+    _check_exact_range(backend, lines)
     links = backend.materialize("links", normalise_links(accepted, lines, rules))
     line_links = backend.materialize("line_links", match_links(lines, links, _types(rules)))
     policy_starts = sorted(
@@ -134,6 +135,19 @@ def _describe_lines(lines: ir.Table, parts: list[ir.Table], columns: tuple[str, 
         }
     )
     return renamed.select(*columns)
+
+
+def _check_exact_range(backend: Backend, lines: ir.Table) -> None:
+    """Every later division is exact for amounts below 2**53 cents (about 90 trillion USD)."""
+    too_large = lines.filter(
+        (lines.amount_cents.abs() >= EXACT_CENTS) | (lines.seat_cents.abs() >= EXACT_CENTS)
+    )
+    found = backend.to_arrow(too_large.select("line_id").limit(1)).to_pylist()
+    if found:
+        raise StructuralError(
+            f"revenue line {found[0]['line_id']}: its amount in USD or its quantity is beyond "
+            "what partnercredit computes exactly (90 trillion)"
+        )
 
 
 def _types(rules: Rules) -> ir.Table:

@@ -1,10 +1,10 @@
 """Exact money arithmetic on the engine, with half-even rounding to cents (SPEC 7.1).
 
 Money is held as integer cents (int64). Every rounding is applied once to an exact value:
-either a 38-digit integer product whose last digits are cut off as text, or a ratio of 64-bit
-integers. Nothing passes through floating point except divisions that are exact by
-construction (an integer divisible by its divisor, both below 2**53), because Ibis compiles
-integer division to a floating-point division on every backend.
+either an exact decimal product, or a ratio of 64-bit integers. Nothing passes through
+floating point except divisions that are exact by construction (an integer divisible by its
+divisor, both below 2**53), because Ibis compiles integer division to a floating-point
+division on every backend.
 """
 
 from __future__ import annotations
@@ -14,40 +14,37 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-AMOUNT_SCALE = 6
-"""Decimal places of revenue amounts (validation rejects more significant places)."""
-RATE_SCALE = 12
-"""Decimal places of fx rates."""
+EXACT_CENTS = 2**53
+"""Amounts (in cents) from here on make every division below exact."""
 MAX_EXACT_DIVISOR = 94_906_265
 """The largest divisor for which remainder * numerator stays below 2**53."""
 
 
-def scaled_integer(value: ir.DecimalValue, scale: int) -> ir.IntegerValue:
-    """A decimal with at most `scale` places as the integer value * 10**scale."""
-    return (value.cast(f"decimal(38, {scale})") * 10**scale).cast("int64")
+def convert_to_cents(
+    amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue
+) -> ir.IntegerValue:
+    """amount_usd in cents: round_half_even(amount * usd_per_unit, 2) (SPEC 7.1).
 
-
-def round_shifted(product: ir.DecimalValue, digits: int) -> ir.IntegerValue:
-    """round_half_even(product / 10**digits) for an integer-valued decimal(38, 0)."""
-    text = product.abs().cast("string").lpad(digits + 1, "0")
-    length = text.length()
-    quotient = text.substr(0, length - digits).cast("int64")
-    remainder = text.substr(length - digits)
-    half = "5" + "0" * (digits - 1)
-    rounded = quotient + ibis.cases(
-        (remainder > half, 1),
-        (remainder == half, quotient % 2),
+    amount * rate * 100 = (amount * 10**6) * (rate / 10**4): an integer below 10**18 times a
+    rate with 16 places, exact in decimal(38, 16) (below 10**22) for any amount and rate that
+    validation accepts (at most 12 + 6 and 4 + 12 digits), and below 2**63 cents. Spark
+    multiplies decimals exactly too when spark.sql.decimalOperations.allowPrecisionLoss is
+    false, as partnercredit sets it.
+    """
+    # Ibis drops a cast to the type it believes an expression has; the declared types below
+    # differ from Ibis's belief on purpose, so that every cast reaches the engine.
+    micro_units = (amount.abs().cast("decimal(38, 6)") * 1_000_000).cast("decimal(21, 0)")
+    ten_thousandth = ibis.literal(Decimal("0.0001"), type="decimal(5, 4)")
+    per_cent = (usd_per_unit.cast("decimal(38, 16)") * ten_thousandth).cast("decimal(37, 16)")
+    hundredths = micro_units * per_cent
+    whole = hundredths.floor()
+    fraction = hundredths - whole
+    cents = whole.cast("int64") + ibis.cases(
+        (fraction > Decimal("0.5"), 1),
+        (fraction == Decimal("0.5"), whole.cast("int64") % 2),
         else_=0,
     )
-    return ibis.ifelse(product < 0, -rounded, rounded)
-
-
-def convert_to_cents(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.IntegerValue:
-    """amount_usd in cents: round_half_even(amount * usd_per_unit, 2) (SPEC 7.1)."""
-    product = scaled_integer(amount, AMOUNT_SCALE).cast("decimal(38, 0)") * scaled_integer(
-        usd_per_unit, RATE_SCALE
-    ).cast("decimal(38, 0)")
-    return round_shifted(product, AMOUNT_SCALE + RATE_SCALE - 2)
+    return ibis.ifelse(amount < 0, -cents, cents)
 
 
 def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue) -> ir.IntegerValue:
@@ -80,4 +77,5 @@ def round_ratio(
 
 def cents_to_money(cents: ir.IntegerValue) -> ir.DecimalValue:
     """Integer cents as DECIMAL(18, 2)."""
-    return (cents.cast("decimal(38, 0)") * ibis.literal(Decimal("0.01"))).cast("decimal(18, 2)")
+    hundredth = ibis.literal(Decimal("0.01"), type="decimal(3, 2)")
+    return (cents.cast("decimal(38, 0)") * hundredth).cast("decimal(18, 2)")

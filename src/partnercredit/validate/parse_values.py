@@ -33,7 +33,7 @@ def _strict_number(integer: int, fraction: int) -> str:
 
 
 AMOUNT = _strict_number(12, 6)
-RATE = _strict_number(5, 12)
+RATE = _strict_number(4, 12)
 QUANTITY_STRICT = r"^0*[0-9]{1,15}$"
 
 AMOUNT_TYPE = "decimal(18, 6)"

@@ -1,0 +1,104 @@
+"""Exact money arithmetic on the engine against Python's Decimal and Fraction."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+import ibis
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnercredit.engine.money import MAX_EXACT_DIVISOR, convert_to_cents, round_ratio
+
+AMOUNTS = st.decimals(
+    min_value=Decimal("-999999999999.999999"),
+    max_value=Decimal("999999999999.999999"),
+    places=6,
+    allow_nan=False,
+    allow_infinity=False,
+)
+RATES = st.decimals(
+    min_value=Decimal("0.000000000001"),
+    max_value=Decimal("9999.999999999999"),
+    places=12,
+    allow_nan=False,
+    allow_infinity=False,
+)
+HALVES = [
+    ("10.005", "1"),
+    ("10.015", "1"),
+    ("-10.015", "1"),
+    ("-10.005", "1"),
+    ("0.005", "1"),
+    ("-0.005", "1"),
+    ("1000.00", "1.087512345678"),
+    ("999999999999.999999", "9999.999999999999"),
+    ("-999999999999.999999", "9999.999999999999"),
+]
+
+
+@pytest.fixture(scope="module")
+def con() -> ibis.BaseBackend:
+    return ibis.duckdb.connect()
+
+
+def _converted(con: ibis.BaseBackend, pairs: list[tuple[str, str]]) -> list[int]:
+    table = ibis.memtable(
+        pa.table({"amount": [a for a, _ in pairs], "rate": [r for _, r in pairs]})
+    )
+    expr = table.select(
+        cents=convert_to_cents(
+            table.amount.cast("decimal(18, 6)"), table.rate.cast("decimal(17, 12)")
+        )
+    )
+    return con.to_pyarrow(expr).column("cents").to_pylist()
+
+
+def _expected(amount: str, rate: str) -> int:
+    exact = Decimal(amount) * Decimal(rate) * 100
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+
+
+def test_conversion_rounds_half_to_even(con: ibis.BaseBackend) -> None:
+    assert _converted(con, HALVES) == [_expected(a, r) for a, r in HALVES]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(AMOUNTS, RATES), min_size=1, max_size=50))
+def test_conversion_is_exact(con: ibis.BaseBackend, pairs: list[tuple[Decimal, Decimal]]) -> None:
+    text = [(str(amount), str(rate)) for amount, rate in pairs]
+    assert _converted(con, text) == [_expected(a, r) for a, r in text]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(2**53) + 1, 2**53 - 1),
+            st.integers(1, MAX_EXACT_DIVISOR),
+        ).flatmap(
+            lambda pair: st.tuples(st.just(pair[0]), st.integers(0, pair[1]), st.just(pair[1]))
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_ratio_rounds_half_to_even_exactly(
+    con: ibis.BaseBackend, triples: list[tuple[int, int, int]]
+) -> None:
+    table = ibis.memtable(
+        pa.table(
+            {
+                "cents": pa.array([t[0] for t in triples], pa.int64()),
+                "numerator": pa.array([t[1] for t in triples], pa.int64()),
+                "denominator": pa.array([t[2] for t in triples], pa.int64()),
+            }
+        )
+    )
+    expr = table.select(value=round_ratio(table.cents, table.numerator, table.denominator))
+    actual = con.to_pyarrow(expr).column("value").to_pylist()
+    expected = [round(Fraction(c * n, d)) for c, n, d in triples]  # round() is half-even
+    assert actual == expected
