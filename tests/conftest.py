@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from partnercredit.cli.app import main
+from partnercredit.cli import main
 
 TESTS = Path(__file__).parent
 IN_CI = os.environ.get("CI", "").lower() == "true"

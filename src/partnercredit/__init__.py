@@ -1,21 +1,34 @@
 """partnercredit: multi-partner credit, targets and payouts for cloud partner programs.
 
-The public API is small: `validate` and `run` over a data directory, the rules loader, the
-engine options and the errors the API raises.
+The public API is small: `validate` and `run` over a data directory, `explain_line` for one
+line of a finished run, the rules loader, the engine options and the errors the API raises.
+Names are imported on first use, so that `import partnercredit` (and the command line's
+start-up) stays fast.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from partnercredit.core import Rejection, RunReport, ValidationReport, run, validate
-from partnercredit.engine import EngineOptions
-from partnercredit.errors import (
-    PartnerCreditError,
-    RulesError,
-    StrictRefusal,
-    StructuralError,
-    UsageError,
-)
-from partnercredit.rules import Rules, load_rules
+_EXPORTS = {
+    "EngineOptions": "partnercredit.engine",
+    "PartnerCreditError": "partnercredit.errors",
+    "Rejection": "partnercredit.core",
+    "Rules": "partnercredit.rules",
+    "RulesError": "partnercredit.errors",
+    "RunReport": "partnercredit.core",
+    "StrictRefusal": "partnercredit.errors",
+    "StructuralError": "partnercredit.errors",
+    "UsageError": "partnercredit.errors",
+    "ValidationReport": "partnercredit.core",
+    "explain_line": "partnercredit.explain",
+    "load_rules": "partnercredit.rules",
+    "run": "partnercredit.core",
+    "validate": "partnercredit.core",
+}
 
 __all__ = [
     "EngineOptions",
@@ -29,7 +42,27 @@ __all__ = [
     "UsageError",
     "ValidationReport",
     "__version__",
+    "explain_line",
     "load_rules",
     "run",
     "validate",
 ]
+
+if TYPE_CHECKING:
+    from partnercredit.core import Rejection, RunReport, ValidationReport, run, validate
+    from partnercredit.engine import EngineOptions
+    from partnercredit.errors import (
+        PartnerCreditError,
+        RulesError,
+        StrictRefusal,
+        StructuralError,
+        UsageError,
+    )
+    from partnercredit.explain.explain_line import explain_line
+    from partnercredit.rules import Rules, load_rules
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'partnercredit' has no attribute {name!r}")

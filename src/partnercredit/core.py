@@ -17,7 +17,7 @@ from pathlib import Path
 import ibis
 
 from partnercredit.contract import TABLES
-from partnercredit.credit.compute_credit import CreditResult, compute_credit
+from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.errors import StrictRefusal
 from partnercredit.outputs.manifest import (
@@ -77,10 +77,13 @@ def validate(
     on_phase: PhaseCallback | None = None,
 ) -> ValidationReport:
     """Read and check every input table; with `out_dir`, publish the rejections and inputs."""
-    with _session(data_dir, rules, engine, on_phase) as session:
+    resolved = _resolve_rules(rules)
+    with _session(data_dir, resolved, engine, on_phase) as session:
         report = session.report(examples_per_reason)
         if out_dir is not None:
-            session.publish(out_dir, "parquet")
+            with publishing(out_dir) as staging:
+                session.keep_inputs(staging)
+                session.write_outputs(staging, {REJECTED.name: session.inputs.rejected}, "parquet")
         return report
 
 
@@ -96,30 +99,42 @@ def run(
     on_phase: PhaseCallback | None = None,
 ) -> RunReport:
     """The complete run: every output table and run.json in `out_dir`, or nothing."""
-    with _session(data_dir, rules, engine, on_phase) as session:
+    resolved = _resolve_rules(rules)
+    with publishing(out_dir) as staging, _session(data_dir, resolved, engine, on_phase) as session:
         report = session.report(examples_per_reason)
         if strict and report.rejected:
             count = report.rejected
             rows = "1 input row was" if count == 1 else f"{count} input rows were"
             raise StrictRefusal(f"--strict: {rows} rejected; nothing was published")
-        session.compute()
-        outputs = session.publish(out_dir, output_format)
-        return RunReport(session.run_id, out_dir, report, outputs)
+        accepted = session.keep_inputs(staging)
+        session.on_phase("crediting partners")
+        credit = compute_credit(session.backend, accepted, session.roots, resolved)
+        session.backend.write_parquet(credit.links, staging / INPUTS_FOLDER / "links.parquet")
+        outputs = {
+            REJECTED.name: session.inputs.rejected,
+            CREDITS.name: credit.credits,
+            UNATTRIBUTED.name: credit.unattributed,
+        }
+        written = session.write_outputs(staging, outputs, output_format)
+        return RunReport(session.run_id, out_dir, report, written)
+
+
+def _resolve_rules(rules: Rules | Path | None) -> Rules:
+    return rules if isinstance(rules, Rules) else load_rules(rules)
 
 
 @contextmanager
 def _session(
     data_dir: Path,
-    rules: Rules | Path | None,
+    rules: Rules,
     engine: EngineOptions | None,
     on_phase: PhaseCallback | None,
 ) -> Iterator[_Session]:
-    resolved = rules if isinstance(rules, Rules) else load_rules(rules)
     with (
         ThreadPoolExecutor(max_workers=2) as pool,
         open_backend(engine) as backend,
     ):
-        yield _Session(data_dir, resolved, backend, pool, on_phase or (lambda _phase: None))
+        yield _Session(data_dir, rules, backend, pool, on_phase or (lambda _phase: None))
 
 
 class _Session:
@@ -141,13 +156,7 @@ class _Session:
         on_phase("reading and checking inputs")
         self.inputs: ValidatedInputs = validate_inputs(backend, data_dir, rules.declared_types)
         self.hashes = hash_files_in_background(pool, self.inputs.sources)
-        self.credit: CreditResult | None = None
-
-    def compute(self) -> None:
-        self.on_phase("crediting partners")
-        self.credit = compute_credit(
-            self.backend, self.inputs.accepted, self.inputs.partner_roots, self.rules
-        )
+        self.roots = self.inputs.partner_roots
 
     def report(self, examples_per_reason: int) -> ValidationReport:
         rejected = self.inputs.rejected
@@ -171,50 +180,50 @@ class _Session:
             self.inputs.counts, by_reason, [Rejection(**row) for row in examples]
         )
 
-    def publish(self, out_dir: Path, output_format: OutputFormat) -> dict[str, int]:
-        self.on_phase("writing outputs")
-        with publishing(out_dir) as staging:
-            tables = {REJECTED.name: self.inputs.rejected}
-            if self.credit is not None:
-                tables |= {
-                    CREDITS.name: self.credit.credits,
-                    UNATTRIBUTED.name: self.credit.unattributed,
-                }
-            outputs = {
-                name: self._write(name, expr, staging, output_format)
-                for name, expr in tables.items()
-            }
-            self._write_inputs(staging / INPUTS_FOLDER, tables, output_format)
-            manifest = build_manifest(
-                run_id=self.run_id,
-                engine=self.backend.name,
-                started_at=self.started_at,
-                finished_at=datetime.now(UTC),
-                rules=self.rules,
-                sources=self.inputs.sources,
-                hashes={name: future.result() for name, future in self.hashes.items()},
-                counts=self.inputs.counts,
-                outputs=outputs,
-                output_format=output_format,
-            )
-            write_manifest(manifest, staging / MANIFEST)
-        return outputs
-
-    def _write(self, name: str, expr: ibis.Table, folder: Path, output_format: OutputFormat) -> int:
-        write_table(self.backend, expr, OUTPUT_TABLES[name], folder, output_format)
-        return int(self.backend.to_arrow(expr.count().as_table()).column(0)[0].as_py())
-
-    def _write_inputs(
-        self, folder: Path, outputs: dict[str, ibis.Table], output_format: OutputFormat
-    ) -> None:
-        """Accepted inputs and normalised links for `explain`, `diff` and `verify`; with CSV
-        outputs also the output tables as Parquet, which those commands read quickly."""
+    def keep_inputs(self, staging: Path) -> dict[str, ibis.Table]:
+        """Write the accepted inputs under inputs/ (for `explain`, `diff` and `verify`) and
+        continue from those files, so that the engine can forget the checked rows."""
+        self.on_phase("keeping the accepted inputs")
+        folder = staging / INPUTS_FOLDER
         folder.mkdir()
-        if output_format == "csv":
-            for name, expr in outputs.items():
-                write_table(self.backend, expr, OUTPUT_TABLES[name], folder, "parquet")
         for name in TABLES:
             self.backend.write_parquet(self.inputs.accepted[name], folder / f"{name}.parquet")
-        self.backend.write_parquet(self.inputs.partner_roots, folder / "partner_roots.parquet")
-        if self.credit is not None:
-            self.backend.write_parquet(self.credit.links, folder / "links.parquet")
+        self.backend.write_parquet(self.roots, folder / "partner_roots.parquet")
+        self.inputs.release(self.backend)
+        self.roots = self.backend.read_parquet(folder / "partner_roots.parquet")
+        return {name: self.backend.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+
+    def write_outputs(
+        self, staging: Path, outputs: dict[str, ibis.Table], output_format: OutputFormat
+    ) -> dict[str, int]:
+        """Write the output tables and run.json; returns the rows written per table.
+
+        CSV runs also keep every output table as Parquet under inputs/, which `explain`
+        reads quickly; the table is computed once for both files."""
+        self.on_phase("writing outputs")
+        rows = {}
+        for name, expr in outputs.items():
+            table = OUTPUT_TABLES[name]
+            if output_format == "parquet":
+                path = write_table(self.backend, expr, table, staging, "parquet")
+            else:
+                computed = self.backend.materialize(name, expr)
+                path = write_table(
+                    self.backend, computed, table, staging / INPUTS_FOLDER, "parquet"
+                )
+                write_table(self.backend, computed, table, staging, "csv")
+            rows[name] = self.backend.count_rows(path)
+        manifest = build_manifest(
+            run_id=self.run_id,
+            engine=self.backend.name,
+            started_at=self.started_at,
+            finished_at=datetime.now(UTC),
+            rules=self.rules,
+            sources=self.inputs.sources,
+            hashes={name: future.result() for name, future in self.hashes.items()},
+            counts=self.inputs.counts,
+            outputs=rows,
+            output_format=output_format,
+        )
+        write_manifest(manifest, staging / MANIFEST)
+        return rows

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnercredit.engine.money import MAX_EXACT_DIVISOR, convert_to_cents, round_ratio
+from partnercredit.engine.money import MAX_EXACT_DIVISOR, add_converted_cents, add_rounded_ratio
 
 AMOUNTS = st.decimals(
     min_value=Decimal("-999999999999.999999"),
@@ -49,11 +49,10 @@ def _converted(con: ibis.BaseBackend, pairs: list[tuple[str, str]]) -> list[int]
     table = ibis.memtable(
         pa.table({"amount": [a for a, _ in pairs], "rate": [r for _, r in pairs]})
     )
-    expr = table.select(
-        cents=convert_to_cents(
-            table.amount.cast("decimal(18, 6)"), table.rate.cast("decimal(17, 12)")
-        )
+    typed = table.select(
+        amount=table.amount.cast("decimal(18, 6)"), rate=table.rate.cast("decimal(17, 12)")
     )
+    expr = add_converted_cents(typed, "cents", "amount", "rate")
     return con.to_pyarrow(expr).column("cents").to_pylist()
 
 
@@ -98,7 +97,7 @@ def test_ratio_rounds_half_to_even_exactly(
             }
         )
     )
-    expr = table.select(value=round_ratio(table.cents, table.numerator, table.denominator))
+    expr = add_rounded_ratio(table, "value", "cents", "numerator", "denominator")
     actual = con.to_pyarrow(expr).column("value").to_pylist()
     expected = [round(Fraction(c * n, d)) for c, n, d in triples]  # round() is half-even
     assert actual == expected

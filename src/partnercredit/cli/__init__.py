@@ -1,5 +1,22 @@
 """The `partnercredit` command: thin Typer shells over the core API."""
 
-from partnercredit.cli.app import main
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Install the signal handlers before the heavy imports, then run the application."""
+    from partnercredit.cli.signals import install_handlers
+    from partnercredit.errors import Interrupted
+
+    install_handlers()
+    try:
+        from partnercredit.cli.app import run_app
+    except Interrupted as stop:
+        print(f"partnercredit: {stop}", file=sys.stderr)
+        sys.exit(stop.exit_code)
+    run_app(argv)
+
 
 __all__ = ["main"]

@@ -55,6 +55,7 @@ def compute_credit(
     )
     segments = backend.materialize("segments", cut_segments(lines, line_links, policy_starts))
     resolved = backend.materialize("resolved", resolve_links(segments, line_links, partner_roots))
+    backend.drop(line_links)
     credits, unattributed = [], []
     for name, program in rules.programs.items():
         credited = backend.materialize(

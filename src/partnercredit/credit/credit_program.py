@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from partnercredit.engine.money import round_ratio
+from partnercredit.engine.money import add_rounded_ratio
 from partnercredit.rules import Program, Rules
 
 UNATTRIBUTED_REASONS = ("excluded_category", "no_policy", "no_association", "type_not_counted")
@@ -59,14 +59,22 @@ def credit_program(
     amounts = lines.select("line_id", "days_in_period", "amount_cents", "seat_cents")
     shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_id")
     daily = rules.proration == "daily"
-    denominator = shares._base * shares.days_in_period if daily else shares._base
-    credits = shares.select(
+    shares = shares.select(
         "line_id",
+        "amount_cents",
+        "seat_cents",
+        "_numerator",
         partner_id=shares.credit_partner,
         association_type=_type_name(rules, shares.precedence),
         days=shares.days if daily else shares.days_in_period,
-        credit_cents=round_ratio(shares.amount_cents, shares._numerator, denominator),
-        seat_credit_cents=round_ratio(shares.seat_cents, shares._numerator, denominator),
+        _denominator=shares._base * shares.days_in_period if daily else shares._base,
+    ).view()
+    shares = add_rounded_ratio(shares, "credit_cents", "amount_cents", "_numerator", "_denominator")
+    shares = add_rounded_ratio(
+        shares, "seat_credit_cents", "seat_cents", "_numerator", "_denominator"
+    )
+    credits = shares.select(
+        "line_id", "partner_id", "association_type", "days", "credit_cents", "seat_credit_cents"
     )
     unattributed = _unattributed(program, rules, segments, resolved, excluded, credited, amounts)
     return ProgramCredit(credits, unattributed)
@@ -163,9 +171,6 @@ def _unattributed(
         .join(amounts, "line_id")
     )
     days = by_reason.days_in_period if rules.proration == "month_end" else by_reason.days
-    return by_reason.select(
-        "line_id",
-        "reason",
-        days=days,
-        uncredited_cents=round_ratio(by_reason.amount_cents, days, by_reason.days_in_period),
-    )
+    rows = by_reason.select("line_id", "reason", "amount_cents", "days_in_period", days=days).view()
+    rows = add_rounded_ratio(rows, "uncredited_cents", "amount_cents", "days", "days_in_period")
+    return rows.select("line_id", "reason", "days", "uncredited_cents")

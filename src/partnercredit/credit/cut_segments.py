@@ -14,7 +14,8 @@ import ibis.expr.types as ir
 
 
 def cut_segments(lines: ir.Table, line_links: ir.Table, policy_starts: list[date]) -> ir.Table:
-    """(line_id, seg_start, seg_end, seg_days, is_last) covering every day of every line."""
+    """(line_id, seg_start, seg_end, seg_days, is_last, whole) covering every day of every
+    line; `whole` marks the lines that are one segment long."""
     inside = [
         line_links.filter(line_links.seg_from > line_links.month_start).select(
             "line_id", point=line_links.seg_from
@@ -44,6 +45,7 @@ def cut_segments(lines: ir.Table, line_links: ir.Table, policy_starts: list[date
         seg_start=uncut.month_start,
         seg_end=uncut.month_end,
         is_last=ibis.literal(True),
+        whole=ibis.literal(True),
     )
     cut_months = months.semi_join(cuts, "line_id")
     points = ibis.union(
@@ -58,6 +60,7 @@ def cut_segments(lines: ir.Table, line_links: ir.Table, policy_starts: list[date
         seg_start=points.point,
         seg_end=following.fill_null(points.month_end),
         is_last=following.isnull(),
+        whole=ibis.literal(False),
     )
     segments = ibis.union(whole, pieces)
     return segments.mutate(

@@ -20,14 +20,57 @@ def match_links(lines: ir.Table, links: ir.Table, types: ir.Table) -> ir.Table:
     """
     declared = links.filter(links.partner_id.notnull()).join(types, "type")
     matched = ibis.union(
-        *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items())
+        _transacting(lines, declared),
+        *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items()),
     )
     seg_from = ibis.greatest(matched.valid_from, matched.month_start)
     seg_to = ibis.least(matched.valid_to.fill_null(matched.month_end), matched.month_end)
     return matched.mutate(seg_from=seg_from, seg_to=seg_to).filter(lambda t: t.seg_to > t.seg_from)
 
 
-_SCOPE_KEYS = {"line": "line_id", "subscription": "subscription_id", "customer": "customer_id"}
+_SCOPE_KEYS = {"subscription": "subscription_id", "customer": "customer_id"}
+_COLUMNS = (
+    "line_id",
+    "month_start",
+    "month_end",
+    "source_table",
+    "source_id",
+    "type",
+    "precedence",
+    "exclusive",
+    "partner_id",
+    "specificity",
+    "valid_from",
+    "valid_to",
+    "recorded_at",
+)
+
+
+def _transacting(lines: ir.Table, declared: ir.Table) -> ir.Table:
+    """A line's only line-scoped link is its transacting partner, read from the line itself
+    rather than joined back to it (the links table keeps it for explanations)."""
+    kind = declared.filter(declared.scope == "line").select("type", "precedence", "exclusive")
+    kind = kind.distinct()
+    sold = lines.filter(lines.transacting_partner_id.notnull())
+    return (
+        sold.cross_join(kind)
+        .select(
+            "line_id",
+            "month_start",
+            "month_end",
+            "type",
+            "precedence",
+            "exclusive",
+            source_table=ibis.literal("revenue"),
+            source_id=sold.line_id,
+            partner_id=sold.transacting_partner_id,
+            specificity=ibis.literal(0, "int64"),
+            valid_from=sold.month_start,
+            valid_to=sold.month_end,
+            recorded_at=sold.month_start.cast(declared.recorded_at.type()),
+        )
+        .select(*_COLUMNS)
+    )
 
 
 def _match_scope(lines: ir.Table, links: ir.Table, scope: str, key: str) -> ir.Table:
@@ -37,18 +80,4 @@ def _match_scope(lines: ir.Table, links: ir.Table, scope: str, key: str) -> ir.T
     )
     joined = line_side.join(scoped, line_side._key == scoped.scope_id)
     same_workload = joined.workload.isnull() | (joined.workload == joined._line_workload)
-    return joined.filter(same_workload).select(
-        "line_id",
-        "month_start",
-        "month_end",
-        "source_table",
-        "source_id",
-        "type",
-        "precedence",
-        "exclusive",
-        "partner_id",
-        "specificity",
-        "valid_from",
-        "valid_to",
-        "recorded_at",
-    )
+    return joined.filter(same_workload).select(*_COLUMNS)

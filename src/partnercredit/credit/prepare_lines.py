@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from partnercredit.contract import BASE_CURRENCY
-from partnercredit.engine.money import convert_to_cents
+from partnercredit.engine.money import add_converted_cents
 
 LINE_COLUMNS = (
     "line_id",
@@ -43,7 +43,7 @@ def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table
     start = month_start(joined.period)
     end = start + ibis.interval(months=1)
     rate = joined._rate.fill_null(ibis.literal(1).cast(joined._rate.type()))
-    return joined.select(
+    lines = joined.select(
         "line_id",
         "subscription_id",
         "customer_id",
@@ -55,6 +55,8 @@ def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table
         month_start=start,
         month_end=end,
         days_in_period=end.delta(start, unit="day").cast("int64"),
-        amount_cents=convert_to_cents(joined.amount, rate),
         seat_cents=joined.quantity * 100,
-    )
+        _amount=joined.amount,
+        _rate=rate,
+    ).view()
+    return add_converted_cents(lines, "amount_cents", "_amount", "_rate").select(*LINE_COLUMNS)

@@ -5,36 +5,85 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+RESOLVED_COLUMNS = (
+    "line_id",
+    "seg_start",
+    "seg_days",
+    "is_last",
+    "type",
+    "precedence",
+    "partner_id",
+    "root_id",
+    "applies",
+)
+_GROUP = ("line_id", "seg_start", "type")
+
 
 def resolve_links(segments: ir.Table, line_links: ir.Table, partner_roots: ir.Table) -> ir.Table:
     """(segment, link) for every link covering the whole segment, `applies` false for the
     links an exclusive type's winner shadows, and each partner's top parent as `root_id`.
 
     The winner of an exclusive type in a segment is the most specific link, then the latest
-    start, then the latest recorded_at, then the greatest id as text.
+    start, then the latest recorded_at, then the greatest id as text. Only the few groups with
+    more than one candidate are ranked.
     """
-    within = segments.join(
-        line_links.drop("month_start", "month_end"),
-        [
-            "line_id",
-            line_links.seg_from <= segments.seg_start,
-            line_links.seg_to >= segments.seg_end,
-        ],
-    ).drop("seg_from", "seg_to")
+    within = _links_per_segment(segments, line_links)
+    exclusive = within.filter(within.exclusive)
+    crowded = (
+        exclusive.group_by(_GROUP)
+        .aggregate(_candidates=ibis._.count())
+        .filter(ibis._._candidates > 1)
+        .select(*_GROUP)
+    )
+    contested = exclusive.semi_join(crowded, list(_GROUP))
     contest = ibis.window(
-        group_by=[within.line_id, within.seg_start, within.type],
+        group_by=[contested[name] for name in _GROUP],
         order_by=[
-            within.specificity,
-            within.valid_from.desc(),
-            within.recorded_at.desc(),
-            within.source_id.desc(),
-            within.source_table.desc(),
+            contested.specificity,
+            contested.valid_from.desc(),
+            contested.recorded_at.desc(),
+            contested.source_id.desc(),
+            contested.source_table.desc(),
         ],
     )
-    exclusive = within.filter(within.exclusive).mutate(_rank=ibis.row_number().over(contest))
     ranked = ibis.union(
         within.filter(~within.exclusive).mutate(applies=ibis.literal(True)),
-        exclusive.mutate(applies=exclusive._rank == 0).drop("_rank"),
+        exclusive.anti_join(crowded, list(_GROUP)).mutate(applies=ibis.literal(True)),
+        contested.mutate(applies=ibis.row_number().over(contest) == 0),
     )
     roots = partner_roots.select(_partner="partner_id", root_id="root_partner_id")
-    return ranked.join(roots, ranked.partner_id == roots._partner).drop("_partner")
+    return ranked.join(roots, ranked.partner_id == roots._partner).select(*RESOLVED_COLUMNS)
+
+
+def _links_per_segment(segments: ir.Table, line_links: ir.Table) -> ir.Table:
+    """Lines that are one segment long take their links as they are; only the lines cut
+    inside their month need the range join."""
+    pieces = segments.filter(~segments.whole).drop("whole")
+    cut_lines = pieces.select("line_id").distinct()
+    uncut = line_links.anti_join(cut_lines, "line_id")
+    whole = uncut.mutate(
+        seg_start=uncut.month_start,
+        seg_days=uncut.month_end.delta(uncut.month_start, unit="day").cast("int64"),
+        is_last=ibis.literal(True),
+    )
+    cut = line_links.semi_join(cut_lines, "line_id")
+    inside = pieces.join(
+        cut,
+        ["line_id", cut.seg_from <= pieces.seg_start, cut.seg_to >= pieces.seg_end],
+    )
+    columns = (
+        "line_id",
+        "seg_start",
+        "seg_days",
+        "is_last",
+        "type",
+        "precedence",
+        "exclusive",
+        "partner_id",
+        "specificity",
+        "valid_from",
+        "recorded_at",
+        "source_id",
+        "source_table",
+    )
+    return ibis.union(whole.select(*columns), inside.select(*columns))

@@ -73,6 +73,10 @@ class Backend(ABC):
         if name.startswith("pc_"):
             self.con.drop_table(name, force=True)
 
+    def count_rows(self, path: Path) -> int:
+        """Rows of a Parquet file (or a folder of part files) that this engine wrote."""
+        return int(self.to_arrow(self.read_parquet(path).count().as_table()).column(0)[0].as_py())
+
     def read_parquet(self, path: Path) -> ir.Table:
         return self.con.read_parquet(str(path), table_name=self.fresh_name(path.stem))
 
@@ -154,6 +158,7 @@ class DuckDBBackend(Backend):
             for name, dtype in expr.schema().items()
         )
         order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
+        self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
         query = f"SELECT {columns} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
         if order:
             query += f" ORDER BY {order}"
@@ -162,6 +167,7 @@ class DuckDBBackend(Backend):
 
     def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
         # Ibis 12 streams through a cursor method that DuckDB 2 no longer has.
+        self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
         sql = ibis.to_sql(expr, dialect="duckdb")
         return self.con.con.sql(sql).to_arrow_reader(256 * 1024)
 

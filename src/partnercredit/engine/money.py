@@ -5,6 +5,10 @@ either an exact decimal product, or a ratio of 64-bit integers. Nothing passes t
 floating point except divisions that are exact by construction (an integer divisible by its
 divisor, both below 2**53), because Ibis compiles integer division to a floating-point
 division on every backend.
+
+The functions work on a table and add one column: each step is computed in a projection of
+its own (`view()` stops Ibis from inlining it), because the rounding refers to the same
+intermediate value several times and an engine would otherwise compute it again each time.
 """
 
 from __future__ import annotations
@@ -18,64 +22,86 @@ EXACT_CENTS = 2**53
 """Amounts (in cents) from here on make every division below exact."""
 MAX_EXACT_DIVISOR = 94_906_265
 """The largest divisor for which remainder * numerator stays below 2**53."""
+_HALF = Decimal("0.5")
 
 
-def convert_to_cents(
-    amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue
-) -> ir.IntegerValue:
-    """amount_usd in cents: round_half_even(amount * usd_per_unit, 2) (SPEC 7.1).
+def _step(table: ir.Table, **columns: ir.Value) -> ir.Table:
+    return table.mutate(**columns).view()
+
+
+def add_converted_cents(table: ir.Table, name: str, amount: str, usd_per_unit: str) -> ir.Table:
+    """Add `name` = round_half_even(amount * usd_per_unit, 2) in cents (SPEC 7.1).
 
     amount * rate * 100 = (amount * 10**6) * (rate / 10**4): an integer below 10**18 times a
     rate with 16 places, exact in decimal(38, 16) (below 10**22) for any amount and rate that
     validation accepts (at most 12 + 6 and 4 + 12 digits), and below 2**63 cents. Spark
     multiplies decimals exactly too when spark.sql.decimalOperations.allowPrecisionLoss is
-    false, as partnercredit sets it.
+    false, as partnercredit sets it. Ibis drops a cast to the type it believes an expression
+    has; the declared types below differ from its belief on purpose, so that every cast
+    reaches the engine.
     """
-    # Ibis drops a cast to the type it believes an expression has; the declared types below
-    # differ from Ibis's belief on purpose, so that every cast reaches the engine.
-    micro_units = (amount.abs().cast("decimal(38, 6)") * 1_000_000).cast("decimal(21, 0)")
     ten_thousandth = ibis.literal(Decimal("0.0001"), type="decimal(5, 4)")
-    per_cent = (usd_per_unit.cast("decimal(38, 16)") * ten_thousandth).cast("decimal(37, 16)")
-    hundredths = micro_units * per_cent
-    whole = hundredths.floor()
-    fraction = hundredths - whole
-    cents = whole.cast("int64") + ibis.cases(
-        (fraction > Decimal("0.5"), 1),
-        (fraction == Decimal("0.5"), whole.cast("int64") % 2),
+    micro_units = (table[amount].abs().cast("decimal(38, 6)") * 1_000_000).cast("decimal(21, 0)")
+    per_cent = (table[usd_per_unit].cast("decimal(38, 16)") * ten_thousandth).cast(
+        "decimal(37, 16)"
+    )
+    table = _step(table, _m_exact=micro_units * per_cent)
+    table = _step(table, _m_whole=table._m_exact.floor())
+    table = _step(
+        table, _m_fraction=table._m_exact - table._m_whole, _m_floor=table._m_whole.cast("int64")
+    )
+    cents = table._m_floor + ibis.cases(
+        (table._m_fraction > _HALF, 1),
+        (table._m_fraction == _HALF, table._m_floor % 2),
         else_=0,
     )
-    return ibis.ifelse(amount < 0, -cents, cents)
+    signed = ibis.ifelse(table[amount] < 0, -cents, cents)
+    return table.mutate(**{name: signed}).drop("_m_exact", "_m_whole", "_m_fraction", "_m_floor")
+
+
+def add_rounded_ratio(
+    table: ir.Table, name: str, cents: str, numerator: str, denominator: str
+) -> ir.Table:
+    """Add `name` = round_half_even(cents * numerator / denominator), exactly.
+
+    Requires numerator >= 0, 0 < denominator <= MAX_EXACT_DIVISOR, numerator <= denominator
+    or small, and |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d,
+    so no product exceeds 2**53 and every division below is exact.
+    """
+    table = _step(table, _m_magnitude=table[cents].abs())
+    table = _step(table, _m_remainder=table._m_magnitude % table[denominator])
+    whole = _exact_quotient(table._m_magnitude - table._m_remainder, table[denominator])
+    table = _step(
+        table, _m_whole=whole * table[numerator], _m_part=table._m_remainder * table[numerator]
+    )
+    table = _step(table, _m_part_remainder=table._m_part % table[denominator])
+    floor = table._m_whole + _exact_quotient(
+        table._m_part - table._m_part_remainder, table[denominator]
+    )
+    table = _step(table, _m_floor=floor, _m_twice=table._m_part_remainder * 2)
+    rounded = table._m_floor + ibis.cases(
+        (table._m_twice > table[denominator], 1),
+        (table._m_twice == table[denominator], table._m_floor % 2),
+        else_=0,
+    )
+    signed = ibis.ifelse(table[cents] < 0, -rounded, rounded)
+    return table.mutate(**{name: signed}).drop(
+        "_m_magnitude",
+        "_m_remainder",
+        "_m_whole",
+        "_m_part",
+        "_m_part_remainder",
+        "_m_floor",
+        "_m_twice",
+    )
 
 
 def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue) -> ir.IntegerValue:
-    """dividend // divisor for non-negative integers below 2**53 when divisible."""
+    """dividend / divisor for non-negative integers below 2**53 when divisible."""
     return (dividend / divisor).round().cast("int64")
-
-
-def round_ratio(
-    cents: ir.IntegerValue, numerator: ir.IntegerValue, denominator: ir.IntegerValue
-) -> ir.IntegerValue:
-    """round_half_even(cents * numerator / denominator) exactly.
-
-    Requires numerator >= 0, 0 < denominator <= MAX_EXACT_DIVISOR and |cents| < 2**53.
-    cents * n / d = q * n + r * n / d with cents = q * d + r, so no product exceeds 2**53.
-    """
-    magnitude = cents.abs()
-    remainder = magnitude % denominator
-    whole = _exact_quotient(magnitude - remainder, denominator) * numerator
-    part = remainder * numerator
-    part_remainder = part % denominator
-    floor = whole + _exact_quotient(part - part_remainder, denominator)
-    twice = part_remainder * 2
-    rounded = floor + ibis.cases(
-        (twice > denominator, 1),
-        (twice == denominator, floor % 2),
-        else_=0,
-    )
-    return ibis.ifelse(cents < 0, -rounded, rounded)
 
 
 def cents_to_money(cents: ir.IntegerValue) -> ir.DecimalValue:
     """Integer cents as DECIMAL(18, 2)."""
-    hundredth = ibis.literal(Decimal("0.01"), type="decimal(3, 2)")
-    return (cents.cast("decimal(38, 0)") * hundredth).cast("decimal(18, 2)")
+    hundredth = ibis.literal(Decimal("0.01"), type="decimal(20, 2)")
+    return (cents.cast("decimal(18, 0)") * hundredth).cast("decimal(18, 2)")

@@ -66,6 +66,14 @@ class ValidatedInputs:
     counts: dict[str, TableCounts]
     partner_roots: ir.Table
     """(partner_id, root_partner_id) for every accepted partner."""
+    engine_tables: list[ir.Table]
+    """What the engine holds for the tables above, for `release`."""
+
+    def release(self, backend: Backend) -> None:
+        """Free the engine of the rows behind `accepted` once they are kept elsewhere."""
+        for table in self.engine_tables:
+            backend.drop(table)
+        self.engine_tables.clear()
 
 
 def validate_inputs(
@@ -91,7 +99,10 @@ def validate_inputs(
         "rejected", _with_messages(ibis.union(_malformed_rows(malformed), *validation.rejections))
     )
     counts = _count(backend, read, validation.checked, rejected)
-    return ValidatedInputs(sources, validation.accepted, rejected, counts, validation.roots)
+    engine_tables = [*validation.checked.values(), *validation.raw.values()]
+    return ValidatedInputs(
+        sources, validation.accepted, rejected, counts, validation.roots, engine_tables
+    )
 
 
 def _ingest(backend: Backend, stream: TableStream) -> ir.Table:
@@ -158,6 +169,7 @@ class _Validation:
         if spec.name not in _REFERENCED:
             # Nothing refers to this table's raw rows any more: free them for what follows.
             self.backend.drop(raw)
+            del self.raw[spec.name]
         self.checked[spec.name] = checked
         self.accepted[spec.name] = checked.filter(is_accepted(checked)).select(*spec.column_names)
         self.rejections.append(self._rejections(checked, spec, checks))
