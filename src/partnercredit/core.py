@@ -19,6 +19,7 @@ import ibis
 from partnercredit.contract import TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
+from partnercredit.engine.money import money_to_cents
 from partnercredit.errors import StrictRefusal
 from partnercredit.outputs.manifest import (
     build_manifest,
@@ -26,9 +27,18 @@ from partnercredit.outputs.manifest import (
     write_manifest,
 )
 from partnercredit.outputs.publish import MANIFEST, publishing
-from partnercredit.outputs.tables import CREDITS, OUTPUT_TABLES, REJECTED, UNATTRIBUTED
+from partnercredit.outputs.tables import (
+    ATTAINMENT,
+    CREDITS,
+    PAYOUTS,
+    REJECTED,
+    UNATTRIBUTED,
+    OutputTable,
+)
 from partnercredit.outputs.write_table import OutputFormat, write_table
 from partnercredit.rules import Rules, load_rules
+from partnercredit.summary import RunSummary, summarize_run
+from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validate import TableCounts, ValidatedInputs, validate_inputs
 
 INPUTS_FOLDER = "inputs"
@@ -65,6 +75,7 @@ class RunReport:
     out_dir: Path
     validation: ValidationReport
     outputs: dict[str, int]
+    summary: RunSummary
 
 
 def validate(
@@ -83,7 +94,8 @@ def validate(
         if out_dir is not None:
             with publishing(out_dir) as staging:
                 session.keep_inputs(staging)
-                session.write_outputs(staging, {REJECTED.name: session.inputs.rejected}, "parquet")
+                rows = session.write_output(staging, REJECTED, session.inputs.rejected, "parquet")
+                session.write_manifest(staging, {REJECTED.name: rows}, "parquet")
         return report
 
 
@@ -110,13 +122,50 @@ def run(
         session.on_phase("crediting partners")
         credit = compute_credit(session.backend, accepted, session.roots, resolved)
         session.backend.write_parquet(credit.links, staging / INPUTS_FOLDER / "links.parquet")
-        outputs = {
-            REJECTED.name: session.inputs.rejected,
-            CREDITS.name: credit.credits,
-            UNATTRIBUTED.name: credit.unattributed,
+        written = {
+            REJECTED.name: session.write_output(
+                staging, REJECTED, session.inputs.rejected, output_format
+            ),
+            CREDITS.name: session.write_output(staging, CREDITS, credit.credits, output_format),
+            UNATTRIBUTED.name: session.write_output(
+                staging, UNATTRIBUTED, credit.unattributed, output_format
+            ),
         }
-        written = session.write_outputs(staging, outputs, output_format)
-        return RunReport(session.run_id, out_dir, report, written)
+        session.on_phase("measuring targets and payouts")
+        targets = compute_targets(
+            session.backend,
+            resolved,
+            _ledger(session.backend, _parquet_of(staging, CREDITS, output_format)),
+            credit.lines,
+            session.roots,
+        )
+        written[ATTAINMENT.name] = session.write_output(
+            staging, ATTAINMENT, targets.attainment, output_format
+        )
+        written[PAYOUTS.name] = session.write_output(
+            staging, PAYOUTS, targets.payouts, output_format
+        )
+        session.write_manifest(staging, written, output_format)
+        kept = {
+            table.name: session.backend.read_parquet(_parquet_of(staging, table, output_format))
+            for table in (CREDITS, UNATTRIBUTED, ATTAINMENT, PAYOUTS)
+        }
+        summary = summarize_run(session.backend, resolved, credit.lines, **kept)
+        return RunReport(session.run_id, out_dir, report, written, summary)
+
+
+def _parquet_of(staging: Path, table: OutputTable, output_format: OutputFormat) -> Path:
+    """Where a run keeps an output table as Parquet (beside CSV outputs: under inputs/)."""
+    folder = staging if output_format == "parquet" else staging / INPUTS_FOLDER
+    return folder / f"{table.name}.parquet"
+
+
+def _ledger(backend: Backend, path: Path) -> ibis.Table:
+    credits = backend.read_parquet(path)
+    return credits.mutate(
+        credit_usd=money_to_cents(credits.credit_usd),
+        seat_credit=money_to_cents(credits.seat_credit),
+    )
 
 
 def _resolve_rules(rules: Rules | Path | None) -> Rules:
@@ -193,26 +242,25 @@ class _Session:
         self.roots = self.backend.read_parquet(folder / "partner_roots.parquet")
         return {name: self.backend.read_parquet(folder / f"{name}.parquet") for name in TABLES}
 
-    def write_outputs(
-        self, staging: Path, outputs: dict[str, ibis.Table], output_format: OutputFormat
-    ) -> dict[str, int]:
-        """Write the output tables and run.json; returns the rows written per table.
+    def write_output(
+        self, staging: Path, table: OutputTable, expr: ibis.Table, output_format: OutputFormat
+    ) -> int:
+        """Write one output table; returns its rows. CSV runs also keep the table as Parquet
+        under inputs/, which `explain` and the targets stage read quickly; the table is
+        computed once for both files."""
+        self.on_phase(f"writing {table.name}")
+        parquet = _parquet_of(staging, table, output_format)
+        if output_format == "parquet":
+            write_table(self.backend, expr, table, staging, "parquet")
+        else:
+            computed = self.backend.materialize(table.name, expr)
+            write_table(self.backend, computed, table, parquet.parent, "parquet")
+            write_table(self.backend, computed, table, staging, "csv")
+        return self.backend.count_rows(parquet)
 
-        CSV runs also keep every output table as Parquet under inputs/, which `explain`
-        reads quickly; the table is computed once for both files."""
-        self.on_phase("writing outputs")
-        rows = {}
-        for name, expr in outputs.items():
-            table = OUTPUT_TABLES[name]
-            if output_format == "parquet":
-                path = write_table(self.backend, expr, table, staging, "parquet")
-            else:
-                computed = self.backend.materialize(name, expr)
-                path = write_table(
-                    self.backend, computed, table, staging / INPUTS_FOLDER, "parquet"
-                )
-                write_table(self.backend, computed, table, staging, "csv")
-            rows[name] = self.backend.count_rows(path)
+    def write_manifest(
+        self, staging: Path, rows: dict[str, int], output_format: OutputFormat
+    ) -> None:
         manifest = build_manifest(
             run_id=self.run_id,
             engine=self.backend.name,
@@ -226,4 +274,3 @@ class _Session:
             output_format=output_format,
         )
         write_manifest(manifest, staging / MANIFEST)
-        return rows

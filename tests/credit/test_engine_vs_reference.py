@@ -10,11 +10,11 @@ from tests.random_datasets import Dataset, datasets
 from tests.scenario_helpers import as_csv_rows, reference_for, sorted_rows
 
 pytestmark = pytest.mark.slow
-TABLES = ("credits", "unattributed")
+TABLES = ("credits", "unattributed", "attainment", "payouts")
 
 
 @settings(
-    max_examples=100,
+    max_examples=60,
     deadline=None,
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

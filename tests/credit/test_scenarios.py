@@ -1,5 +1,6 @@
-"""Every hand-worked scenario of tests/scenarios: the engine's credits and unattributed rows
-equal the expected files exactly, and so do the reference implementation's."""
+"""Every hand-worked scenario of tests/scenarios: the engine's outputs equal the expected files
+exactly, and so do the reference implementation's (attainment and payouts where a scenario
+has them)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tests.scenario_helpers import (
     sorted_rows,
 )
 
-TABLES = ("credits", "unattributed")
+TABLES = ("credits", "unattributed", "attainment", "payouts")
 
 
 @pytest.fixture(scope="module", params=SCENARIOS, ids=lambda path: path.name)
@@ -32,14 +33,16 @@ def scenario_run(
 def test_engine_matches_hand_worked_numbers(scenario_run: tuple[Path, Path], table: str) -> None:
     scenario, out = scenario_run
     wanted = expected(scenario, table)
-    assert wanted is not None
+    if wanted is None:
+        pytest.skip(f"{scenario.name} is not about {table}")
     assert read_csv(out / f"{table}.csv") == wanted
 
 
 @pytest.mark.parametrize("table", TABLES)
 def test_reference_matches_hand_worked_numbers(scenario_run: tuple[Path, Path], table: str) -> None:
     scenario, out = scenario_run
-    result = reference_for(out, (scenario / "rules.toml").read_text())
     wanted = expected(scenario, table)
-    assert wanted is not None
+    if wanted is None:
+        pytest.skip(f"{scenario.name} is not about {table}")
+    result = reference_for(out, (scenario / "rules.toml").read_text())
     assert sorted_rows(as_csv_rows(getattr(result, table))) == sorted_rows(wanted)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Console
 from rich.table import Table
 
 from partnercredit.contract import TABLES
-from partnercredit.core import ValidationReport
+from partnercredit.core import RunReport, ValidationReport
+from partnercredit.summary import RunSummary
+from partnercredit.targets.periods import fiscal_year
 
 
 def console() -> Console:
@@ -65,3 +69,70 @@ def show_validation(report: ValidationReport) -> None:
             out.print(f"  {line}")
     else:
         out.print("No rows were rejected.")
+
+
+def period_label(period: str, fiscal_year_start_month: int) -> str:
+    """A period with the fiscal year it falls in, e.g. 2016-09 (FY2017)."""
+    return f"{period} (FY{fiscal_year(period, fiscal_year_start_month)})"
+
+
+def run_summary(summary: RunSummary, fiscal_year_start_month: int) -> list[Table]:
+    tables = []
+    credit = Table(title="Credit by program", title_justify="left")
+    for heading in ("program", "revenue USD", "credited USD", "not credited USD", "partners"):
+        credit.add_column(heading, justify="left" if heading == "program" else "right")
+    for program in summary.programs:
+        uncredited = sum(program.unattributed_usd.values(), Decimal("0.00"))
+        credit.add_row(
+            program.program,
+            f"{program.revenue_usd:,}",
+            f"{program.credited_usd:,}",
+            f"{uncredited:,}",
+            f"{program.partners:,}",
+        )
+    tables.append(credit)
+    reasons = Table(title="Revenue credited to nobody, by reason", title_justify="left")
+    for heading in ("program", "reason", "USD"):
+        reasons.add_column(heading, justify="right" if heading == "USD" else "left")
+    for program in summary.programs:
+        for reason, amount in program.unattributed_usd.items():
+            reasons.add_row(program.program, reason, f"{amount:,}")
+    if reasons.row_count:
+        tables.append(reasons)
+    if summary.last_period:
+        as_of = period_label(summary.last_period, fiscal_year_start_month)
+        targets = Table(title=f"Partners attaining each target as of {as_of}", title_justify="left")
+        for heading in ("program", "target", "partners"):
+            targets.add_column(heading, justify="right" if heading == "partners" else "left")
+        for program in summary.programs:
+            for target, partners in program.attaining.items():
+                targets.add_row(program.program, target, f"{partners:,}")
+        tables.append(targets)
+    payouts = Table(title="Payouts", title_justify="left")
+    for heading in ("program", "eligible USD", "earned USD"):
+        payouts.add_column(heading, justify="left" if heading == "program" else "right")
+    for program in summary.programs:
+        if program.kind == "payout":
+            payouts.add_row(program.program, f"{program.eligible_usd:,}", f"{program.earned_usd:,}")
+    tables.append(payouts)
+    return tables
+
+
+def show_run(report: RunReport, fiscal_year_start_month: int) -> None:
+    out = console()
+    show_validation(report.validation)
+    outputs = Table(title="Output rows", title_justify="left")
+    outputs.add_column("table")
+    outputs.add_column("rows", justify="right")
+    for name, rows in report.outputs.items():
+        outputs.add_row(name, f"{rows:,}")
+    out.print(outputs)
+    summary = report.summary
+    if summary.first_period and summary.last_period:
+        out.print(
+            "Revenue periods: "
+            f"{period_label(summary.first_period, fiscal_year_start_month)} to "
+            f"{period_label(summary.last_period, fiscal_year_start_month)}"
+        )
+    for table in run_summary(summary, fiscal_year_start_month):
+        out.print(table)

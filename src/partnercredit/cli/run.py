@@ -49,5 +49,5 @@ def run(
             engine=engine_options(engine, memory_limit, spill_dir),
             on_phase=status.update,
         )
-    render.show_validation(report.validation)
+    render.show_run(report, report.summary.fiscal_year_start_month)
     out_console.print(f"Run {report.run_id} published to {report.out_dir}")

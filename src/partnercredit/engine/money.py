@@ -105,3 +105,8 @@ def cents_to_money(cents: ir.IntegerValue) -> ir.DecimalValue:
     """Integer cents as DECIMAL(18, 2)."""
     hundredth = ibis.literal(Decimal("0.01"), type="decimal(20, 2)")
     return (cents.cast("decimal(18, 0)") * hundredth).cast("decimal(18, 2)")
+
+
+def money_to_cents(money: ir.DecimalValue) -> ir.IntegerValue:
+    """DECIMAL(18, 2) back to integer cents (exact: two places times 100)."""
+    return (money.cast("decimal(38, 2)") * 100).cast("int64")

@@ -30,7 +30,10 @@ def write_table(
     else:
         ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in table.column_names])
         backend.write_csv(
-            ordered.select(**{name: ordered[name].cast("string") for name in table.column_names}),
+            # An empty text and a null are both an empty field in the contract's CSV.
+            ordered.select(
+                **{name: ordered[name].cast("string").nullif("") for name in table.column_names}
+            ),
             path,
         )
     return path

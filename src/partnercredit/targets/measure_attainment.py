@@ -1,0 +1,165 @@
+"""Attainment rows of one attainment program (SPEC 8).
+
+For a partner, an area and an as-of month E with window W = the `window_months` months ending
+at E: revenue is the credit in W, seats the seat credit of E alone, customers those whose
+credit in W sums above zero, new customers those of them whose credit in the `window_months`
+months before W does not. A row exists for every E between the input's first and last revenue
+period whose window holds a ledger row of the partner and area.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from partnercredit.rules import Program, Target
+from partnercredit.targets.periods import months_table
+
+ATTAINMENT_COLUMNS = (
+    "program",
+    "partner_id",
+    "target",
+    "area",
+    "level",
+    "as_of_period",
+    "window_start",
+    "window_end",
+    "revenue_usd",
+    "seats",
+    "customers",
+    "new_customers",
+    "attained",
+)
+
+
+@dataclass(frozen=True)
+class PeriodRange:
+    first: int
+    last: int
+    """Month numbers of the first and last accepted revenue period of the input."""
+
+
+def measure_attainment(program: Program, ledger: ir.Table, periods: PeriodRange) -> ir.Table:
+    """`ledger`: the program's credit rows with (partner_id, customer_id, area, month,
+    credit_cents, seat_cents). Money in the result is in cents."""
+    window = program.window_months
+    totals = _window_totals(ledger, periods, window)
+    customers = _customer_counts(ledger, periods, window)
+    measured = totals.left_join(customers, ["partner_id", "area", "as_of"]).select(
+        "partner_id",
+        "area",
+        "as_of",
+        "revenue_cents",
+        "seat_cents",
+        customers=ibis._.customers.fill_null(0),
+        new_customers=ibis._.new_customers.fill_null(0),
+    )
+    labels = months_table(periods.first - window + 1, periods.last, "as_of")
+    starts = months_table(periods.first - window + 1, periods.last, "start")
+    rows = (
+        measured.join(_targets(program), "area")
+        .join(labels, "as_of")
+        .mutate(_start=ibis._.as_of - (window - 1))
+    )
+    rows = rows.join(starts, rows._start == starts.start)
+    return rows.select(
+        program=ibis.literal(program.name),
+        partner_id=rows.partner_id,
+        target=rows.target,
+        area=rows.area,
+        level=rows.level,
+        as_of_period=rows.as_of_period,
+        window_start=rows.start_period,
+        window_end=rows.as_of_period,
+        revenue_usd=rows.revenue_cents,
+        seats=rows.seat_cents,
+        customers=rows.customers,
+        new_customers=rows.new_customers,
+        attained=_attained(program, rows),
+    )
+
+
+def _window_totals(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
+    """Revenue, seats and the existence of rows per (partner, area, as-of month)."""
+    monthly = ledger.group_by(["partner_id", "area", "month"]).aggregate(
+        credit=ledger.credit_cents.sum(), seats=ledger.seat_cents.sum()
+    )
+    as_of = months_table(periods.first, periods.last, "as_of").select("as_of")
+    spread = monthly.join(
+        as_of, [as_of.as_of >= monthly.month, as_of.as_of <= monthly.month + (window - 1)]
+    )
+    return spread.group_by(["partner_id", "area", "as_of"]).aggregate(
+        revenue_cents=spread.credit.sum(),
+        seat_cents=ibis.ifelse(spread.month == spread.as_of, spread.seats, 0).sum(),
+    )
+
+
+def _customer_counts(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
+    """customers and new_customers per (partner, area, as-of month).
+
+    Each (partner, area, customer) gets one row per month from its first credited month to
+    the last month its credit can still be in a window; over those dense rows a window sum is
+    the credit in W, and the same sum `window` rows earlier the credit before W.
+    """
+    key = ["partner_id", "area", "customer_id"]
+    monthly = ledger.group_by([*key, "month"]).aggregate(credit=ledger.credit_cents.sum())
+    spans = monthly.group_by(key).aggregate(_first=monthly.month.min(), _last=monthly.month.max())
+    months = months_table(periods.first, periods.last, "as_of").select("as_of")
+    dense = spans.join(
+        months,
+        [months.as_of >= spans._first, months.as_of <= spans._last + (window - 1)],
+    ).select(*key, "as_of")
+    filled = dense.left_join(
+        monthly.select(*key, as_of=monthly.month, credit=monthly.credit), [*key, "as_of"]
+    ).select(*key, "as_of", credit=ibis._.credit.fill_null(0))
+    ordered = ibis.window(group_by=key, order_by="as_of")
+    in_window = ibis.window(group_by=key, order_by="as_of", preceding=window - 1, following=0)
+    current = filled.mutate(in_window=filled.credit.sum().over(in_window)).view()
+    both = current.mutate(before=current.in_window.lag(window).over(ordered).fill_null(0))
+    counted = both.in_window > 0
+    return both.group_by(["partner_id", "area", "as_of"]).aggregate(
+        customers=counted.cast("int64").sum(),
+        new_customers=(counted & (both.before <= 0)).cast("int64").sum(),
+    )
+
+
+def _targets(program: Program) -> ir.Table:
+    targets = program.targets
+    return ibis.memtable(
+        pa.table(
+            {
+                "target": pa.array([target.name for target in targets], pa.string()),
+                "area": pa.array([target.area for target in targets], pa.string()),
+                "level": pa.array([target.level for target in targets], pa.string()),
+            }
+        )
+    )
+
+
+def _attained(program: Program, rows: ir.Table) -> ir.BooleanValue:
+    """Every requirement of the row's target holds (money compared in whole cents)."""
+    branches = [(rows.target == target.name, _holds(target, rows)) for target in program.targets]
+    return ibis.cases(*branches, else_=False)
+
+
+def _holds(target: Target, rows: ir.Table) -> ir.BooleanValue:
+    checks = []
+    if target.revenue_usd is not None:
+        checks.append(rows.revenue_cents >= _cents_at_least(target.revenue_usd))
+    if target.seats is not None:
+        checks.append(rows.seat_cents >= _cents_at_least(target.seats))
+    if target.customers is not None:
+        checks.append(rows.customers >= target.customers)
+    if target.new_customers is not None:
+        checks.append(rows.new_customers >= target.new_customers)
+    return ibis.and_(*checks)
+
+
+def _cents_at_least(minimum: Decimal) -> int:
+    """The fewest whole cents that are >= minimum."""
+    return math.ceil(minimum * 100)
