@@ -1,0 +1,91 @@
+"""`partnercredit partner OUT PARTNER_ID`: one partner's statement in the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from partnercredit.cli import render
+from partnercredit.statement import PartnerStatement, partner_statement
+
+
+def partner(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run`.")],
+    partner_id: Annotated[str, typer.Argument(help="The partner.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="PERIOD", help="YYYY-MM (default: the last period)."),
+    ] = None,
+) -> None:
+    """A partner's credit of the last 12 months, its targets and its payouts."""
+    show(partner_statement(run_dir, partner_id, as_of))
+
+
+def show(statement: PartnerStatement) -> None:
+    out = render.console()
+    start = statement.fiscal_year_start_month
+    title = statement.partner_id + (f" ({statement.name})" if statement.name else "")
+    if statement.root_partner_id and statement.root_partner_id != statement.partner_id:
+        title += f", a location of {statement.root_partner_id}"
+    out.print(f"Partner {title}")
+    out.print(
+        f"As of {render.period_label(statement.as_of_period, start)}; credit of "
+        f"{render.period_label(statement.first_period, start)} to "
+        f"{render.period_label(statement.as_of_period, start)}"
+    )
+    credit = Table(title="Credit by area and association type", title_justify="left")
+    for heading in ("program", "area", "type", "credit USD", "seat credit", "lines"):
+        credit.add_column(
+            heading, justify="right" if heading[0] in "csl" and heading != "program" else "left"
+        )
+    for row in statement.credit:
+        credit.add_row(
+            row.program,
+            row.area,
+            row.association_type,
+            f"{row.credit_usd:,}",
+            f"{row.seat_credit:,}",
+            f"{row.lines:,}",
+        )
+    out.print(credit)
+    targets = Table(title="Targets", title_justify="left")
+    for heading in ("target", "window", "requirement", "value", "minimum", "gap", "attained"):
+        targets.add_column(heading)
+    for standing in statement.targets:
+        for index, requirement in enumerate(standing.requirements):
+            first = index == 0
+            targets.add_row(
+                f"{standing.program}.{standing.target}" if first else "",
+                f"{standing.window_start} to {standing.window_end}" if first else "",
+                requirement.key,
+                f"{requirement.value:,}",
+                f"{requirement.minimum:,}",
+                f"{requirement.gap:,}",
+                ("yes" if standing.attained else "no") if first else "",
+            )
+    out.print(targets)
+    payouts = Table(title="Payouts", title_justify="left")
+    for heading in (
+        "program",
+        "period",
+        "area",
+        "eligible USD",
+        "rate",
+        "earned USD",
+        "blocked by",
+    ):
+        payouts.add_column(heading)
+    for line in statement.payouts:
+        payouts.add_row(
+            line.program,
+            render.period_label(line.period, start),
+            line.area,
+            f"{line.eligible_usd:,}",
+            line.rate,
+            f"{line.earned_usd:,}",
+            line.blocked_reason,
+        )
+    out.print(payouts if statement.payouts else "No payouts.")
