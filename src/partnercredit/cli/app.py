@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import typer
 
-from partnercredit.cli import explain, generate, partner, rules, run, signals, validate
+from partnercredit.cli import demo, explain, generate, partner, rules, run, signals, validate
 from partnercredit.errors import Interrupted, PartnerCreditError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.command()(validate.validate)
 app.command()(run.run)
 app.command()(explain.explain)
 app.command()(partner.partner)
+app.command()(demo.demo)
 app.add_typer(rules.rules_app)
 generate.register(app)
 

@@ -1,0 +1,43 @@
+"""`partnercredit demo`: generate a demo dataset, run the attribution, show the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnercredit.cli import partner, render
+from partnercredit.demo import DEMO_SEED, DEMO_SUBSCRIPTIONS, run_demo
+from partnercredit.statement import partner_statement
+
+
+def demo(
+    folder: Annotated[
+        Path, typer.Option("--dir", metavar="DIR", help="Where the demo data and run go.")
+    ] = Path("demo"),
+    subscriptions: Annotated[
+        int, typer.Option("--subscriptions", help="Size of the generated dataset.")
+    ] = DEMO_SUBSCRIPTIONS,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated dataset.")] = DEMO_SEED,
+    no_serve: Annotated[
+        bool,
+        typer.Option("--no-serve", help="Stop after the run (the dashboard is not built yet)."),
+    ] = False,
+) -> None:
+    """Generate a realistic dataset, run the attribution on it and show the results: the run
+    summary and the statement of the partner with the most credit."""
+    out = render.console()
+    with out.status("starting") as status:
+        result = run_demo(folder, subscriptions=subscriptions, seed=seed, on_phase=status.update)
+    render.show_run(result.report, result.report.summary.fiscal_year_start_month)
+    if result.largest_partner:
+        out.print()
+        partner.show(partner_statement(result.run_dir, result.largest_partner))
+    out.print()
+    out.print(f"Data: {result.data_dir}    Run: {result.run_dir}")
+    out.print(
+        f"Try: partnercredit explain {result.run_dir} --line <LINE_ID>   "
+        f"partnercredit partner {result.run_dir} <PARTNER_ID>"
+    )
+    del no_serve  # the dashboard does not exist yet: every demo stops after the run

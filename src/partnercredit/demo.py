@@ -1,0 +1,76 @@
+"""The demo: generate a realistic dataset, run the attribution on it, and point at a partner
+worth looking at."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from partnercredit import core
+from partnercredit.core import PhaseCallback, RunReport
+from partnercredit.engine import EngineOptions
+from partnercredit.generate import generate_dataset
+
+DEMO_SUBSCRIPTIONS = 100_000
+DEMO_SEED = 2016
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    data_dir: Path
+    run_dir: Path
+    report: RunReport
+    largest_partner: str | None
+    """The partner with the most competency credit: its statement is worth a look."""
+
+
+def run_demo(
+    folder: Path,
+    *,
+    subscriptions: int = DEMO_SUBSCRIPTIONS,
+    seed: int = DEMO_SEED,
+    engine: EngineOptions | None = None,
+    on_phase: PhaseCallback | None = None,
+) -> DemoResult:
+    """Generate (once per size and seed) under folder/data, run into folder/run."""
+    data_dir = folder / "data"
+    wanted = {"subscriptions": subscriptions, "seed": seed}
+    if _generated_with(data_dir) != wanted:
+        if on_phase:
+            on_phase(f"generating {subscriptions:,} subscriptions")
+        _clear(data_dir)
+        generate_dataset(data_dir, subscriptions=subscriptions, seed=seed, file_format="parquet")
+    run_dir = folder / "run"
+    report = core.run(data_dir, run_dir, engine=engine, on_phase=on_phase)
+    return DemoResult(data_dir, run_dir, report, _largest_partner(run_dir))
+
+
+def _generated_with(data_dir: Path) -> dict[str, int] | None:
+    manifest = data_dir / "generate.json"
+    if not manifest.exists():
+        return None
+    parameters = json.loads(manifest.read_text())["parameters"]
+    return {"subscriptions": parameters["subscriptions"], "seed": parameters["seed"]}
+
+
+def _clear(data_dir: Path) -> None:
+    if data_dir.exists():
+        for path in data_dir.iterdir():
+            if path.suffix in (".csv", ".parquet", ".json"):
+                path.unlink()
+
+
+def _largest_partner(run_dir: Path) -> str | None:
+    source = str(run_dir / "credits.parquet").replace("'", "''")
+    row = (
+        duckdb.connect()
+        .execute(
+            f"SELECT partner_id FROM read_parquet('{source}') GROUP BY partner_id "
+            "ORDER BY sum(credit_usd) DESC, partner_id LIMIT 1"
+        )
+        .fetchone()
+    )
+    return None if row is None else str(row[0])
