@@ -20,7 +20,7 @@ from tests.random_datasets import Dataset, datasets
 
 pytestmark = pytest.mark.slow
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=10,
     deadline=None,
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

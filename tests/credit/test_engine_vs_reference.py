@@ -14,7 +14,7 @@ TABLES = ("credits", "unattributed", "attainment", "payouts")
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -81,7 +81,8 @@ def _validated(data: Dataset, folder: Path) -> tuple[dict[str, object], dict[str
     report = core.validate(folder / "data", out_dir=folder / "out")
     accepted = {
         name: sorted(
-            map(repr, pq.read_table(folder / "out" / "inputs" / f"{name}.parquet").to_pylist())
+            repr({key: value for key, value in row.items() if key != "source_row"})
+            for row in pq.read_table(folder / "out" / "inputs" / f"{name}.parquet").to_pylist()
         )
         for name in TABLES
     }
@@ -119,7 +120,7 @@ pytestmark = pytest.mark.slow
 
 
 @settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     # Each example runs the engine three times; shrinking would take many minutes.
     phases=(Phase.explicit, Phase.reuse, Phase.generate),

@@ -49,12 +49,17 @@ def compute_credit(
     )
     _check_exact_range(backend, lines)
     links = backend.materialize("links", normalise_links(accepted, lines, rules))
-    line_links = backend.materialize("line_links", match_links(lines, links, _types(rules)))
+    numbers = backend.materialize("partner_numbers", _partner_numbers(accepted["partners"]))
+    line_links = backend.materialize(
+        "line_links", match_links(lines, links, _types(rules), numbers)
+    )
     policy_starts = sorted(
         {policy.start for program in rules.programs.values() for policy in program.policies}
     )
     segments = backend.materialize("segments", cut_segments(lines, line_links, policy_starts))
-    resolved = backend.materialize("resolved", resolve_links(segments, line_links, partner_roots))
+    resolved = backend.materialize(
+        "resolved", resolve_links(segments, line_links, _root_numbers(partner_roots, numbers))
+    )
     backend.drop(line_links)
     credits, unattributed = [], []
     for name, program in rules.programs.items():
@@ -75,8 +80,8 @@ def compute_credit(
     return CreditResult(
         lines,
         links,
-        _describe_lines(lines, credits, _CREDIT_COLUMNS),
-        _describe_lines(lines, unattributed, _UNATTRIBUTED_COLUMNS),
+        _describe_lines(lines, credits, _CREDIT_COLUMNS, numbers),
+        _describe_lines(lines, unattributed, _UNATTRIBUTED_COLUMNS, numbers),
     )
 
 
@@ -108,9 +113,12 @@ _UNATTRIBUTED_COLUMNS = (
 )
 
 
-def _describe_lines(lines: ir.Table, parts: list[ir.Table], columns: tuple[str, ...]) -> ir.Table:
-    """Union the programs' rows and add what the output shows of each line."""
+def _describe_lines(
+    lines: ir.Table, parts: list[ir.Table], columns: tuple[str, ...], numbers: ir.Table
+) -> ir.Table:
+    """Union the programs' rows and add what the output shows of each line and partner."""
     facts = lines.select(
+        "line_no",
         "line_id",
         "subscription_id",
         "customer_id",
@@ -120,10 +128,9 @@ def _describe_lines(lines: ir.Table, parts: list[ir.Table], columns: tuple[str, 
         "days_in_period",
         amount_usd=lines.amount_cents,
     )
-    rows = ibis.union(*parts) if parts else None
-    if rows is None:
-        return facts.limit(0)
-    joined = rows.join(facts, "line_id")
+    joined = ibis.union(*parts).join(facts, "line_no")
+    if "partner_no" in joined.columns:
+        joined = joined.join(numbers, "partner_no")
     renamed = joined.rename(
         {
             name: source
@@ -136,6 +143,22 @@ def _describe_lines(lines: ir.Table, parts: list[ir.Table], columns: tuple[str, 
         }
     )
     return renamed.select(*columns)
+
+
+def _partner_numbers(partners: ir.Table) -> ir.Table:
+    """(partner_id, partner_no): numbers in the order of the ids, so that sorting by number
+    sorts by id."""
+    ordered = ibis.window(order_by="partner_id")
+    return partners.select("partner_id", partner_no=ibis.row_number().over(ordered))
+
+
+def _root_numbers(partner_roots: ir.Table, numbers: ir.Table) -> ir.Table:
+    """(partner_no, root_no) for every accepted partner."""
+    roots = numbers.select(_root_id="partner_id", root_no="partner_no")
+    joined = partner_roots.join(numbers, "partner_id").join(
+        roots, partner_roots.root_partner_id == roots._root_id
+    )
+    return joined.select("partner_no", "root_no")
 
 
 def _check_exact_range(backend: Backend, lines: ir.Table) -> None:

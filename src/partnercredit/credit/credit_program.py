@@ -11,26 +11,30 @@ from partnercredit.engine.money import add_rounded_ratio
 from partnercredit.rules import Program, Rules
 
 UNATTRIBUTED_REASONS = ("excluded_category", "no_policy", "no_association", "type_not_counted")
+_SEGMENT = ["line_no", "seg_start"]
 
 
 @dataclass(frozen=True)
 class ProgramCredit:
     credits: ir.Table
-    """(line_id, partner_id, association_type, days, credit_cents, seat_credit_cents)"""
+    """(line_no, partner_no, association_type, days, credit_cents, seat_credit_cents)"""
     unattributed: ir.Table
-    """(line_id, reason, days, uncredited_cents)"""
+    """(line_no, reason, days, uncredited_cents)"""
 
 
 def credited_partners(program: Program, lines: ir.Table, resolved: ir.Table) -> ir.Table:
-    """(line_id, segment, credit_partner, precedence): who is credited in each segment, with
+    """(line_no, segment, credit_partner, precedence): who is credited in each segment, with
     the lowest precedence among its counted links (SPEC 7.2-7.7)."""
-    flagged = resolved.join(_excluded(program, lines), "line_id")
-    counted = _counted(program, flagged.type, flagged.seg_start)
-    partner = flagged.root_id if program.rollup == "root" else flagged.partner_id
+    counted = resolved.filter(
+        resolved.applies & _counted(program, resolved.type, resolved.seg_start)
+    )
+    excluded = _excluded_lines(program, lines)
+    if excluded is not None:
+        counted = counted.anti_join(excluded, "line_no")
+    partner = counted.root_no if program.rollup == "root" else counted.partner_no
     return (
-        flagged.filter(flagged.applies & counted & ~flagged._excluded)
-        .mutate(credit_partner=partner)
-        .group_by(["line_id", "seg_start", "seg_days", "is_last", "credit_partner"])
+        counted.mutate(credit_partner=partner)
+        .group_by([*_SEGMENT, "seg_days", "is_last", "credit_partner"])
         .aggregate(precedence=ibis._.precedence.min())
     )
 
@@ -38,10 +42,7 @@ def credited_partners(program: Program, lines: ir.Table, resolved: ir.Table) -> 
 def partners_per_day(credited: ir.Table) -> ir.Table:
     """The distinct numbers of partners credited on one day of a line (for split credit)."""
     return (
-        credited.group_by(["line_id", "seg_start"])
-        .aggregate(partners=ibis._.count())
-        .select("partners")
-        .distinct()
+        credited.group_by(_SEGMENT).aggregate(partners=ibis._.count()).select("partners").distinct()
     )
 
 
@@ -55,16 +56,15 @@ def credit_program(
     split_lcm: int,
 ) -> ProgramCredit:
     """`split_lcm` is a common multiple of every number of partners credited on one day."""
-    excluded = _excluded(program, lines)
-    amounts = lines.select("line_id", "days_in_period", "amount_cents", "seat_cents")
-    shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_id")
+    amounts = lines.select("line_no", "days_in_period", "amount_cents", "seat_cents")
+    shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_no")
     daily = rules.proration == "daily"
     shares = shares.select(
-        "line_id",
+        "line_no",
         "amount_cents",
         "seat_cents",
         "_numerator",
-        partner_id=shares.credit_partner,
+        partner_no=shares.credit_partner,
         association_type=_type_name(rules, shares.precedence),
         days=shares.days if daily else shares.days_in_period,
         _denominator=shares._base * shares.days_in_period if daily else shares._base,
@@ -74,16 +74,16 @@ def credit_program(
         shares, "seat_credit_cents", "seat_cents", "_numerator", "_denominator"
     )
     credits = shares.select(
-        "line_id", "partner_id", "association_type", "days", "credit_cents", "seat_credit_cents"
+        "line_no", "partner_no", "association_type", "days", "credit_cents", "seat_credit_cents"
     )
-    unattributed = _unattributed(program, rules, segments, resolved, excluded, credited, amounts)
+    unattributed = _unattributed(program, rules, lines, segments, resolved, credited, amounts)
     return ProgramCredit(credits, unattributed)
 
 
-def _excluded(program: Program, lines: ir.Table) -> ir.Table:
-    categories = sorted(program.exclude_categories)
-    flag = lines.category.isin(categories) if categories else ibis.literal(False)
-    return lines.select("line_id", _excluded=flag)
+def _excluded_lines(program: Program, lines: ir.Table) -> ir.Table | None:
+    if not program.exclude_categories:
+        return None
+    return lines.filter(lines.category.isin(sorted(program.exclude_categories))).select("line_no")
 
 
 def _counted(program: Program, link_type: ir.StringValue, day: ir.DateValue) -> ir.BooleanValue:
@@ -108,30 +108,30 @@ def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
 
 
 def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: int) -> ir.Table:
-    """(line_id, credit_partner, precedence, days, _numerator, _base): the partner's share of
+    """(line_no, credit_partner, precedence, days, _numerator, _base): the partner's share of
     the line is _numerator / _base, divided once more by the days of the month under daily
     proration (SPEC 7.8)."""
     split = program.credit == "split"
     if proration == "daily":
         weight = credited.seg_days
         if split:
-            day = ibis.window(group_by=["line_id", "seg_start"])
+            day = ibis.window(group_by=_SEGMENT)
             credited = credited.mutate(_partners=ibis._.count().over(day))
             # split_lcm / partners is a whole number below 2**53, so the division is exact.
             weight = weight * (split_lcm / credited._partners).round().cast("int64")
         return (
             credited.mutate(_weight=weight)
-            .group_by(["line_id", "credit_partner", "precedence"])
+            .group_by(["line_no", "credit_partner", "precedence"])
             .aggregate(days=ibis._.seg_days.sum(), _numerator=ibis._._weight.sum())
             .mutate(_base=ibis.literal(split_lcm if split else 1, "int64"))
         )
     deciding = credited.filter(credited.is_last) if proration == "month_end" else credited
-    best = deciding.group_by(["line_id", "credit_partner"]).aggregate(
+    best = deciding.group_by(["line_no", "credit_partner"]).aggregate(
         precedence=ibis._.precedence.min()
     )
     if split:
-        partners = best.group_by("line_id").aggregate(_base=ibis._.count())
-        best = best.join(partners, "line_id")
+        partners = best.group_by("line_no").aggregate(_base=ibis._.count())
+        best = best.join(partners, "line_no")
     else:
         best = best.mutate(_base=ibis.literal(1, "int64"))
     return best.mutate(days=ibis.literal(0, "int64"), _numerator=ibis.literal(1, "int64"))
@@ -140,37 +140,45 @@ def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: in
 def _unattributed(
     program: Program,
     rules: Rules,
+    lines: ir.Table,
     segments: ir.Table,
     resolved: ir.Table,
-    excluded: ir.Table,
     credited: ir.Table,
     amounts: ir.Table,
 ) -> ir.Table:
-    """The days of each line on which nobody is credited, by the first reason that holds."""
-    counted = _counted(program, resolved.type, resolved.seg_start)
-    present = resolved.group_by(["line_id", "seg_start"]).aggregate(
-        _applies=resolved.applies.any(), _counted=(resolved.applies & counted).any()
+    """The days of each line on which nobody is credited, by the first reason that holds.
+
+    Only the segments in which nobody is credited are looked at (most lines have none)."""
+    if rules.proration == "month_end":
+        segments = segments.filter(segments.is_last)
+    elif rules.proration == "any_day":
+        segments = segments.anti_join(credited.select("line_no").distinct(), "line_no")
+    nobody = segments.anti_join(credited.select(*_SEGMENT).distinct(), _SEGMENT)
+    links = resolved.semi_join(nobody, _SEGMENT)
+    counted = _counted(program, links.type, links.seg_start)
+    present = links.group_by(_SEGMENT).aggregate(
+        _applies=links.applies.any(), _counted=(links.applies & counted).any()
     )
-    state = segments.join(excluded, "line_id").left_join(present, ["line_id", "seg_start"])
+    state = nobody.left_join(present, _SEGMENT)
+    excluded = _excluded_lines(program, lines)
+    is_excluded: ir.BooleanValue = ibis.literal(False)
+    if excluded is not None:
+        state = state.left_join(excluded.mutate(_excluded=True), "line_no")
+        is_excluded = state._excluded.fill_null(False)
     reason = ibis.cases(
-        (state._excluded, "excluded_category"),
+        (is_excluded, "excluded_category"),
         (~_has_policy(program, state.seg_start), "no_policy"),
         (~state._applies.fill_null(False), "no_association"),
         (~state._counted.fill_null(False), "type_not_counted"),
         else_=ibis.null("string"),
     )
-    state = state.select("line_id", "seg_days", "is_last", reason=reason)
-    if rules.proration == "month_end":
-        state = state.filter(state.is_last)
-    elif rules.proration == "any_day":
-        state = state.anti_join(credited.select("line_id").distinct(), "line_id")
     by_reason = (
-        state.filter(state.reason.notnull())
-        .group_by(["line_id", "reason"])
+        state.select("line_no", "seg_days", reason=reason)
+        .group_by(["line_no", "reason"])
         .aggregate(days=ibis._.seg_days.sum())
-        .join(amounts, "line_id")
+        .join(amounts, "line_no")
     )
     days = by_reason.days_in_period if rules.proration == "month_end" else by_reason.days
-    rows = by_reason.select("line_id", "reason", "amount_cents", "days_in_period", days=days).view()
+    rows = by_reason.select("line_no", "reason", "amount_cents", "days_in_period", days=days).view()
     rows = add_rounded_ratio(rows, "uncredited_cents", "amount_cents", "days", "days_in_period")
-    return rows.select("line_id", "reason", "days", "uncredited_cents")
+    return rows.select("line_no", "reason", "days", "uncredited_cents")

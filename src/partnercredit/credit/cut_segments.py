@@ -14,14 +14,14 @@ import ibis.expr.types as ir
 
 
 def cut_segments(lines: ir.Table, line_links: ir.Table, policy_starts: list[date]) -> ir.Table:
-    """(line_id, seg_start, seg_end, seg_days, is_last, whole) covering every day of every
+    """(line_no, seg_start, seg_end, seg_days, is_last, whole) covering every day of every
     line; `whole` marks the lines that are one segment long."""
     inside = [
         line_links.filter(line_links.seg_from > line_links.month_start).select(
-            "line_id", point=line_links.seg_from
+            "line_no", point=line_links.seg_from
         ),
         line_links.filter(line_links.seg_to < line_links.month_end).select(
-            "line_id", point=line_links.seg_to
+            "line_no", point=line_links.seg_to
         ),
     ]
     if policy_starts:
@@ -35,28 +35,28 @@ def cut_segments(lines: ir.Table, line_links: ir.Table, policy_starts: list[date
                 starts._policy_start < lines.month_end,
             ],
         )
-        inside.append(crossing.select("line_id", point=crossing._policy_start))
+        inside.append(crossing.select(line_no=crossing.line_no, point=crossing._policy_start))
     cuts = ibis.union(*inside, distinct=True)
-    months = lines.select("line_id", "month_start", "month_end")
+    months = lines.select("line_no", "month_start", "month_end")
 
-    uncut = months.anti_join(cuts, "line_id")
+    uncut = months.anti_join(cuts, "line_no")
     whole = uncut.select(
-        "line_id",
+        "line_no",
         seg_start=uncut.month_start,
         seg_end=uncut.month_end,
         is_last=ibis.literal(True),
         whole=ibis.literal(True),
     )
-    cut_months = months.semi_join(cuts, "line_id")
+    cut_months = months.semi_join(cuts, "line_no")
     points = ibis.union(
-        cut_months.select("line_id", point=cut_months.month_start),
+        cut_months.select("line_no", point=cut_months.month_start),
         cuts,
     )
-    points = points.join(cut_months.select("line_id", "month_end"), "line_id")
-    ordered = ibis.window(group_by="line_id", order_by="point")
+    points = points.join(cut_months.select("line_no", "month_end"), "line_no")
+    ordered = ibis.window(group_by="line_no", order_by="point")
     following = points.point.lead().over(ordered)
     pieces = points.select(
-        "line_id",
+        "line_no",
         seg_start=points.point,
         seg_end=following.fill_null(points.month_end),
         is_last=following.isnull(),

@@ -10,27 +10,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-TYPE_COLUMNS = ("type", "precedence", "exclusive")
-
-
-def match_links(lines: ir.Table, links: ir.Table, types: ir.Table) -> ir.Table:
-    """(line, link) pairs with the days of the line's month the link covers, [seg_from, seg_to).
-
-    Links of types the rules do not declare link nobody and are dropped here.
-    """
-    declared = links.filter(links.partner_id.notnull()).join(types, "type")
-    matched = ibis.union(
-        _transacting(lines, declared),
-        *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items()),
-    )
-    seg_from = ibis.greatest(matched.valid_from, matched.month_start)
-    seg_to = ibis.least(matched.valid_to.fill_null(matched.month_end), matched.month_end)
-    return matched.mutate(seg_from=seg_from, seg_to=seg_to).filter(lambda t: t.seg_to > t.seg_from)
-
-
-_SCOPE_KEYS = {"subscription": "subscription_id", "customer": "customer_id"}
-_COLUMNS = (
-    "line_id",
+LINE_LINK_COLUMNS = (
+    "line_no",
     "month_start",
     "month_end",
     "source_table",
@@ -38,46 +19,70 @@ _COLUMNS = (
     "type",
     "precedence",
     "exclusive",
-    "partner_id",
+    "partner_no",
     "specificity",
     "valid_from",
     "valid_to",
     "recorded_at",
 )
+_SCOPE_KEYS = {"subscription": "subscription_id", "customer": "customer_id"}
 
 
-def _transacting(lines: ir.Table, declared: ir.Table) -> ir.Table:
+def match_links(
+    lines: ir.Table, links: ir.Table, types: ir.Table, partner_numbers: ir.Table
+) -> ir.Table:
+    """(line, link) pairs with the days of the line's month the link covers, [seg_from, seg_to).
+
+    Links of types the rules do not declare link nobody and are dropped here, as are DPOR
+    removals. Partners are referred to by number (`partner_numbers`: partner_id, partner_no).
+    """
+    declared = (
+        links.filter(links.partner_id.notnull())
+        .join(types, "type")
+        .join(partner_numbers, "partner_id")
+    )
+    matched = ibis.union(
+        _transacting(lines, declared, partner_numbers),
+        *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items()),
+    )
+    seg_from = ibis.greatest(matched.valid_from, matched.month_start)
+    seg_to = ibis.least(matched.valid_to.fill_null(matched.month_end), matched.month_end)
+    return matched.mutate(seg_from=seg_from, seg_to=seg_to).filter(lambda t: t.seg_to > t.seg_from)
+
+
+def _transacting(lines: ir.Table, declared: ir.Table, partner_numbers: ir.Table) -> ir.Table:
     """A line's only line-scoped link is its transacting partner, read from the line itself
     rather than joined back to it (the links table keeps it for explanations)."""
     kind = declared.filter(declared.scope == "line").select("type", "precedence", "exclusive")
-    kind = kind.distinct()
-    sold = lines.filter(lines.transacting_partner_id.notnull())
+    sold = lines.filter(lines.transacting_partner_id.notnull()).join(
+        partner_numbers, lines.transacting_partner_id == partner_numbers.partner_id
+    )
     return (
-        sold.cross_join(kind)
+        sold.cross_join(kind.distinct())
         .select(
-            "line_id",
+            "line_no",
             "month_start",
             "month_end",
             "type",
             "precedence",
             "exclusive",
+            "partner_no",
             source_table=ibis.literal("revenue"),
             source_id=sold.line_id,
-            partner_id=sold.transacting_partner_id,
             specificity=ibis.literal(0, "int64"),
             valid_from=sold.month_start,
             valid_to=sold.month_end,
             recorded_at=sold.month_start.cast(declared.recorded_at.type()),
         )
-        .select(*_COLUMNS)
+        .select(*LINE_LINK_COLUMNS)
     )
 
 
 def _match_scope(lines: ir.Table, links: ir.Table, scope: str, key: str) -> ir.Table:
     scoped = links.filter(links.scope == scope).drop("scope")
     line_side = lines.select(
-        "line_id", "month_start", "month_end", _key=lines[key], _line_workload=lines.workload
+        "line_no", "month_start", "month_end", _key=lines[key], _line_workload=lines.workload
     )
     joined = line_side.join(scoped, line_side._key == scoped.scope_id)
     same_workload = joined.workload.isnull() | (joined.workload == joined._line_workload)
-    return joined.filter(same_workload).select(*_COLUMNS)
+    return joined.filter(same_workload).select(*LINE_LINK_COLUMNS)

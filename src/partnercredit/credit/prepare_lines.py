@@ -7,8 +7,10 @@ import ibis.expr.types as ir
 
 from partnercredit.contract import BASE_CURRENCY
 from partnercredit.engine.money import add_converted_cents
+from partnercredit.validate import SOURCE_ROW
 
 LINE_COLUMNS = (
+    "line_no",
     "line_id",
     "subscription_id",
     "customer_id",
@@ -30,7 +32,10 @@ def month_start(period: ir.StringValue) -> ir.DateValue:
 
 
 def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table) -> ir.Table:
-    """One row per accepted revenue line (month_end is the first day after the month)."""
+    """One row per accepted revenue line (month_end is the first day after the month).
+
+    `line_no`, the line's row in its file, is the key every later stage joins on: integers
+    join and sort far faster than text ids."""
     rates = fx_rates.filter(fx_rates.currency != BASE_CURRENCY).select(
         _fx_period="period", _fx_currency="currency", _rate="usd_per_unit"
     )
@@ -52,6 +57,7 @@ def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table
         "product",
         "workload",
         "transacting_partner_id",
+        line_no=joined[SOURCE_ROW],
         month_start=start,
         month_end=end,
         days_in_period=end.delta(start, unit="day").cast("int64"),

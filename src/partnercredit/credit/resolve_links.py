@@ -6,22 +6,23 @@ import ibis
 import ibis.expr.types as ir
 
 RESOLVED_COLUMNS = (
-    "line_id",
+    "line_no",
     "seg_start",
     "seg_days",
     "is_last",
     "type",
     "precedence",
-    "partner_id",
-    "root_id",
+    "partner_no",
+    "root_no",
     "applies",
 )
-_GROUP = ("line_id", "seg_start", "type")
+_GROUP = ("line_no", "seg_start", "type")
 
 
-def resolve_links(segments: ir.Table, line_links: ir.Table, partner_roots: ir.Table) -> ir.Table:
+def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> ir.Table:
     """(segment, link) for every link covering the whole segment, `applies` false for the
-    links an exclusive type's winner shadows, and each partner's top parent as `root_id`.
+    links an exclusive type's winner shadows, and each partner's top parent as `root_no`
+    (`roots`: partner_no, root_no).
 
     The winner of an exclusive type in a segment is the most specific link, then the latest
     start, then the latest recorded_at, then the greatest id as text. Only the few groups with
@@ -51,35 +52,34 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, partner_roots: ir.Ta
         exclusive.anti_join(crowded, list(_GROUP)).mutate(applies=ibis.literal(True)),
         contested.mutate(applies=ibis.row_number().over(contest) == 0),
     )
-    roots = partner_roots.select(_partner="partner_id", root_id="root_partner_id")
-    return ranked.join(roots, ranked.partner_id == roots._partner).select(*RESOLVED_COLUMNS)
+    return ranked.join(roots, "partner_no").select(*RESOLVED_COLUMNS)
 
 
 def _links_per_segment(segments: ir.Table, line_links: ir.Table) -> ir.Table:
     """Lines that are one segment long take their links as they are; only the lines cut
     inside their month need the range join."""
     pieces = segments.filter(~segments.whole).drop("whole")
-    cut_lines = pieces.select("line_id").distinct()
-    uncut = line_links.anti_join(cut_lines, "line_id")
+    cut_lines = pieces.select("line_no").distinct()
+    uncut = line_links.anti_join(cut_lines, "line_no")
     whole = uncut.mutate(
         seg_start=uncut.month_start,
         seg_days=uncut.month_end.delta(uncut.month_start, unit="day").cast("int64"),
         is_last=ibis.literal(True),
     )
-    cut = line_links.semi_join(cut_lines, "line_id")
+    cut = line_links.semi_join(cut_lines, "line_no")
     inside = pieces.join(
         cut,
-        ["line_id", cut.seg_from <= pieces.seg_start, cut.seg_to >= pieces.seg_end],
+        ["line_no", cut.seg_from <= pieces.seg_start, cut.seg_to >= pieces.seg_end],
     )
     columns = (
-        "line_id",
+        "line_no",
         "seg_start",
         "seg_days",
         "is_last",
         "type",
         "precedence",
         "exclusive",
-        "partner_id",
+        "partner_no",
         "specificity",
         "valid_from",
         "recorded_at",

@@ -1,5 +1,10 @@
 """Validation of input rows (SPEC section 5): every bad row is rejected once, with a reason."""
 
-from partnercredit.validate.validate_inputs import TableCounts, ValidatedInputs, validate_inputs
+from partnercredit.validate.validate_inputs import (
+    SOURCE_ROW,
+    TableCounts,
+    ValidatedInputs,
+    validate_inputs,
+)
 
-__all__ = ["TableCounts", "ValidatedInputs", "validate_inputs"]
+__all__ = ["SOURCE_ROW", "TableCounts", "ValidatedInputs", "validate_inputs"]

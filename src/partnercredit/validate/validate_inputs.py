@@ -43,6 +43,8 @@ REJECTED_COLUMNS = (
     "message_code",
 )
 _UNRESOLVED = "bad_reference.?"
+SOURCE_ROW = "source_row"
+"""Kept beside every accepted row: its data row number in the input file."""
 _REFERENCED = frozenset(
     column.references for spec in TABLES.values() for column in spec.columns if column.references
 )
@@ -62,6 +64,7 @@ class ValidatedInputs:
 
     sources: dict[str, SourceFile]
     accepted: dict[str, ir.Table]
+    """The accepted rows, typed, with their `source_row`."""
     rejected: ir.Table
     counts: dict[str, TableCounts]
     partner_roots: ir.Table
@@ -171,7 +174,9 @@ class _Validation:
             self.backend.drop(raw)
             del self.raw[spec.name]
         self.checked[spec.name] = checked
-        self.accepted[spec.name] = checked.filter(is_accepted(checked)).select(*spec.column_names)
+        self.accepted[spec.name] = checked.filter(is_accepted(checked)).select(
+            *spec.column_names, **{SOURCE_ROW: checked[ROW_COLUMN]}
+        )
         self.rejections.append(self._rejections(checked, spec, checks))
 
     def _checks(self, table: ir.Table, spec: TableSpec) -> list[Check]:
