@@ -19,7 +19,6 @@ import ibis
 from partnercredit.contract import TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
-from partnercredit.engine.money import money_to_cents
 from partnercredit.errors import StrictRefusal
 from partnercredit.outputs.manifest import (
     build_manifest,
@@ -122,6 +121,7 @@ def run(
         session.on_phase("crediting partners")
         credit = compute_credit(session.backend, accepted, session.roots, resolved)
         session.backend.write_parquet(credit.links, staging / INPUTS_FOLDER / "links.parquet")
+        session.backend.drop(credit.links)
         written = {
             REJECTED.name: session.write_output(
                 staging, REJECTED, session.inputs.rejected, output_format
@@ -135,8 +135,9 @@ def run(
         targets = compute_targets(
             session.backend,
             resolved,
-            _ledger(session.backend, _parquet_of(staging, CREDITS, output_format)),
+            credit.ledger,
             credit.lines,
+            credit.partner_numbers,
             session.roots,
         )
         written[ATTAINMENT.name] = session.write_output(
@@ -158,14 +159,6 @@ def _parquet_of(staging: Path, table: OutputTable, output_format: OutputFormat) 
     """Where a run keeps an output table as Parquet (beside CSV outputs: under inputs/)."""
     folder = staging if output_format == "parquet" else staging / INPUTS_FOLDER
     return folder / f"{table.name}.parquet"
-
-
-def _ledger(backend: Backend, path: Path) -> ibis.Table:
-    credits = backend.read_parquet(path)
-    return credits.mutate(
-        credit_usd=money_to_cents(credits.credit_usd),
-        seat_credit=money_to_cents(credits.seat_credit),
-    )
 
 
 def _resolve_rules(rules: Rules | Path | None) -> Rules:

@@ -31,6 +31,11 @@ _LONGEST_MONTH = 31
 class CreditResult:
     lines: ir.Table
     links: ir.Table
+    partner_numbers: ir.Table
+    """(partner_id, partner_no): partner numbers sort like the ids."""
+    ledger: ir.Table
+    """The credits by number: (program, line_no, partner_no, association_type, days,
+    credit_cents, seat_credit_cents), for the targets stage."""
     credits: ir.Table
     """The `credits` output; money in integer cents."""
     unattributed: ir.Table
@@ -45,7 +50,12 @@ def compute_credit(
 ) -> CreditResult:
     lines = backend.materialize(
         "lines",
-        prepare_lines(accepted["revenue"], accepted["subscriptions"], accepted["fx_rates"]),
+        prepare_lines(
+            accepted["revenue"],
+            accepted["subscriptions"],
+            accepted["customers"],
+            accepted["fx_rates"],
+        ),
     )
     _check_exact_range(backend, lines)
     links = backend.materialize("links", normalise_links(accepted, lines, rules))
@@ -61,7 +71,7 @@ def compute_credit(
         "resolved", resolve_links(segments, line_links, _root_numbers(partner_roots, numbers))
     )
     backend.drop(line_links)
-    credits, unattributed = [], []
+    ledgers, unattributed = [], []
     for name, program in rules.programs.items():
         credited = backend.materialize(
             f"credited_{name}", credited_partners(program, lines, resolved)
@@ -75,12 +85,17 @@ def compute_credit(
             credited,
             _split_lcm(backend, program, credited),
         )
-        credits.append(result.credits.mutate(program=ibis.literal(name)))
+        ledgers.append(result.credits.mutate(program=ibis.literal(name)))
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
+    if not ledgers:
+        raise StructuralError("the rules declare no program: there is nothing to credit")
+    ledger = backend.materialize("ledger", ibis.union(*ledgers))
     return CreditResult(
         lines,
         links,
-        _describe_lines(lines, credits, _CREDIT_COLUMNS, numbers),
+        numbers,
+        ledger,
+        _describe_lines(lines, [ledger], _CREDIT_COLUMNS, numbers),
         _describe_lines(lines, unattributed, _UNATTRIBUTED_COLUMNS, numbers),
     )
 
@@ -128,7 +143,7 @@ def _describe_lines(
         "days_in_period",
         amount_usd=lines.amount_cents,
     )
-    joined = ibis.union(*parts).join(facts, "line_no")
+    joined = (parts[0] if len(parts) == 1 else ibis.union(*parts)).join(facts, "line_no")
     if "partner_no" in joined.columns:
         joined = joined.join(numbers, "partner_no")
     renamed = joined.rename(

@@ -14,6 +14,7 @@ LINE_COLUMNS = (
     "line_id",
     "subscription_id",
     "customer_id",
+    "customer_no",
     "category",
     "period",
     "product",
@@ -31,7 +32,9 @@ def month_start(period: ir.StringValue) -> ir.DateValue:
     return period.concat("-01").cast("date")
 
 
-def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table) -> ir.Table:
+def prepare_lines(
+    revenue: ir.Table, subscriptions: ir.Table, customers: ir.Table, fx_rates: ir.Table
+) -> ir.Table:
     """One row per accepted revenue line (month_end is the first day after the month).
 
     `line_no`, the line's row in its file, is the key every later stage joins on: integers
@@ -42,9 +45,14 @@ def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table
     owners = subscriptions.select(
         _subscription="subscription_id", customer_id="customer_id", category="category"
     )
-    joined = revenue.left_join(
-        rates, [revenue.period == rates._fx_period, revenue.currency == rates._fx_currency]
-    ).join(owners, revenue.subscription_id == owners._subscription)
+    numbers = customers.select(_customer="customer_id", customer_no=customers[SOURCE_ROW])
+    joined = (
+        revenue.left_join(
+            rates, [revenue.period == rates._fx_period, revenue.currency == rates._fx_currency]
+        )
+        .join(owners, revenue.subscription_id == owners._subscription)
+        .join(numbers, owners.customer_id == numbers._customer)
+    )
     start = month_start(joined.period)
     end = start + ibis.interval(months=1)
     rate = joined._rate.fill_null(ibis.literal(1).cast(joined._rate.type()))
@@ -57,6 +65,7 @@ def prepare_lines(revenue: ir.Table, subscriptions: ir.Table, fx_rates: ir.Table
         "product",
         "workload",
         "transacting_partner_id",
+        "customer_no",
         line_no=joined[SOURCE_ROW],
         month_start=start,
         month_end=end,

@@ -69,7 +69,7 @@ class Backend(ABC):
 
     def drop(self, table: ir.Table) -> None:
         """Forget a table made by `ingest` or `materialize` (a no-op for in-memory tables)."""
-        name = table.get_name()
+        name = table.get_name().rsplit(".", 1)[-1]
         if name.startswith("pc_"):
             self.con.drop_table(name, force=True)
 

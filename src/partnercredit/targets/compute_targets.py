@@ -27,21 +27,33 @@ class TargetResult:
 
 
 def compute_targets(
-    backend: Backend, rules: Rules, ledger: ir.Table, lines: ir.Table, partner_roots: ir.Table
+    backend: Backend,
+    rules: Rules,
+    ledger: ir.Table,
+    lines: ir.Table,
+    partner_numbers: ir.Table,
+    partner_roots: ir.Table,
 ) -> TargetResult:
-    """`ledger`: the credits output with money in cents (credit_usd, seat_credit)."""
+    """`ledger`: credits by number (program, line_no, partner_no, credit_cents,
+    seat_credit_cents); `lines` the revenue lines with line_no, customer_no, product, period."""
     facts = backend.to_arrow(
         lines.aggregate(
             first=month_number(lines.period).min(), last=month_number(lines.period).max()
         )
     ).to_pylist()[0]
     products = backend.to_arrow(lines.select("product").distinct()).column(0).to_pylist()
-    ledger = ledger.mutate(month=month_number(ledger.period))
+    described = ledger.join(
+        lines.select(
+            "line_no", "customer_no", "product", "period", month=month_number(lines.period)
+        ),
+        "line_no",
+    )
     attainments = [
         measure_attainment(
             program,
-            _in_areas(ledger.filter(ledger.program == name), rules, products),
+            _in_areas(described.filter(described.program == name), rules, products),
             PeriodRange(facts["first"], facts["last"]),
+            partner_numbers,
         )
         for name, program in rules.programs.items()
         if program.kind == "attainment" and facts["first"] is not None
@@ -49,12 +61,13 @@ def compute_targets(
     attainment = backend.materialize(
         "attainment", ibis.union(*attainments) if attainments else _empty(ATTAINMENT_COLUMNS)
     )
+    named = described.join(partner_numbers, "partner_no")
     payouts = [
         compute_payouts(
             program,
             rules,
-            ledger.filter(ledger.program == name).select(
-                "partner_id", "product", "period", credit_cents="credit_usd"
+            named.filter(named.program == name).select(
+                "partner_id", "product", "period", "credit_cents"
             ),
             products,
             attainment,
@@ -79,12 +92,12 @@ def _in_areas(ledger: ir.Table, rules: Rules, products: list[str]) -> ir.Table:
     )
     joined = ledger.join(areas, "product")
     return joined.select(
-        "partner_id",
-        "customer_id",
+        "partner_no",
+        "customer_no",
         "area",
         "month",
-        credit_cents=joined.credit_usd,
-        seat_cents=joined.seat_credit,
+        credit_cents=joined.credit_cents,
+        seat_cents=joined.seat_credit_cents,
     )
 
 

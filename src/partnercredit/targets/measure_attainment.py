@@ -44,14 +44,17 @@ class PeriodRange:
     """Month numbers of the first and last accepted revenue period of the input."""
 
 
-def measure_attainment(program: Program, ledger: ir.Table, periods: PeriodRange) -> ir.Table:
-    """`ledger`: the program's credit rows with (partner_id, customer_id, area, month,
-    credit_cents, seat_cents). Money in the result is in cents."""
+def measure_attainment(
+    program: Program, ledger: ir.Table, periods: PeriodRange, partner_numbers: ir.Table
+) -> ir.Table:
+    """`ledger`: the program's credit rows with (partner_no, customer_no, area, month,
+    credit_cents, seat_cents); `partner_numbers`: (partner_id, partner_no). Money in the
+    result is in cents."""
     window = program.window_months
     totals = _window_totals(ledger, periods, window)
     customers = _customer_counts(ledger, periods, window)
-    measured = totals.left_join(customers, ["partner_id", "area", "as_of"]).select(
-        "partner_id",
+    measured = totals.left_join(customers, ["partner_no", "area", "as_of"]).select(
+        "partner_no",
         "area",
         "as_of",
         "revenue_cents",
@@ -64,6 +67,7 @@ def measure_attainment(program: Program, ledger: ir.Table, periods: PeriodRange)
     rows = (
         measured.join(_targets(program), "area")
         .join(labels, "as_of")
+        .join(partner_numbers, "partner_no")
         .mutate(_start=ibis._.as_of - (window - 1))
     )
     rows = rows.join(starts, rows._start == starts.start)
@@ -86,14 +90,14 @@ def measure_attainment(program: Program, ledger: ir.Table, periods: PeriodRange)
 
 def _window_totals(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
     """Revenue, seats and the existence of rows per (partner, area, as-of month)."""
-    monthly = ledger.group_by(["partner_id", "area", "month"]).aggregate(
+    monthly = ledger.group_by(["partner_no", "area", "month"]).aggregate(
         credit=ledger.credit_cents.sum(), seats=ledger.seat_cents.sum()
     )
     as_of = months_table(periods.first, periods.last, "as_of").select("as_of")
     spread = monthly.join(
         as_of, [as_of.as_of >= monthly.month, as_of.as_of <= monthly.month + (window - 1)]
     )
-    return spread.group_by(["partner_id", "area", "as_of"]).aggregate(
+    return spread.group_by(["partner_no", "area", "as_of"]).aggregate(
         revenue_cents=spread.credit.sum(),
         seat_cents=ibis.ifelse(spread.month == spread.as_of, spread.seats, 0).sum(),
     )
@@ -106,7 +110,7 @@ def _customer_counts(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.
     the last month its credit can still be in a window; over those dense rows a window sum is
     the credit in W, and the same sum `window` rows earlier the credit before W.
     """
-    key = ["partner_id", "area", "customer_id"]
+    key = ["partner_no", "area", "customer_no"]
     monthly = ledger.group_by([*key, "month"]).aggregate(credit=ledger.credit_cents.sum())
     spans = monthly.group_by(key).aggregate(_first=monthly.month.min(), _last=monthly.month.max())
     months = months_table(periods.first, periods.last, "as_of").select("as_of")
@@ -122,7 +126,7 @@ def _customer_counts(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.
     current = filled.mutate(in_window=filled.credit.sum().over(in_window)).view()
     both = current.mutate(before=current.in_window.lag(window).over(ordered).fill_null(0))
     counted = both.in_window > 0
-    return both.group_by(["partner_id", "area", "as_of"]).aggregate(
+    return both.group_by(["partner_no", "area", "as_of"]).aggregate(
         customers=counted.cast("int64").sum(),
         new_customers=(counted & (both.before <= 0)).cast("int64").sum(),
     )
