@@ -71,11 +71,12 @@ def compute_credit(
         "resolved", resolve_links(segments, line_links, _root_numbers(partner_roots, numbers))
     )
     backend.drop(line_links)
-    ledgers, unattributed = [], []
+    ledgers, unattributed, scratch = [], [], [segments, resolved]
     for name, program in rules.programs.items():
         credited = backend.materialize(
             f"credited_{name}", credited_partners(program, lines, resolved)
         )
+        scratch.append(credited)
         result = credit_program(
             program,
             rules,
@@ -90,13 +91,18 @@ def compute_credit(
     if not ledgers:
         raise StructuralError("the rules declare no program: there is nothing to credit")
     ledger = backend.materialize("ledger", ibis.union(*ledgers))
+    uncredited = backend.materialize("uncredited", ibis.union(*unattributed))
+    # Everything else is in the ledger and the uncredited days now: free the memory the
+    # sorts of the output tables need.
+    for table in scratch:
+        backend.drop(table)
     return CreditResult(
         lines,
         links,
         numbers,
         ledger,
         _describe_lines(lines, [ledger], _CREDIT_COLUMNS, numbers),
-        _describe_lines(lines, unattributed, _UNATTRIBUTED_COLUMNS, numbers),
+        _describe_lines(lines, [uncredited], _UNATTRIBUTED_COLUMNS, numbers),
     )
 
 
