@@ -26,7 +26,8 @@ MemoryOption = Annotated[
     typer.Option(
         "--memory-limit",
         metavar="SIZE",
-        help="Most memory the engine may use, e.g. 8GB (default: DuckDB's, 80% of RAM).",
+        help="Most memory the engine may use, e.g. 8GB (default: 40% of this machine's RAM; "
+        "beyond it, the engine spills to disk).",
     ),
 ]
 SpillOption = Annotated[
