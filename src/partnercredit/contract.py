@@ -185,3 +185,5 @@ VALIDATION_ORDER: tuple[str, ...] = (
 )
 
 BASE_CURRENCY = "USD"
+TRANSACTING = "transacting"
+"""The association type of the partner a revenue line names as its transacting partner."""

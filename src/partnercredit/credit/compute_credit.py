@@ -58,7 +58,7 @@ def compute_credit(
         ),
     )
     _check_exact_range(backend, lines)
-    links = backend.materialize("links", normalise_links(accepted, lines, rules))
+    links = backend.materialize("links", normalise_links(accepted, rules))
     numbers = backend.materialize("partner_numbers", _partner_numbers(accepted["partners"]))
     line_links = backend.materialize(
         "line_links", match_links(lines, links, _types(rules), numbers)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from partnercredit.contract import TRANSACTING
+
 LINE_LINK_COLUMNS = (
     "line_no",
     "month_start",
@@ -42,7 +44,7 @@ def match_links(
         .join(partner_numbers, "partner_id")
     )
     matched = ibis.union(
-        _transacting(lines, declared, partner_numbers),
+        _transacting(lines, types, partner_numbers),
         *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items()),
     )
     seg_from = ibis.greatest(matched.valid_from, matched.month_start)
@@ -50,15 +52,15 @@ def match_links(
     return matched.mutate(seg_from=seg_from, seg_to=seg_to).filter(lambda t: t.seg_to > t.seg_from)
 
 
-def _transacting(lines: ir.Table, declared: ir.Table, partner_numbers: ir.Table) -> ir.Table:
+def _transacting(lines: ir.Table, types: ir.Table, partner_numbers: ir.Table) -> ir.Table:
     """A line's only line-scoped link is its transacting partner, read from the line itself
-    rather than joined back to it (the links table keeps it for explanations)."""
-    kind = declared.filter(declared.scope == "line").select("type", "precedence", "exclusive")
+    (when the rules declare the type)."""
+    kind = types.filter(types.type == TRANSACTING)
     sold = lines.filter(lines.transacting_partner_id.notnull()).join(
         partner_numbers, lines.transacting_partner_id == partner_numbers.partner_id
     )
     return (
-        sold.cross_join(kind.distinct())
+        sold.cross_join(kind)
         .select(
             "line_no",
             "month_start",
@@ -72,7 +74,7 @@ def _transacting(lines: ir.Table, declared: ir.Table, partner_numbers: ir.Table)
             specificity=ibis.literal(0, "int64"),
             valid_from=sold.month_start,
             valid_to=sold.month_end,
-            recorded_at=sold.month_start.cast(declared.recorded_at.type()),
+            recorded_at=sold.month_start.cast("timestamp(6)"),
         )
         .select(*LINE_LINK_COLUMNS)
     )

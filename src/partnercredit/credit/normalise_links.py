@@ -1,12 +1,13 @@
 """Every association source as one table of intervals (SPEC 4 and 7.5).
 
-One row per link: a partner tied by a type to a line, a subscription or a customer (maybe for
-one workload) over [valid_from, valid_to). DPOR removals (no partner) and links whose interval
+One row per link: a partner tied by a type to a subscription or a customer (maybe for one
+workload) over [valid_from, valid_to). DPOR removals (no partner) and links whose interval
 is empty (a DPOR event overtaken on its own day, a non-retroactive link recorded after its end)
 are kept, so that explanations can show them; matching ignores them. `source_from` is the
 start the source gives; `valid_from` is where the link starts to count (later for a
 non-retroactive type recorded late). `specificity` orders scopes from the most specific (0, a
-line) to the least (4, a customer without workload).
+line: only the transacting partner is tied to a line) to the least (4, a customer without
+workload).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ LINK_COLUMNS = (
 SCOPES = ("line", "subscription", "customer")
 
 
-def normalise_links(accepted: dict[str, ir.Table], lines: ir.Table, rules: Rules) -> ir.Table:
-    """The links of every source, with non-retroactive types starting when recorded."""
+def normalise_links(accepted: dict[str, ir.Table], rules: Rules) -> ir.Table:
+    """The links of every association source, with non-retroactive types starting when
+    recorded. The transacting partner, a line's own link, stays on the line: as one link per
+    line it would make this table as long as the revenue (see `match_links`)."""
     links = ibis.union(
         _dpor_links(accepted["dpor_events"]),
         _customer_links(
@@ -54,7 +57,6 @@ def normalise_links(accepted: dict[str, ir.Table], lines: ir.Table, rules: Rules
             workload="workload",
         ),
         _generic_links(accepted["associations"]),
-        _transacting_links(lines),
     )
     late_types = sorted(
         name for name, kind in rules.association_types.items() if not kind.retroactive
@@ -83,11 +85,7 @@ def _link(
     recorded_at: ir.TimestampValue,
 ) -> ir.Table:
     base_specificity = SCOPES.index(scope) * 2
-    specificity = (
-        ibis.literal(0)
-        if scope == "line"
-        else ibis.ifelse(workload.isnull(), base_specificity, base_specificity - 1)
-    )
+    specificity = ibis.ifelse(workload.isnull(), base_specificity, base_specificity - 1)
     return table.select(
         source_table=ibis.literal(source_table),
         source_id=source_id,
@@ -173,21 +171,4 @@ def _generic_links(associations: ir.Table) -> ir.Table:
             )
             for rows, scope in ((by_subscription, "subscription"), (by_customer, "customer"))
         )
-    )
-
-
-def _transacting_links(lines: ir.Table) -> ir.Table:
-    sold = lines.filter(lines.transacting_partner_id.notnull())
-    return _link(
-        sold,
-        source_table="revenue",
-        source_id=sold.line_id,
-        link_type=ibis.literal("transacting"),
-        partner_id=sold.transacting_partner_id,
-        scope="line",
-        scope_id=sold.line_id,
-        workload=ibis.null("string"),
-        start=sold.month_start,
-        end=sold.month_end,
-        recorded_at=ibis.null("timestamp"),
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from partnercredit.contract import BASE_CURRENCY
+from partnercredit.contract import BASE_CURRENCY, TRANSACTING
 from partnercredit.errors import UsageError
 from partnercredit.explain.models import (
     LineExplanation,
@@ -127,15 +127,34 @@ def _rate(run: _Run, line: dict[str, Any]) -> Decimal:
 def _links(run: _Run, line: dict[str, Any], customer_id: str) -> list[Link]:
     rows = run.rows(
         "links",
-        "(scope = 'line' AND scope_id = ?) OR (scope = 'subscription' AND scope_id = ?) "
-        "OR (scope = 'customer' AND scope_id = ?)",
-        line["line_id"],
+        "(scope = 'subscription' AND scope_id = ?) OR (scope = 'customer' AND scope_id = ?)",
         line["subscription_id"],
         customer_id,
     )
     links = [Link(**row) for row in rows]
+    if line["transacting_partner_id"] is not None:
+        links.append(_transacting_link(line))
     return sorted(
         links, key=lambda link: (link.specificity, link.type, link.source_from, link.source_id)
+    )
+
+
+def _transacting_link(line: dict[str, Any]) -> Link:
+    """The transacting partner is tied to its line for the line's whole month (SPEC 7.5)."""
+    first_day = date.fromisoformat(f"{line['period']}-01")
+    return Link(
+        source_table="revenue",
+        source_id=line["line_id"],
+        type=TRANSACTING,
+        partner_id=line["transacting_partner_id"],
+        scope="line",
+        scope_id=line["line_id"],
+        workload=None,
+        specificity=0,
+        source_from=first_day,
+        valid_from=first_day,
+        valid_to=first_day + timedelta(days=_days_in_month(first_day)),
+        recorded_at=datetime.combine(first_day, time()),
     )
 
 
