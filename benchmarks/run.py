@@ -1,8 +1,18 @@
-"""`python -m benchmarks.run`: generate data once per scale, time partnercredit on it, and
-record the figures in BENCHMARKS.md.
+"""`python -m benchmarks.run`: generate data once per scale, time partnercredit and its two
+yardsticks on it, and rewrite BENCHMARKS.md from every figure recorded so far.
 
-Suites:
-- validate: reading and checking every input table (`partnercredit validate`), Parquet and CSV.
+Suites (each a separate process, measured with its children):
+- validate: reading and checking every input table (`partnercredit validate`).
+- run: the complete `partnercredit run` on DuckDB, with the default memory limit, or with
+  `--memory-limit` (recorded as its own suite, e.g. `run 5GB`).
+- floor: raw DuckDB reading the inputs, joining revenue and associations on subscription
+  and writing the result as Parquet, with no logic (benchmarks/floor.py).
+- pandas: a naive pandas implementation of the default competency credit with daily
+  proration (benchmarks/pandas_baseline.py); at 100k and 1M only, as it holds everything in
+  memory (8 GB at 1M subscriptions, so about 80 GB at 10M).
+
+Figures are kept in benchmarks/results.json (one entry per suite, scale and input format,
+the latest measurement winning), so that runs at different scales add up to one report.
 """
 
 from __future__ import annotations
@@ -13,7 +23,9 @@ import os
 import platform
 import shutil
 import sys
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,15 +33,17 @@ import duckdb
 import ibis
 import psutil
 
-from benchmarks.measure import Measurement, measure
+from benchmarks.measure import measure
 from partnercredit import __version__
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
 REPORT = ROOT.parent / "BENCHMARKS.md"
-RESULTS = ROOT / "results"
+RESULTS = ROOT / "results.json"
 SCALES = {"100k": 100_000, "1m": 1_000_000, "2m": 2_000_000, "10m": 10_000_000}
+PANDAS_SCALES = ("100k", "1m")
 CLI = [sys.executable, "-m", "partnercredit"]
+SUITES = ("validate", "run", "floor", "pandas")
 
 
 @dataclass(frozen=True)
@@ -39,14 +53,21 @@ class Result:
     file_format: str
     revenue_rows: int
     association_rows: int
-    measurement: Measurement
+    seconds: float
+    peak_rss_gb: float
+    measured_on: str
+    machine: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.suite, self.scale, self.file_format)
 
     def row(self) -> str:
-        lines_per_second = self.revenue_rows / self.measurement.seconds
+        lines_per_second = self.revenue_rows / self.seconds
         return (
             f"| {self.suite} | {self.scale} | {self.file_format} | {self.revenue_rows:,} | "
-            f"{self.association_rows:,} | {self.measurement.seconds:.1f} s | "
-            f"{self.measurement.peak_rss_gb:.2f} GB | {lines_per_second:,.0f} |"
+            f"{self.association_rows:,} | {self.seconds:.1f} s | {self.peak_rss_gb:.2f} GB | "
+            f"{lines_per_second:,.0f} |"
         )
 
 
@@ -55,13 +76,13 @@ def dataset(scale: str, file_format: str) -> Path:
     folder = DATA / f"{scale}-{file_format}"
     if not (folder / "generate.json").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        free = shutil.disk_usage(DATA.parent).free
+        DATA.mkdir(exist_ok=True)
+        free = shutil.disk_usage(DATA).free
         needed = SCALES[scale] * (1200 if file_format == "csv" else 100)
         if free < 2 * needed:
             raise SystemExit(f"not enough free disk for {scale} {file_format}: {free:,} bytes")
         command = [*CLI, "generate", str(folder), "--subscriptions", str(SCALES[scale])]
-        generated = measure([*command, "--format", file_format])
-        if generated.exit_code:
+        if measure([*command, "--format", file_format]).exit_code:
             raise SystemExit(f"generating {scale} {file_format} failed")
     return folder
 
@@ -69,17 +90,53 @@ def dataset(scale: str, file_format: str) -> Path:
 def _rows(folder: Path) -> tuple[int, int]:
     tables = json.loads((folder / "generate.json").read_text())["tables"]
     linking = ("dpor_events", "delegated_admin", "fasttrack", "associations")
-    associations = sum(tables[name]["rows"] for name in linking)
-    return tables["revenue"]["rows"], associations
+    return tables["revenue"]["rows"], sum(tables[name]["rows"] for name in linking)
 
 
-def validate_suite(scale: str, file_format: str) -> Result:
+def _commands(memory_limit: str | None) -> dict[str, Callable[[Path, Path], list[str]]]:
+    """How each suite is started, given the data folder and a scratch folder for its output."""
+    limit = ["--memory-limit", memory_limit] if memory_limit else []
+    return {
+        "validate": lambda data, _out: [*CLI, "validate", str(data)],
+        "run": lambda data, out: [*CLI, "run", str(data), "--out", str(out / "run"), *limit],
+        "floor": lambda data, out: [
+            sys.executable,
+            "-m",
+            "benchmarks.floor",
+            str(data),
+            str(out / "floor.parquet"),
+        ],
+        "pandas": lambda data, out: [
+            sys.executable,
+            "-m",
+            "benchmarks.pandas_baseline",
+            str(data),
+            str(out / "pandas.parquet"),
+        ],
+    }
+
+
+def measure_suite(suite: str, scale: str, file_format: str, memory_limit: str | None) -> Result:
     folder = dataset(scale, file_format)
-    measurement = measure([*CLI, "validate", str(folder)])
+    label = f"{suite} {memory_limit}" if suite == "run" and memory_limit else suite
+    print(f"-- {label} at {scale} ({file_format})", flush=True)
+    with tempfile.TemporaryDirectory(prefix="partnercredit-bench-", dir=DATA) as scratch:
+        command = _commands(memory_limit)[suite](folder, Path(scratch))
+        measurement = measure(command)
     if measurement.exit_code:
-        raise SystemExit(f"validate failed on {folder}")
+        raise SystemExit(f"{label} failed on {folder} (exit {measurement.exit_code})")
     revenue, associations = _rows(folder)
-    return Result("validate", scale, file_format, revenue, associations, measurement)
+    return Result(
+        label,
+        scale,
+        file_format,
+        revenue,
+        associations,
+        round(measurement.seconds, 2),
+        round(measurement.peak_rss_gb, 3),
+        f"{datetime.now(UTC):%Y-%m-%d}",
+        machine(),
+    )
 
 
 def machine() -> str:
@@ -90,17 +147,65 @@ def machine() -> str:
     )
 
 
-def write_report(results: list[Result], title: str) -> None:
-    """Replace this suite's section of BENCHMARKS.md (between its markers) with new figures."""
-    begin, end = f"<!-- {title}: begin -->", f"<!-- {title}: end -->"
+def load_results() -> dict[tuple[str, str, str], Result]:
+    if not RESULTS.exists():
+        return {}
+    results = [Result(**entry) for entry in json.loads(RESULTS.read_text())]
+    return {result.key: result for result in results}
+
+
+def save_results(results: dict[tuple[str, str, str], Result]) -> None:
+    ordered = sorted(results.values(), key=_report_order)
+    RESULTS.write_text(json.dumps([asdict(result) for result in ordered], indent=2) + "\n")
+
+
+def _report_order(result: Result) -> tuple[int, int, str, str]:
+    suite = result.suite.split()[0]
+    return (SCALES[result.scale], SUITES.index(suite), result.suite, result.file_format)
+
+
+def _ratios(results: list[Result]) -> list[str]:
+    """engine / floor and pandas / engine, per scale and input format where all were run."""
+    by_key = {result.key: result for result in results}
+    rows = []
+    for scale, file_format in sorted(
+        {(result.scale, result.file_format) for result in results},
+        key=lambda pair: (SCALES[pair[0]], pair[1]),
+    ):
+        engine = by_key.get(("run", scale, file_format))
+        if engine is None:
+            continue
+        floor = by_key.get(("floor", scale, file_format))
+        pandas = by_key.get(("pandas", scale, file_format))
+        over_floor = f"{engine.seconds / floor.seconds:.1f}x" if floor else "not measured"
+        if pandas:
+            pandas_ratio = f"{pandas.seconds / engine.seconds:.1f}x"
+        elif scale in PANDAS_SCALES:
+            pandas_ratio = "not measured"
+        else:
+            pandas_ratio = "not run (would not fit in memory)"
+        rows.append(f"| {scale} | {file_format} | {over_floor} | {pandas_ratio} |")
+    return rows
+
+
+def write_report(results: list[Result]) -> None:
+    """Rewrite the measured part of BENCHMARKS.md (between its markers); the prose outside the
+    markers is kept."""
+    begin, end = "<!-- measured: begin -->", "<!-- measured: end -->"
+    machines = sorted({result.machine for result in results})
+    dates = sorted({result.measured_on for result in results})
     table = "\n".join(
         [
-            f"Measured {datetime.now(UTC):%Y-%m-%d} on {machine()}.",
+            f"Measured {', '.join(dates)} on {'; '.join(machines)}.",
             "",
             "| suite | scale | input | revenue lines | association rows | wall time | "
             "peak RSS | lines/s |",
             "|---|---|---|---|---|---|---|---|",
             *(result.row() for result in results),
+            "",
+            "| scale | input | engine / floor (time) | pandas / engine (time) |",
+            "|---|---|---|---|",
+            *_ratios(results),
         ]
     )
     section = f"{begin}\n{table}\n{end}"
@@ -109,24 +214,35 @@ def write_report(results: list[Result], title: str) -> None:
         before, rest = text.split(begin, 1)
         text = before + section + rest.split(end, 1)[1]
     else:
-        text = text.rstrip("\n") + f"\n\n## {title}\n\n{section}\n"
+        text = text.rstrip("\n") + f"\n\n## Measurements\n\n{section}\n"
     REPORT.write_text(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default="1m", help="comma-separated: 100k, 1m, 2m, 10m")
-    parser.add_argument("--formats", default="parquet,csv")
+    parser.add_argument("--scales", default="100k,1m", help="comma-separated: 100k, 1m, 2m, 10m")
+    parser.add_argument("--suites", default="run,floor,pandas", help=", ".join(SUITES))
+    parser.add_argument("--formats", default="parquet", help="parquet, csv or both")
+    parser.add_argument("--memory-limit", help="passed to `partnercredit run`")
     arguments = parser.parse_args()
-    DATA.mkdir(exist_ok=True)
-    results = [
-        validate_suite(scale, file_format)
-        for scale in arguments.scales.split(",")
-        for file_format in arguments.formats.split(",")
-    ]
-    for result in results:
-        print(result.row())
-    write_report(results, "Reading and validating inputs")
+    suites = arguments.suites.split(",")
+    unknown = sorted(set(suites) - set(SUITES)) + sorted(
+        set(arguments.scales.split(",")) - set(SCALES)
+    )
+    if unknown:
+        parser.error(f"unknown suite or scale: {', '.join(unknown)}")
+    results = load_results()
+    for scale in arguments.scales.split(","):
+        for file_format in arguments.formats.split(","):
+            for suite in suites:
+                if suite == "pandas" and scale not in PANDAS_SCALES:
+                    print(f"-- pandas at {scale}: skipped, it would not fit in memory")
+                    continue
+                result = measure_suite(suite, scale, file_format, arguments.memory_limit)
+                print(result.row(), flush=True)
+                results[result.key] = result
+                save_results(results)
+    write_report(sorted(results.values(), key=_report_order))
 
 
 if __name__ == "__main__":
