@@ -13,7 +13,7 @@ $(UV):
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 setup: $(UV)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --all-extras --python $(VENV)/bin/python --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --all-extras --compile-bytecode --python $(VENV)/bin/python --quiet
 
 demo: setup
 	$(VENV)/bin/partnercredit demo

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from partnercredit import core
-from partnercredit.core import PhaseCallback, RunReport
-from partnercredit.engine import EngineOptions
-from partnercredit.generate import generate_dataset
+if TYPE_CHECKING:
+    from partnercredit.core import PhaseCallback, RunReport
+    from partnercredit.engine import EngineOptions
 
 DEMO_SUBSCRIPTIONS = 100_000
 DEMO_SEED = 2016
@@ -27,6 +27,8 @@ class DemoResult:
     """The partner with the most competency credit: its statement is worth a look."""
 
 
+# The generator and the engine are imported where used: the CLI imports this module to
+# build its commands, and most commands need neither.
 def run_demo(
     folder: Path,
     *,
@@ -42,7 +44,11 @@ def run_demo(
         if on_phase:
             on_phase(f"generating {subscriptions:,} subscriptions")
         _clear(data_dir)
+        from partnercredit.generate import generate_dataset
+
         generate_dataset(data_dir, subscriptions=subscriptions, seed=seed, file_format="parquet")
+    from partnercredit import core
+
     run_dir = folder / "run"
     report = core.run(data_dir, run_dir, engine=engine, on_phase=on_phase)
     return DemoResult(data_dir, run_dir, report, _largest_partner(run_dir))

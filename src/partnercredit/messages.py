@@ -12,9 +12,6 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-import ibis
-import ibis.expr.types as ir
-
 Language = Literal["en", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "de")
 
@@ -210,37 +207,14 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     },
 }
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def render(code: str, params: Mapping[str, object], language: Language = "en") -> str:
     """The text of a message in a language, with its parameters filled in."""
     template = (CATALOG.get(code) or EXPLANATIONS[code])[language]
-    return _PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
+    return PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
-
-
-def render_column(
-    code: ir.StringValue, params: dict[str, ir.Value], language: Language = "en"
-) -> ir.StringValue:
-    """`render` as an engine expression, for messages of many rows at once."""
-    branches = []
-    for name, texts in CATALOG.items():
-        parts: list[ir.StringValue] = []
-        position = 0
-        template = texts[language]
-        for match in _PLACEHOLDER.finditer(template):
-            if match.start() > position:
-                parts.append(ibis.literal(template[position : match.start()]))
-            parts.append(params[match.group(1)].cast("string").fill_null(""))
-            position = match.end()
-        if position < len(template):
-            parts.append(ibis.literal(template[position:]))
-        text = parts[0]
-        for part in parts[1:]:
-            text = text.concat(part)
-        branches.append((code == name, text))
-    return ibis.cases(*branches, else_=code)

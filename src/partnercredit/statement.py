@@ -13,8 +13,8 @@ import duckdb
 
 from partnercredit.errors import UsageError
 from partnercredit.outputs.manifest import read_manifest
+from partnercredit.periods import period_text
 from partnercredit.rules import REQUIREMENTS, Rules, parse_rules
-from partnercredit.targets.periods import period_text
 
 STATEMENT_MONTHS = 12
 INPUTS = "inputs"

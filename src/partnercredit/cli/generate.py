@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from partnercredit.generate import GenerationReport, generate_dataset
+if TYPE_CHECKING:
+    from partnercredit.generate import GenerationReport
 
 
 def generate(
@@ -41,6 +42,8 @@ def generate(
 ) -> None:
     """Generate realistic input tables of any size, deterministically from the seed."""
     began = time.perf_counter()
+    from partnercredit.generate import generate_dataset
+
     report = generate_dataset(
         out_dir,
         subscriptions=subscriptions,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from partnercredit.engine import EngineOptions
-from partnercredit.engine.backend import EngineName
+if TYPE_CHECKING:
+    from partnercredit.engine import EngineOptions
+    from partnercredit.engine.backend import EngineName
 
 RulesOption = Annotated[
     Path | None,
@@ -42,6 +43,7 @@ SpillOption = Annotated[
 
 
 def engine_options(engine: str, memory_limit: str | None, spill_dir: Path | None) -> EngineOptions:
+    from partnercredit.engine import EngineOptions
     from partnercredit.errors import UsageError
 
     if engine not in ("duckdb", "spark"):

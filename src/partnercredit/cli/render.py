@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from partnercredit.contract import TABLES
-from partnercredit.core import RunReport, ValidationReport
-from partnercredit.summary import RunSummary
-from partnercredit.targets.periods import fiscal_year
+from partnercredit.periods import fiscal_year
+
+if TYPE_CHECKING:
+    from partnercredit.core import RunReport, ValidationReport
+    from partnercredit.summary import RunSummary
 
 
 def console() -> Console:

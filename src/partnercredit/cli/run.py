@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from partnercredit import core
 from partnercredit.cli import render
 from partnercredit.cli.options import (
     EngineOption,
@@ -36,6 +35,8 @@ def run(
     spill_dir: SpillOption = None,
 ) -> None:
     """Credit every partner, measure targets and payouts, and publish the run as one set."""
+    from partnercredit import core
+
     if output_format not in ("parquet", "csv"):
         raise UsageError(f"--format: use parquet or csv, not {output_format!r}")
     out_console = render.console()

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from partnercredit import core
 from partnercredit.cli import render
 from partnercredit.cli.options import (
     EngineOption,
@@ -35,6 +34,8 @@ def validate(
 
     Writes nothing unless --out is given.
     """
+    from partnercredit import core
+
     report = core.validate(
         data_dir,
         rules=rules,

@@ -9,12 +9,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from partnercredit import __version__
-from partnercredit.readers import SourceFile
 from partnercredit.rules import Rules
-from partnercredit.validate import TableCounts
+
+if TYPE_CHECKING:
+    from partnercredit.readers import SourceFile
+    from partnercredit.validate import TableCounts
 
 SCHEMA_VERSION = 1
 _HASH_CHUNK = 8 << 20

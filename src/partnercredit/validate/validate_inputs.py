@@ -13,7 +13,6 @@ import pyarrow as pa
 from partnercredit.contract import BASE_CURRENCY, TABLES, VALIDATION_ORDER, TableSpec
 from partnercredit.engine import Backend
 from partnercredit.errors import StructuralError
-from partnercredit.messages import render_column
 from partnercredit.readers import MalformedRow, SourceFile, TableStream, discover_tables, open_table
 from partnercredit.readers.open_table import ROW_COLUMN, text_schema
 from partnercredit.validate.checks import (
@@ -29,6 +28,7 @@ from partnercredit.validate.checks import (
     row_checks,
 )
 from partnercredit.validate.find_duplicates import find_duplicates
+from partnercredit.validate.message_column import message_column
 from partnercredit.validate.parse_values import typed_value
 from partnercredit.validate.resolve_hierarchy import resolve_hierarchy
 
@@ -341,7 +341,7 @@ def _malformed_rows(malformed: dict[str, list[MalformedRow]]) -> ir.Table:
 
 
 def _with_messages(rejections: ir.Table) -> ir.Table:
-    message = render_column(
+    message = message_column(
         rejections.message_code,
         {"column": rejections.column, "value": rejections.value, "key": rejections.key},
     )
