@@ -76,9 +76,19 @@ def explain_line(
     month = LineMonth(
         first_day, _days_in_month(first_day), line["workload"], subscription["category"]
     )
+    # One scan of each output for all programs: the files are sorted by partner, not by line.
+    credits = run.rows("credits", "line_id = ?", line_id)
+    uncredited = run.rows("unattributed", "line_id = ?", line_id)
     programs = tuple(
         _explain_program(
-            run, rules, name, rules.programs[name], month, line_id, links, roots, partner
+            rules,
+            name,
+            month,
+            links,
+            roots,
+            partner,
+            [row for row in credits if row["program"] == name],
+            [row for row in uncredited if row["program"] == name],
         )
         for name in rules.programs
         if program is None or name == program
@@ -172,16 +182,16 @@ def _days_in_month(first_day: date) -> int:
 
 
 def _explain_program(
-    run: _Run,
     rules: Rules,
     name: str,
-    program: Program,
     month: LineMonth,
-    line_id: str,
     links: list[Link],
     roots: dict[str, str],
     partner: str | None,
+    credits: list[dict[str, Any]],
+    uncredited: list[dict[str, Any]],
 ) -> ProgramExplanation:
+    program = rules.programs[name]
     spans = trace_links(program, rules, month, links, roots)
     explained = []
     for link in links:
@@ -211,8 +221,6 @@ def _explain_program(
                 spans=tuple(spans[link]),
             )
         )
-    credits = run.rows("credits", "line_id = ? AND program = ?", line_id, name)
-    uncredited = run.rows("unattributed", "line_id = ? AND program = ?", line_id, name)
     return ProgramExplanation(
         program=name,
         kind=program.kind,
