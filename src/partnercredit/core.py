@@ -175,6 +175,7 @@ def _session(
     with (
         ThreadPoolExecutor(max_workers=2) as pool,
         open_backend(engine) as backend,
+        backend.resource_errors(),
     ):
         yield _Session(data_dir, rules, backend, pool, on_phase or (lambda _phase: None))
 

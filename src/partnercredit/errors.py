@@ -21,6 +21,10 @@ class UsageError(PartnerCreditError):
     """A command used wrongly: bad option value, missing run folder."""
 
 
+class ResourceError(PartnerCreditError):
+    """The engine ran out of memory or of disk for its spill files."""
+
+
 class StrictRefusal(PartnerCreditError):
     """`--strict` and at least one rejected row: nothing is published."""
 

@@ -153,3 +153,15 @@ def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None
     assert "interrupted" in stderr
     assert not out.exists()
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".partnercredit")]
+
+
+def test_engine_out_of_memory_is_one_line_and_publishes_nothing(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    result = run_cli("run", CLEAN, "--out", out, "--memory-limit", "1MB")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("partnercredit: the engine ran out of memory")
+    assert "--memory-limit" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

@@ -6,17 +6,19 @@ import os
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
-from partnercredit.errors import UsageError
+from partnercredit.errors import ResourceError, UsageError
 from partnercredit.readers.open_table import ROW_COLUMN, TableStream
 
 EngineName = Literal["duckdb", "spark"]
@@ -97,6 +99,11 @@ class Backend(ABC):
         """CSV with a header row, quoting only where needed, null as an empty field."""
         self.con.to_csv(expr, str(path))
 
+    @contextmanager
+    def resource_errors(self) -> Iterator[None]:
+        """Turn the engine's out-of-memory and out-of-disk errors into a ResourceError."""
+        yield
+
     def close(self) -> None:
         self.con.disconnect()
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -122,6 +129,23 @@ class DuckDBBackend(Backend):
         if options.threads:
             config["threads"] = options.threads
         self.con = ibis.duckdb.connect(**config)
+
+    @contextmanager
+    def resource_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except duckdb.OutOfMemoryException as error:
+            limit = self.options.memory_limit or default_memory_limit()
+            raise ResourceError(
+                f"the engine ran out of memory within its limit of {limit}: raise it with "
+                "--memory-limit, or run fewer periods at a time"
+            ) from error
+        except duckdb.IOException as error:
+            reason = str(error).splitlines()[0]
+            raise ResourceError(
+                f"the engine could not read or write a file: {reason} (if a disk is full: the "
+                f"spill folder is {self.scratch / 'spill'}; choose another with --spill-dir)"
+            ) from error
 
     def ingest(self, stream: TableStream) -> ir.Table:
         if stream.text_parquet_columns is None:
