@@ -120,7 +120,10 @@ def run(
         accepted = session.keep_inputs(staging)
         session.on_phase("crediting partners")
         credit = compute_credit(session.backend, accepted, session.roots, resolved)
-        session.backend.write_parquet(credit.links, staging / INPUTS_FOLDER / "links.parquet")
+        # Sorted by what `explain` looks links up by, so that it reads one row group.
+        session.backend.write_parquet(
+            credit.links, staging / INPUTS_FOLDER / "links.parquet", order_by=("scope_id",)
+        )
         session.backend.drop(credit.links)
         written = {
             REJECTED.name: session.write_output(

@@ -76,8 +76,14 @@ def explain_line(
     month = LineMonth(
         first_day, _days_in_month(first_day), line["workload"], subscription["category"]
     )
-    # One scan of each output for all programs: the files are sorted by partner, not by line.
-    credits = run.rows("credits", "line_id = ?", line_id)
+    # Only the line's partners (or their top parents) can hold its credits; naming them lets
+    # the reader skip the row groups of every other partner.
+    candidates = sorted({*roots, *roots.values()})
+    credits = (
+        run.rows("credits", "list_contains(?, partner_id) AND line_id = ?", candidates, line_id)
+        if candidates
+        else []
+    )
     uncredited = run.rows("unattributed", "line_id = ?", line_id)
     programs = tuple(
         _explain_program(
@@ -137,7 +143,10 @@ def _rate(run: _Run, line: dict[str, Any]) -> Decimal:
 def _links(run: _Run, line: dict[str, Any], customer_id: str) -> list[Link]:
     rows = run.rows(
         "links",
-        "(scope = 'subscription' AND scope_id = ?) OR (scope = 'customer' AND scope_id = ?)",
+        "scope_id IN (?, ?) AND ((scope = 'subscription' AND scope_id = ?) "
+        "OR (scope = 'customer' AND scope_id = ?))",
+        line["subscription_id"],
+        customer_id,
         line["subscription_id"],
         customer_id,
     )
