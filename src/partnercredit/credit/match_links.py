@@ -8,6 +8,7 @@ conditions would defeat every engine's hash join.
 from __future__ import annotations
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from partnercredit.contract import TRANSACTING
@@ -44,7 +45,7 @@ def match_links(
         .join(partner_numbers, "partner_id")
     )
     matched = ibis.union(
-        _transacting(lines, types, partner_numbers),
+        _transacting(lines, types, partner_numbers, declared.recorded_at.type()),
         *(_match_scope(lines, declared, scope, key) for scope, key in _SCOPE_KEYS.items()),
     )
     seg_from = ibis.greatest(matched.valid_from, matched.month_start)
@@ -52,7 +53,9 @@ def match_links(
     return matched.mutate(seg_from=seg_from, seg_to=seg_to).filter(lambda t: t.seg_to > t.seg_from)
 
 
-def _transacting(lines: ir.Table, types: ir.Table, partner_numbers: ir.Table) -> ir.Table:
+def _transacting(
+    lines: ir.Table, types: ir.Table, partner_numbers: ir.Table, stamp: dt.DataType
+) -> ir.Table:
     """A line's only line-scoped link is its transacting partner, read from the line itself
     (when the rules declare the type)."""
     kind = types.filter(types.type == TRANSACTING)
@@ -74,7 +77,7 @@ def _transacting(lines: ir.Table, types: ir.Table, partner_numbers: ir.Table) ->
             specificity=ibis.literal(0, "int64"),
             valid_from=sold.month_start,
             valid_to=sold.month_end,
-            recorded_at=sold.month_start.cast("timestamp(6)"),
+            recorded_at=sold.month_start.cast(stamp),
         )
         .select(*LINE_LINK_COLUMNS)
     )
