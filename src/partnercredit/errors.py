@@ -24,6 +24,13 @@ class UsageError(PartnerCreditError):
 class ResourceError(PartnerCreditError):
     """The engine ran out of memory or of disk for its spill files."""
 
+    @classmethod
+    def out_of_memory(cls, limit: str) -> ResourceError:
+        return cls(
+            f"the engine ran out of memory within its limit of {limit}: raise it with "
+            "--memory-limit, or run fewer periods at a time"
+        )
+
 
 class StrictRefusal(PartnerCreditError):
     """`--strict` and at least one rejected row: nothing is published."""

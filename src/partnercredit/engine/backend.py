@@ -136,10 +136,7 @@ class DuckDBBackend(Backend):
             yield
         except duckdb.OutOfMemoryException as error:
             limit = self.options.memory_limit or default_memory_limit()
-            raise ResourceError(
-                f"the engine ran out of memory within its limit of {limit}: raise it with "
-                "--memory-limit, or run fewer periods at a time"
-            ) from error
+            raise ResourceError.out_of_memory(limit) from error
         except duckdb.IOException as error:
             reason = str(error).splitlines()[0]
             raise ResourceError(

@@ -112,10 +112,7 @@ class SparkBackend(Backend):
             text = str(error)
             if "OutOfMemoryError" in text:
                 limit = self.options.memory_limit or "Spark's default of 1g"
-                raise ResourceError(
-                    f"the engine ran out of memory within its limit of {limit}: raise it with "
-                    "--memory-limit, or run fewer periods at a time"
-                ) from error
+                raise ResourceError.out_of_memory(limit) from error
             if "No space left on device" in text:
                 raise ResourceError(
                     f"the engine ran out of disk space (its scratch folder is {self.scratch}; "
