@@ -34,8 +34,8 @@ class CreditResult:
     partner_numbers: ir.Table
     """(partner_id, partner_no): partner numbers sort like the ids."""
     ledger: ir.Table
-    """The credits by number: (program, line_no, partner_no, association_type, days,
-    credit_cents, seat_credit_cents), for the targets stage."""
+    """Every credit: (program, line_no, partner_no, partner_id, association_type, days,
+    credit_cents, seat_credit_cents and the line's LINE_FACTS), for the targets stage."""
     credits: ir.Table
     """The `credits` output; money in integer cents."""
     unattributed: ir.Table
@@ -90,7 +90,7 @@ def compute_credit(
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
     if not ledgers:
         raise StructuralError("the rules declare no program: there is nothing to credit")
-    ledger = backend.materialize("ledger", ibis.union(*ledgers))
+    ledger = backend.materialize("ledger", ibis.union(*ledgers).join(numbers, "partner_no"))
     uncredited = backend.materialize("uncredited", ibis.union(*unattributed))
     # Everything else is in the ledger and the uncredited days now: free the memory the
     # sorts of the output tables need.
@@ -101,8 +101,8 @@ def compute_credit(
         links,
         numbers,
         ledger,
-        _describe_lines(lines, [ledger], _CREDIT_COLUMNS, numbers),
-        _describe_lines(lines, [uncredited], _UNATTRIBUTED_COLUMNS, numbers),
+        _output_columns(ledger, _CREDIT_COLUMNS),
+        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
     )
 
 
@@ -134,36 +134,14 @@ _UNATTRIBUTED_COLUMNS = (
 )
 
 
-def _describe_lines(
-    lines: ir.Table, parts: list[ir.Table], columns: tuple[str, ...], numbers: ir.Table
-) -> ir.Table:
-    """Union the programs' rows and add what the output shows of each line and partner."""
-    facts = lines.select(
-        "line_no",
-        "line_id",
-        "subscription_id",
-        "customer_id",
-        "period",
-        "product",
-        "workload",
-        "days_in_period",
-        amount_usd=lines.amount_cents,
-    )
-    joined = (parts[0] if len(parts) == 1 else ibis.union(*parts)).join(facts, "line_no")
-    if "partner_no" in joined.columns:
-        joined = joined.join(numbers, "partner_no")
-    renamed = joined.rename(
-        {
-            name: source
-            for name, source in {
-                "credit_usd": "credit_cents",
-                "seat_credit": "seat_credit_cents",
-                "uncredited_usd": "uncredited_cents",
-            }.items()
-            if source in joined.columns
-        }
-    )
-    return renamed.select(*columns)
+def _output_columns(table: ir.Table, columns: tuple[str, ...]) -> ir.Table:
+    named = {
+        "amount_usd": "amount_cents",
+        "credit_usd": "credit_cents",
+        "seat_credit": "seat_credit_cents",
+        "uncredited_usd": "uncredited_cents",
+    }
+    return table.select(**{name: table[named.get(name, name)] for name in columns})
 
 
 def _partner_numbers(partners: ir.Table) -> ir.Table:

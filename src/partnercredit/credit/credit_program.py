@@ -11,15 +11,29 @@ from partnercredit.engine.money import add_rounded_ratio
 from partnercredit.rules import Program, Rules
 
 UNATTRIBUTED_REASONS = ("excluded_category", "no_policy", "no_association", "type_not_counted")
+LINE_FACTS = (
+    "line_id",
+    "subscription_id",
+    "customer_id",
+    "customer_no",
+    "period",
+    "product",
+    "workload",
+    "days_in_period",
+    "amount_cents",
+)
+"""What the ledger and the unattributed rows carry of their line, so that neither the outputs
+nor the targets stage join back to the lines."""
 _SEGMENT = ["line_no", "seg_start"]
 
 
 @dataclass(frozen=True)
 class ProgramCredit:
     credits: ir.Table
-    """(line_no, partner_no, association_type, days, credit_cents, seat_credit_cents)"""
+    """(line_no, partner_no, association_type, days, credit_cents, seat_credit_cents, and the
+    LINE_FACTS)"""
     unattributed: ir.Table
-    """(line_no, reason, days, uncredited_cents)"""
+    """(line_no, reason, days, uncredited_cents, and the LINE_FACTS)"""
 
 
 def credited_partners(program: Program, lines: ir.Table, resolved: ir.Table) -> ir.Table:
@@ -56,12 +70,12 @@ def credit_program(
     split_lcm: int,
 ) -> ProgramCredit:
     """`split_lcm` is a common multiple of every number of partners credited on one day."""
-    amounts = lines.select("line_no", "days_in_period", "amount_cents", "seat_cents")
+    amounts = lines.select("line_no", *LINE_FACTS, "seat_cents")
     shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_no")
     daily = rules.proration == "daily"
     shares = shares.select(
         "line_no",
-        "amount_cents",
+        *LINE_FACTS,
         "seat_cents",
         "_numerator",
         partner_no=shares.credit_partner,
@@ -74,7 +88,13 @@ def credit_program(
         shares, "seat_credit_cents", "seat_cents", "_numerator", "_denominator"
     )
     credits = shares.select(
-        "line_no", "partner_no", "association_type", "days", "credit_cents", "seat_credit_cents"
+        "line_no",
+        "partner_no",
+        "association_type",
+        "days",
+        "credit_cents",
+        "seat_credit_cents",
+        *LINE_FACTS,
     )
     unattributed = _unattributed(program, rules, lines, segments, resolved, credited, amounts)
     return ProgramCredit(credits, unattributed)
@@ -179,6 +199,6 @@ def _unattributed(
         .join(amounts, "line_no")
     )
     days = by_reason.days_in_period if rules.proration == "month_end" else by_reason.days
-    rows = by_reason.select("line_no", "reason", "amount_cents", "days_in_period", days=days).view()
+    rows = by_reason.select("line_no", "reason", *LINE_FACTS, days=days).view()
     rows = add_rounded_ratio(rows, "uncredited_cents", "amount_cents", "days", "days_in_period")
-    return rows.select("line_no", "reason", "days", "uncredited_cents")
+    return rows.select("line_no", "reason", "days", "uncredited_cents", *LINE_FACTS)

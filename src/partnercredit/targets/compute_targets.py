@@ -34,20 +34,15 @@ def compute_targets(
     partner_numbers: ir.Table,
     partner_roots: ir.Table,
 ) -> TargetResult:
-    """`ledger`: credits by number (program, line_no, partner_no, credit_cents,
-    seat_credit_cents); `lines` the revenue lines with line_no, customer_no, product, period."""
+    """`ledger`: the credits (program, partner_no, partner_id, customer_no, product, period,
+    credit_cents, seat_credit_cents); `lines` the revenue lines (period, product)."""
     facts = backend.to_arrow(
         lines.aggregate(
             first=month_number(lines.period).min(), last=month_number(lines.period).max()
         )
     ).to_pylist()[0]
     products = backend.to_arrow(lines.select("product").distinct()).column(0).to_pylist()
-    described = ledger.join(
-        lines.select(
-            "line_no", "customer_no", "product", "period", month=month_number(lines.period)
-        ),
-        "line_no",
-    )
+    described = ledger.mutate(month=month_number(ledger.period))
     attainments = [
         measure_attainment(
             program,
@@ -61,12 +56,11 @@ def compute_targets(
     attainment = backend.materialize(
         "attainment", ibis.union(*attainments) if attainments else _empty(ATTAINMENT_COLUMNS)
     )
-    named = described.join(partner_numbers, "partner_no")
     payouts = [
         compute_payouts(
             program,
             rules,
-            named.filter(named.program == name).select(
+            ledger.filter(ledger.program == name).select(
                 "partner_id", "product", "period", "credit_cents"
             ),
             products,

@@ -107,8 +107,8 @@ def _customer_counts(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.
     """customers and new_customers per (partner, area, as-of month).
 
     Each (partner, area, customer) gets one row per month from its first credited month to
-    the last month its credit can still be in a window; over those dense rows a window sum is
-    the credit in W, and the same sum `window` rows earlier the credit before W.
+    the last month its credit can still be in a window; over those dense rows one framed sum is
+    the credit in W, another the credit in the `window` rows before W.
     """
     key = ["partner_no", "area", "customer_no"]
     monthly = ledger.group_by([*key, "month"]).aggregate(credit=ledger.credit_cents.sum())
@@ -121,10 +121,13 @@ def _customer_counts(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.
     filled = dense.left_join(
         monthly.select(*key, as_of=monthly.month, credit=monthly.credit), [*key, "as_of"]
     ).select(*key, "as_of", credit=ibis._.credit.fill_null(0))
-    ordered = ibis.window(group_by=key, order_by="as_of")
-    in_window = ibis.window(group_by=key, order_by="as_of", preceding=window - 1, following=0)
-    current = filled.mutate(in_window=filled.credit.sum().over(in_window)).view()
-    both = current.mutate(before=current.in_window.lag(window).over(ordered).fill_null(0))
+    # Both frames over the same order: the engine sorts the rows once for both sums.
+    in_window = ibis.window(group_by=key, order_by="as_of", rows=(-(window - 1), 0))
+    before = ibis.window(group_by=key, order_by="as_of", rows=(-(2 * window - 1), -window))
+    both = filled.mutate(
+        in_window=filled.credit.sum().over(in_window),
+        before=filled.credit.sum().over(before).fill_null(0),
+    )
     counted = both.in_window > 0
     return both.group_by(["partner_no", "area", "as_of"]).aggregate(
         customers=counted.cast("int64").sum(),
