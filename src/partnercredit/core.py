@@ -142,6 +142,7 @@ def run(
             credit.lines,
             credit.partner_numbers,
             session.roots,
+            credit.batches,
         )
         written[ATTAINMENT.name] = session.write_output(
             staging, ATTAINMENT, targets.attainment, output_format

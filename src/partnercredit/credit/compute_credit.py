@@ -40,6 +40,8 @@ class CreditResult:
     """The `credits` output; money in integer cents."""
     unattributed: ir.Table
     """The `unattributed` output; money in integer cents."""
+    batches: int
+    """In how many batches of customers the lines were credited."""
 
 
 def compute_credit(
@@ -48,6 +50,8 @@ def compute_credit(
     partner_roots: ir.Table,
     rules: Rules,
 ) -> CreditResult:
+    if not rules.programs:
+        raise StructuralError("the rules declare no program: there is nothing to credit")
     lines = backend.materialize(
         "lines",
         prepare_lines(
@@ -57,9 +61,45 @@ def compute_credit(
             accepted["fx_rates"],
         ),
     )
-    _check_exact_range(backend, lines)
+    line_count = _check_lines(backend, lines)
     links = backend.materialize("links", normalise_links(accepted, rules))
     numbers = backend.materialize("partner_numbers", _partner_numbers(accepted["partners"]))
+    roots = backend.materialize("root_numbers", _root_numbers(partner_roots, numbers))
+    batches = max(1, -(-line_count // backend.options.lines_per_batch))
+    parts = []
+    for batch in range(batches):
+        # Every `batches`-th customer: a customer's lines share their links.
+        part = (
+            backend.materialize("batch_lines", lines.filter(lines.customer_no % batches == batch))
+            if batches > 1
+            else lines
+        )
+        parts.append(_credit_batch(backend, part, links, numbers, roots, rules))
+        if part is not lines:
+            backend.drop(part)
+    ledger = ibis.union(*(ledger for ledger, _ in parts))
+    uncredited = ibis.union(*(uncredited for _, uncredited in parts))
+    return CreditResult(
+        lines,
+        links,
+        numbers,
+        ledger,
+        _output_columns(ledger, _CREDIT_COLUMNS),
+        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
+        batches,
+    )
+
+
+def _credit_batch(
+    backend: Backend,
+    lines: ir.Table,
+    links: ir.Table,
+    numbers: ir.Table,
+    roots: ir.Table,
+    rules: Rules,
+) -> tuple[ir.Table, ir.Table]:
+    """(ledger, uncredited) of these lines under every program, materialized; every
+    intermediate table of the batch is dropped again."""
     line_links = backend.materialize(
         "line_links", match_links(lines, links, _types(rules), numbers)
     )
@@ -67,9 +107,7 @@ def compute_credit(
         {policy.start for program in rules.programs.values() for policy in program.policies}
     )
     segments = backend.materialize("segments", cut_segments(lines, line_links, policy_starts))
-    resolved = backend.materialize(
-        "resolved", resolve_links(segments, line_links, _root_numbers(partner_roots, numbers))
-    )
+    resolved = backend.materialize("resolved", resolve_links(segments, line_links, roots))
     backend.drop(line_links)
     ledgers, unattributed, scratch = [], [], [segments, resolved]
     for name, program in rules.programs.items():
@@ -88,22 +126,13 @@ def compute_credit(
         )
         ledgers.append(result.credits.mutate(program=ibis.literal(name)))
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
-    if not ledgers:
-        raise StructuralError("the rules declare no program: there is nothing to credit")
     ledger = backend.materialize("ledger", ibis.union(*ledgers).join(numbers, "partner_no"))
     uncredited = backend.materialize("uncredited", ibis.union(*unattributed))
-    # Everything else is in the ledger and the uncredited days now: free the memory the
-    # sorts of the output tables need.
+    # Everything else is in the ledger and the uncredited days now: free the memory for the
+    # next batch and the sorts of the output tables.
     for table in scratch:
         backend.drop(table)
-    return CreditResult(
-        lines,
-        links,
-        numbers,
-        ledger,
-        _output_columns(ledger, _CREDIT_COLUMNS),
-        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
-    )
+    return ledger, uncredited
 
 
 _CREDIT_COLUMNS = (
@@ -160,17 +189,22 @@ def _root_numbers(partner_roots: ir.Table, numbers: ir.Table) -> ir.Table:
     return joined.select("partner_no", "root_no")
 
 
-def _check_exact_range(backend: Backend, lines: ir.Table) -> None:
-    """Every later division is exact for amounts below 2**53 cents (about 90 trillion USD)."""
-    too_large = lines.filter(
-        (lines.amount_cents.abs() >= EXACT_CENTS) | (lines.seat_cents.abs() >= EXACT_CENTS)
-    )
-    found = backend.to_arrow(too_large.select("line_id").limit(1)).to_pylist()
-    if found:
+def _check_lines(backend: Backend, lines: ir.Table) -> int:
+    """The number of lines, after checking that every later division is exact: it is for
+    amounts below 2**53 cents (about 90 trillion USD)."""
+    too_large = (lines.amount_cents.abs() >= EXACT_CENTS) | (lines.seat_cents.abs() >= EXACT_CENTS)
+    facts = backend.to_arrow(
+        lines.aggregate(
+            lines=lines.count(),
+            too_large=lines.line_id.min(where=too_large),
+        )
+    ).to_pylist()[0]
+    if facts["too_large"] is not None:
         raise StructuralError(
-            f"revenue line {found[0]['line_id']}: its amount in USD or its quantity is beyond "
+            f"revenue line {facts['too_large']}: its amount in USD or its quantity is beyond "
             "what partnercredit computes exactly (90 trillion)"
         )
+    return int(facts["lines"])
 
 
 def _types(rules: Rules) -> ir.Table:

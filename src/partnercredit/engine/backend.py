@@ -31,13 +31,15 @@ class EngineOptions:
     memory_limit is passed to the engine as is (e.g. "8GB"); None means 40% of this machine's
     memory for DuckDB (see `default_memory_limit`) and Spark's own default. spill_dir is where
     intermediate data goes when it does not fit; None means a temporary folder that is removed
-    at the end.
+    at the end. lines_per_batch bounds how many revenue lines the credit stage works on at
+    once: bigger inputs are credited in batches of customers, one after the other.
     """
 
     engine: EngineName = "duckdb"
     memory_limit: str | None = None
     spill_dir: Path | None = None
     threads: int | None = None
+    lines_per_batch: int = 16_000_000
 
 
 class Backend(ABC):

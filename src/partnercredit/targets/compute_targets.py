@@ -11,11 +11,8 @@ import pyarrow as pa
 from partnercredit.engine import Backend
 from partnercredit.rules import Rules
 from partnercredit.targets.compute_payouts import PAYOUT_COLUMNS, compute_payouts
-from partnercredit.targets.measure_attainment import (
-    ATTAINMENT_COLUMNS,
-    PeriodRange,
-    measure_attainment,
-)
+from partnercredit.targets.count_customers import PeriodRange, count_customers
+from partnercredit.targets.measure_attainment import ATTAINMENT_COLUMNS, measure_attainment
 from partnercredit.targets.periods import month_number
 
 
@@ -33,9 +30,11 @@ def compute_targets(
     lines: ir.Table,
     partner_numbers: ir.Table,
     partner_roots: ir.Table,
+    batches: int,
 ) -> TargetResult:
     """`ledger`: the credits (program, partner_no, partner_id, customer_no, product, period,
-    credit_cents, seat_credit_cents); `lines` the revenue lines (period, product)."""
+    credit_cents, seat_credit_cents); `lines` the revenue lines (period, product). Customers
+    are counted in `batches` batches of customers, one after the other."""
     facts = backend.to_arrow(
         lines.aggregate(
             first=month_number(lines.period).min(), last=month_number(lines.period).max()
@@ -43,16 +42,18 @@ def compute_targets(
     ).to_pylist()[0]
     products = backend.to_arrow(lines.select("product").distinct()).column(0).to_pylist()
     described = ledger.mutate(month=month_number(ledger.period))
-    attainments = [
-        measure_attainment(
-            program,
-            _in_areas(described.filter(described.program == name), rules, products),
-            PeriodRange(facts["first"], facts["last"]),
-            partner_numbers,
+    periods = PeriodRange(facts["first"], facts["last"])
+    attainments = []
+    for name, program in rules.programs.items():
+        if program.kind != "attainment" or facts["first"] is None:
+            continue
+        in_areas = _in_areas(described.filter(described.program == name), rules, products)
+        customers = _count_customers_in_batches(
+            backend, in_areas, periods, program.window_months, batches
         )
-        for name, program in rules.programs.items()
-        if program.kind == "attainment" and facts["first"] is not None
-    ]
+        attainments.append(
+            measure_attainment(program, in_areas, customers, periods, partner_numbers)
+        )
     attainment = backend.materialize(
         "attainment", ibis.union(*attainments) if attainments else _empty(ATTAINMENT_COLUMNS)
     )
@@ -71,6 +72,27 @@ def compute_targets(
         if program.kind == "payout"
     ]
     return TargetResult(attainment, ibis.union(*payouts) if payouts else _empty(PAYOUT_COLUMNS))
+
+
+def _count_customers_in_batches(
+    backend: Backend, ledger: ir.Table, periods: PeriodRange, window: int, batches: int
+) -> ir.Table:
+    """count_customers over every `batches`-th customer at a time: each customer is counted
+    in one batch only, so the counts of the batches add up."""
+    if batches == 1:
+        return count_customers(ledger, periods, window)
+    parts = [
+        backend.materialize(
+            "customer_counts",
+            count_customers(ledger.filter(ledger.customer_no % batches == batch), periods, window),
+        )
+        for batch in range(batches)
+    ]
+    return (
+        ibis.union(*parts)
+        .group_by(["partner_no", "area", "as_of"])
+        .aggregate(customers=ibis._.customers.sum(), new_customers=ibis._.new_customers.sum())
+    )
 
 
 def _in_areas(ledger: ir.Table, rules: Rules, products: list[str]) -> ir.Table:

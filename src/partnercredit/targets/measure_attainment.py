@@ -10,7 +10,6 @@ period whose window holds a ledger row of the partner and area.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 import ibis
@@ -18,6 +17,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from partnercredit.rules import Program, Target
+from partnercredit.targets.count_customers import PeriodRange
 from partnercredit.targets.periods import months_table
 
 ATTAINMENT_COLUMNS = (
@@ -37,22 +37,18 @@ ATTAINMENT_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class PeriodRange:
-    first: int
-    last: int
-    """Month numbers of the first and last accepted revenue period of the input."""
-
-
 def measure_attainment(
-    program: Program, ledger: ir.Table, periods: PeriodRange, partner_numbers: ir.Table
+    program: Program,
+    ledger: ir.Table,
+    customers: ir.Table,
+    periods: PeriodRange,
+    partner_numbers: ir.Table,
 ) -> ir.Table:
     """`ledger`: the program's credit rows with (partner_no, customer_no, area, month,
-    credit_cents, seat_cents); `partner_numbers`: (partner_id, partner_no). Money in the
-    result is in cents."""
+    credit_cents, seat_cents); `customers`: their `count_customers`; `partner_numbers`:
+    (partner_id, partner_no). Money in the result is in cents."""
     window = program.window_months
     totals = _window_totals(ledger, periods, window)
-    customers = _customer_counts(ledger, periods, window)
     measured = totals.left_join(customers, ["partner_no", "area", "as_of"]).select(
         "partner_no",
         "area",
@@ -100,38 +96,6 @@ def _window_totals(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Ta
     return spread.group_by(["partner_no", "area", "as_of"]).aggregate(
         revenue_cents=spread.credit.sum(),
         seat_cents=ibis.ifelse(spread.month == spread.as_of, spread.seats, 0).sum(),
-    )
-
-
-def _customer_counts(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
-    """customers and new_customers per (partner, area, as-of month).
-
-    Each (partner, area, customer) gets one row per month from its first credited month to
-    the last month its credit can still be in a window; over those dense rows one framed sum is
-    the credit in W, another the credit in the `window` rows before W.
-    """
-    key = ["partner_no", "area", "customer_no"]
-    monthly = ledger.group_by([*key, "month"]).aggregate(credit=ledger.credit_cents.sum())
-    spans = monthly.group_by(key).aggregate(_first=monthly.month.min(), _last=monthly.month.max())
-    months = months_table(periods.first, periods.last, "as_of").select("as_of")
-    dense = spans.join(
-        months,
-        [months.as_of >= spans._first, months.as_of <= spans._last + (window - 1)],
-    ).select(*key, "as_of")
-    filled = dense.left_join(
-        monthly.select(*key, as_of=monthly.month, credit=monthly.credit), [*key, "as_of"]
-    ).select(*key, "as_of", credit=ibis._.credit.fill_null(0))
-    # Both frames over the same order: the engine sorts the rows once for both sums.
-    in_window = ibis.window(group_by=key, order_by="as_of", rows=(-(window - 1), 0))
-    before = ibis.window(group_by=key, order_by="as_of", rows=(-(2 * window - 1), -window))
-    both = filled.mutate(
-        in_window=filled.credit.sum().over(in_window),
-        before=filled.credit.sum().over(before).fill_null(0),
-    )
-    counted = both.in_window > 0
-    return both.group_by(["partner_no", "area", "as_of"]).aggregate(
-        customers=counted.cast("int64").sum(),
-        new_customers=(counted & (both.before <= 0)).cast("int64").sum(),
     )
 
 
