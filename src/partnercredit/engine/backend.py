@@ -85,21 +85,23 @@ class Backend(ABC):
     def read_parquet(self, path: Path) -> ir.Table:
         return self.con.read_parquet(str(path), table_name=self.fresh_name(path.stem))
 
+    @abstractmethod
     def to_arrow(self, expr: ir.Expr) -> pa.Table:
-        return self.con.to_pyarrow(expr)
+        """A (small) result as one Arrow table, with the types of the expression."""
 
+    @abstractmethod
     def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
-        return self.con.to_pyarrow_batches(expr, chunk_size=256 * 1024)
+        """A result as a stream of Arrow batches."""
 
+    @abstractmethod
     def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
-        """Write a table as Parquet, sorted by `order_by` (ascending, nulls first)."""
-        if order_by:
-            expr = expr.order_by([ibis.asc(name, nulls_first=True) for name in order_by])
-        self.con.to_parquet(expr, str(path))
+        """Write a table as Parquet with its declared types, sorted by `order_by` (ascending,
+        nulls first)."""
 
+    @abstractmethod
     def write_csv(self, expr: ir.Table, path: Path) -> None:
-        """CSV with a header row, quoting only where needed, null as an empty field."""
-        self.con.to_csv(expr, str(path))
+        """One CSV file with a header row, quoting only where needed, null as an empty
+        field."""
 
     @contextmanager
     def resource_errors(self) -> Iterator[None]:
@@ -172,6 +174,12 @@ class DuckDBBackend(Backend):
         finally:
             raw.unregister(f"{name}_stream")
         return self.con.table(name)
+
+    def to_arrow(self, expr: ir.Expr) -> pa.Table:
+        return self.con.to_pyarrow(expr)
+
+    def write_csv(self, expr: ir.Table, path: Path) -> None:
+        self.con.to_csv(expr, str(path))
 
     def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
         """COPY with every column cast to its declared type: DuckDB widens sums of BIGINT to
