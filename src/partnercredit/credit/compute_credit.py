@@ -126,8 +126,10 @@ def _credit_batch(
         )
         ledgers.append(result.credits.mutate(program=ibis.literal(name)))
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
-    ledger = backend.materialize("ledger", ibis.union(*ledgers).join(numbers, "partner_no"))
-    uncredited = backend.materialize("uncredited", ibis.union(*unattributed))
+    # Written to Parquet rather than kept by the engine: 20 credit rows per subscription and
+    # year, with their line's text, are what a run holds the longest.
+    ledger = backend.stash("ledger", ibis.union(*ledgers).join(numbers, "partner_no"))
+    uncredited = backend.stash("uncredited", ibis.union(*unattributed))
     # Everything else is in the ledger and the uncredited days now: free the memory for the
     # next batch and the sorts of the output tables.
     for table in scratch:

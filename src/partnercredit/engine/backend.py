@@ -72,6 +72,14 @@ class Backend(ABC):
         """Compute an expression once and keep the result as a table."""
         return self.con.create_table(self.fresh_name(stem), expr)
 
+    def stash(self, stem: str, expr: ir.Table) -> ir.Table:
+        """Compute an expression once into a Parquet file of the scratch folder and read it
+        from there: for large results that are read only a few times, which the engine need
+        not hold (or spill uncompressed)."""
+        path = self.scratch / f"{self.fresh_name(stem)}.parquet"
+        self.write_parquet(expr, path)
+        return self.read_parquet(path)
+
     def drop(self, table: ir.Table) -> None:
         """Forget a table made by `ingest` or `materialize` (a no-op for in-memory tables)."""
         name = table.get_name().rsplit(".", 1)[-1]

@@ -136,6 +136,10 @@ class SparkBackend(Backend):
         frame.write.parquet(str(path))
         return self._view(name, path, frame.schema)
 
+    def stash(self, stem: str, expr: ir.Table) -> ir.Table:
+        # Spark keeps every materialized table in Parquet already.
+        return self.materialize(stem, expr)
+
     def read_parquet(self, path: Path) -> ir.Table:
         """A Parquet file or folder of this run, typed from its footer."""
         parts = _parquet_files(path)
