@@ -98,7 +98,7 @@ def _credit_batch(
     roots: ir.Table,
     rules: Rules,
 ) -> tuple[ir.Table, ir.Table]:
-    """(ledger, uncredited) of these lines under every program, materialized; every
+    """(ledger, uncredited) of these lines under every program, stashed as Parquet; every
     intermediate table of the batch is dropped again."""
     line_links = backend.materialize(
         "line_links", match_links(lines, links, _types(rules), numbers)
