@@ -172,8 +172,8 @@ def _unattributed(
     if rules.proration == "month_end":
         segments = segments.filter(segments.is_last)
     elif rules.proration == "any_day":
-        segments = segments.anti_join(credited.select("line_no").distinct(), "line_no")
-    nobody = segments.anti_join(credited.select(*_SEGMENT).distinct(), _SEGMENT)
+        segments = segments.anti_join(credited, "line_no")
+    nobody = segments.anti_join(credited, _SEGMENT)
     links = resolved.semi_join(nobody, _SEGMENT)
     counted = _counted(program, links.type, links.seg_start)
     present = links.group_by(_SEGMENT).aggregate(
