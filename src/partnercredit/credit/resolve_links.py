@@ -34,9 +34,12 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> 
         exclusive.group_by(_GROUP)
         .aggregate(_candidates=ibis._.count())
         .filter(ibis._._candidates > 1)
-        .select(*_GROUP)
+        .select(*_GROUP, _crowded=ibis.literal(True))
     )
-    contested = exclusive.semi_join(crowded, list(_GROUP))
+    # One left join with the few crowded groups marks every exclusive link at once.
+    joined = exclusive.left_join(crowded, list(_GROUP))
+    marked = joined.select(*exclusive.columns, _crowded=joined._crowded.fill_null(False))
+    contested = marked.filter(marked._crowded).drop("_crowded")
     contest = ibis.window(
         group_by=[contested[name] for name in _GROUP],
         order_by=[
@@ -49,7 +52,7 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> 
     )
     ranked = ibis.union(
         within.filter(~within.exclusive).mutate(applies=ibis.literal(True)),
-        exclusive.anti_join(crowded, list(_GROUP)).mutate(applies=ibis.literal(True)),
+        marked.filter(~marked._crowded).drop("_crowded").mutate(applies=ibis.literal(True)),
         contested.mutate(applies=ibis.row_number().over(contest) == 0),
     )
     return ranked.join(roots, "partner_no").select(*RESOLVED_COLUMNS)
