@@ -1,0 +1,52 @@
+"""Where the time of one complete run goes: every engine step, timed.
+
+`python -m benchmarks.steps DATA_DIR OUT_DIR`
+
+Runs `partnercredit.core.run` on DuckDB with default settings and prints, in order, each
+phase the run reports and each engine step that takes a measurable time (a table
+materialized, a Parquet file written, a result fetched), with its wall time.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from partnercredit import core
+from partnercredit.engine.backend import DuckDBBackend
+
+_SHOWN_FROM_SECONDS = 0.5
+
+
+def _timed(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+    def run_step(backend: DuckDBBackend, first: Any, *rest: Any, **options: Any) -> Any:
+        started = time.perf_counter()
+        result = step(backend, first, *rest, **options)
+        seconds = time.perf_counter() - started
+        if seconds >= _SHOWN_FROM_SECONDS:
+            # materialize(stem, ...), write_parquet(expr, path, ...), to_arrow(expr)
+            label = first if isinstance(first, str) else getattr(next(iter(rest), None), "name", "")
+            print(f"    {seconds:7.1f} s  {name} {label}", flush=True)
+        return result
+
+    return run_step
+
+
+def main() -> None:
+    data_dir, out_dir = (Path(arg) for arg in sys.argv[1:3])
+    for name in ("materialize", "write_parquet", "to_arrow"):
+        setattr(DuckDBBackend, name, _timed(name, getattr(DuckDBBackend, name)))
+    started = time.perf_counter()
+
+    def on_phase(phase: str) -> None:
+        print(f"{time.perf_counter() - started:7.1f} s  {phase}", flush=True)
+
+    core.run(data_dir, out_dir, on_phase=on_phase)
+    print(f"{time.perf_counter() - started:7.1f} s  done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
