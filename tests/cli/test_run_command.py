@@ -165,3 +165,16 @@ def test_engine_out_of_memory_is_one_line_and_publishes_nothing(
     assert "--memory-limit" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_bad_memory_limit_is_one_line_and_leaves_no_scratch_folder(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    spill = tmp_path / "spill"
+    result = run_cli(
+        "run", CLEAN, "--out", tmp_path / "out", "--memory-limit", "lots", "--spill-dir", spill
+    )
+    assert result.exit_code == 2
+    assert "--memory-limit lots" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(spill.iterdir()) == []

@@ -140,7 +140,17 @@ class DuckDBBackend(Backend):
         config["memory_limit"] = options.memory_limit or default_memory_limit()
         if options.threads:
             config["threads"] = options.threads
-        self.con = ibis.duckdb.connect(**config)
+        try:
+            self.con = ibis.duckdb.connect(**config)
+        except BaseException as error:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            if isinstance(error, duckdb.Error):
+                reason = str(error).splitlines()[0]
+                raise UsageError(
+                    f"the engine refused its settings (--memory-limit "
+                    f"{config['memory_limit']}): {reason}"
+                ) from error
+            raise
 
     @contextmanager
     def resource_errors(self) -> Iterator[None]:
