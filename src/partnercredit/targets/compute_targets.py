@@ -11,9 +11,9 @@ import pyarrow as pa
 from partnercredit.engine import Backend
 from partnercredit.rules import Rules
 from partnercredit.targets.compute_payouts import PAYOUT_COLUMNS, compute_payouts
-from partnercredit.targets.count_customers import PeriodRange, count_customers
+from partnercredit.targets.count_customers import count_customers
 from partnercredit.targets.measure_attainment import ATTAINMENT_COLUMNS, measure_attainment
-from partnercredit.targets.periods import month_number
+from partnercredit.targets.periods import PeriodRange, month_number
 
 
 @dataclass(frozen=True)

@@ -2,49 +2,69 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import ibis
 import ibis.expr.types as ir
 
-from partnercredit.targets.periods import months_table
-
-
-@dataclass(frozen=True)
-class PeriodRange:
-    first: int
-    last: int
-    """Month numbers of the first and last accepted revenue period of the input."""
+from partnercredit.targets.periods import PeriodRange
 
 
 def count_customers(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
     """(partner_no, area, as_of, customers, new_customers) from the ledger's (partner_no,
-    area, customer_no, month, credit_cents).
+    area, customer_no, month, credit_cents), for every as-of month of `periods` (zero counts
+    included).
 
-    Each (partner, area, customer) gets one row per month from its first credited month to
-    the last month its credit can still be in a window; over those dense rows one framed sum is
-    the credit in W, another the credit in the `window` rows before W.
+    One aggregation turns each (partner, area, customer) into one row with a column of credit
+    per month of the input; the credit of any window is then a sum of columns, so no rows are
+    sorted or spread over months: a run covers a few dozen months at most, and the columns
+    stay few.
     """
-    key = ["partner_no", "area", "customer_no"]
-    monthly = ledger.group_by([*key, "month"]).aggregate(credit=ledger.credit_cents.sum())
-    spans = monthly.group_by(key).aggregate(_first=monthly.month.min(), _last=monthly.month.max())
-    months = months_table(periods.first, periods.last, "as_of").select("as_of")
-    dense = spans.join(
-        months,
-        [months.as_of >= spans._first, months.as_of <= spans._last + (window - 1)],
-    ).select(*key, "as_of")
-    filled = dense.left_join(
-        monthly.select(*key, as_of=monthly.month, credit=monthly.credit), [*key, "as_of"]
-    ).select(*key, "as_of", credit=ibis._.credit.fill_null(0))
-    # Both frames over the same order: the engine sorts the rows once for both sums.
-    in_window = ibis.window(group_by=key, order_by="as_of", rows=(-(window - 1), 0))
-    before = ibis.window(group_by=key, order_by="as_of", rows=(-(2 * window - 1), -window))
-    both = filled.mutate(
-        in_window=filled.credit.sum().over(in_window),
-        before=filled.credit.sum().over(before).fill_null(0),
+    months = range(periods.first, periods.last + 1)
+    credit = {
+        _credit(month): ledger.credit_cents.sum(where=ledger.month == month).fill_null(0)
+        for month in months
+    }
+    per_customer = ledger.group_by(["partner_no", "area", "customer_no"]).aggregate(**credit)
+
+    def credit_in(first: int, last: int) -> ir.IntegerValue:
+        columns = [per_customer[_credit(month)] for month in months if first <= month <= last]
+        return sum(columns[1:], columns[0]) if columns else ibis.literal(0, "int64")
+
+    counts = {}
+    for as_of in months:
+        counted = credit_in(as_of - window + 1, as_of) > 0
+        new = counted & (credit_in(as_of - 2 * window + 1, as_of - window) <= 0)
+        counts[_customers(as_of)] = counted.cast("int64").sum()
+        counts[_new_customers(as_of)] = new.cast("int64").sum()
+    per_partner = per_customer.group_by(["partner_no", "area"]).aggregate(**counts)
+    by_month = ibis.array(
+        [
+            ibis.struct(
+                {
+                    "as_of": ibis.literal(as_of, "int64"),
+                    "customers": per_partner[_customers(as_of)],
+                    "new_customers": per_partner[_new_customers(as_of)],
+                }
+            )
+            for as_of in months
+        ]
     )
-    counted = both.in_window > 0
-    return both.group_by(["partner_no", "area", "as_of"]).aggregate(
-        customers=counted.cast("int64").sum(),
-        new_customers=(counted & (both.before <= 0)).cast("int64").sum(),
+    rows = per_partner.select("partner_no", "area", _month=by_month.unnest())
+    return rows.select(
+        "partner_no",
+        "area",
+        as_of=rows._month["as_of"],
+        customers=rows._month["customers"],
+        new_customers=rows._month["new_customers"],
     )
+
+
+def _credit(month: int) -> str:
+    return f"_credit_{month}"
+
+
+def _customers(month: int) -> str:
+    return f"_customers_{month}"
+
+
+def _new_customers(month: int) -> str:
+    return f"_new_customers_{month}"

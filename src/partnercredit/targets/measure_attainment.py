@@ -17,8 +17,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from partnercredit.rules import Program, Target
-from partnercredit.targets.count_customers import PeriodRange
-from partnercredit.targets.periods import months_table
+from partnercredit.targets.periods import PeriodRange, months_table
 
 ATTAINMENT_COLUMNS = (
     "program",

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from partnercredit.periods import period_text
+
+
+@dataclass(frozen=True)
+class PeriodRange:
+    first: int
+    last: int
+    """Month numbers of the first and last accepted revenue period of the input."""
 
 
 def month_number(period: ir.StringValue) -> ir.IntegerValue:
