@@ -2,5 +2,5 @@
 
 The stages, each a module named after the function it exports:
 prepare_lines -> normalise_links -> match_links -> cut_segments -> resolve_links ->
-credit_program.
+segment_states -> credit_program.
 """

@@ -19,6 +19,7 @@ from partnercredit.credit.match_links import match_links
 from partnercredit.credit.normalise_links import normalise_links
 from partnercredit.credit.prepare_lines import prepare_lines
 from partnercredit.credit.resolve_links import resolve_links
+from partnercredit.credit.segment_states import segment_states
 from partnercredit.engine import Backend
 from partnercredit.engine.money import EXACT_CENTS, MAX_EXACT_DIVISOR
 from partnercredit.errors import PartnerCreditError, StructuralError
@@ -109,7 +110,9 @@ def _credit_batch(
     segments = backend.materialize("segments", cut_segments(lines, line_links, policy_starts))
     resolved = backend.materialize("resolved", resolve_links(segments, line_links, roots))
     backend.drop(line_links)
-    ledgers, unattributed, scratch = [], [], [segments, resolved]
+    states = backend.materialize("segment_states", segment_states(rules, segments, resolved))
+    backend.drop(segments)
+    ledgers, unattributed, scratch = [], [], [resolved, states]
     for name, program in rules.programs.items():
         credited = backend.materialize(
             f"credited_{name}", credited_partners(program, lines, resolved)
@@ -119,8 +122,7 @@ def _credit_batch(
             program,
             rules,
             lines,
-            segments,
-            resolved,
+            states,
             credited,
             _split_lcm(backend, program, credited),
         )

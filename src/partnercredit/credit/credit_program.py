@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
+from partnercredit.credit.policy_in_force import counts_type, has_policy
+from partnercredit.credit.segment_states import counted_column
 from partnercredit.engine.money import add_rounded_ratio
 from partnercredit.rules import Program, Rules
 
@@ -40,7 +42,7 @@ def credited_partners(program: Program, lines: ir.Table, resolved: ir.Table) -> 
     """(line_no, segment, credit_partner, precedence): who is credited in each segment, with
     the lowest precedence among its counted links (SPEC 7.2-7.7)."""
     counted = resolved.filter(
-        resolved.applies & _counted(program, resolved.type, resolved.seg_start)
+        resolved.applies & counts_type(program, resolved.type, resolved.seg_start)
     )
     excluded = _excluded_lines(program, lines)
     if excluded is not None:
@@ -64,12 +66,12 @@ def credit_program(
     program: Program,
     rules: Rules,
     lines: ir.Table,
-    segments: ir.Table,
-    resolved: ir.Table,
+    states: ir.Table,
     credited: ir.Table,
     split_lcm: int,
 ) -> ProgramCredit:
-    """`split_lcm` is a common multiple of every number of partners credited on one day."""
+    """`states`: the `segment_states` of the lines; `split_lcm` a common multiple of every
+    number of partners credited on one day."""
     amounts = lines.select("line_no", *LINE_FACTS, "seat_cents")
     shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_no")
     daily = rules.proration == "daily"
@@ -96,29 +98,14 @@ def credit_program(
         "seat_credit_cents",
         *LINE_FACTS,
     )
-    unattributed = _unattributed(program, rules, lines, segments, resolved, credited, amounts)
+    unattributed = _unattributed(program, rules, lines, states, credited, amounts)
     return ProgramCredit(credits, unattributed)
 
 
 def _excluded_lines(program: Program, lines: ir.Table) -> ir.Table | None:
     if not program.exclude_categories:
         return None
-    return lines.filter(lines.category.isin(sorted(program.exclude_categories))).select("line_no")
-
-
-def _counted(program: Program, link_type: ir.StringValue, day: ir.DateValue) -> ir.BooleanValue:
-    """Whether the policy in force on `day` counts `link_type` (false with no policy)."""
-    branches = [
-        (day >= policy.start, link_type.isin(list(policy.types)) if policy.types else False)
-        for policy in reversed(program.policies)
-    ]
-    return ibis.cases(*branches, else_=False) if branches else ibis.literal(False)
-
-
-def _has_policy(program: Program, day: ir.DateValue) -> ir.BooleanValue:
-    if not program.policies:
-        return ibis.literal(False)
-    return day >= program.policies[0].start
+    return lines.filter(lines.category.isin(sorted(program.exclude_categories)))
 
 
 def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
@@ -161,43 +148,42 @@ def _unattributed(
     program: Program,
     rules: Rules,
     lines: ir.Table,
-    segments: ir.Table,
-    resolved: ir.Table,
+    states: ir.Table,
     credited: ir.Table,
     amounts: ir.Table,
 ) -> ir.Table:
     """The days of each line on which nobody is credited, by the first reason that holds.
 
-    Only the segments in which nobody is credited are looked at (most lines have none)."""
+    A line of an excluded category is uncredited on every day; in any other line, a segment is
+    uncredited where no link applies that the policy counts."""
     if rules.proration == "month_end":
-        segments = segments.filter(segments.is_last)
+        states = states.filter(states.is_last)
     elif rules.proration == "any_day":
-        segments = segments.anti_join(credited, "line_no")
-    nobody = segments.anti_join(credited, _SEGMENT)
-    links = resolved.semi_join(nobody, _SEGMENT)
-    counted = _counted(program, links.type, links.seg_start)
-    present = links.group_by(_SEGMENT).aggregate(
-        _applies=links.applies.any(), _counted=(links.applies & counted).any()
-    )
-    state = nobody.left_join(present, _SEGMENT)
+        states = states.anti_join(credited, "line_no")
+    uncredited = states.filter(~states[counted_column(program.name)])
     excluded = _excluded_lines(program, lines)
-    is_excluded: ir.BooleanValue = ibis.literal(False)
     if excluded is not None:
-        state = state.left_join(excluded.mutate(_excluded=True), "line_no")
-        is_excluded = state._excluded.fill_null(False)
+        uncredited = uncredited.anti_join(excluded, "line_no")
     reason = ibis.cases(
-        (is_excluded, "excluded_category"),
-        (~_has_policy(program, state.seg_start), "no_policy"),
-        (~state._applies.fill_null(False), "no_association"),
-        (~state._counted.fill_null(False), "type_not_counted"),
-        else_=ibis.null("string"),
+        (~has_policy(program, uncredited.seg_start), "no_policy"),
+        (~uncredited.linked, "no_association"),
+        else_="type_not_counted",
     )
     by_reason = (
-        state.select("line_no", "seg_days", reason=reason)
+        uncredited.select("line_no", "seg_days", reason=reason)
         .group_by(["line_no", "reason"])
         .aggregate(days=ibis._.seg_days.sum())
-        .join(amounts, "line_no")
     )
+    if excluded is not None:
+        by_reason = ibis.union(
+            by_reason,
+            excluded.select(
+                "line_no",
+                reason=ibis.literal("excluded_category"),
+                days=excluded.days_in_period,
+            ),
+        )
+    by_reason = by_reason.join(amounts, "line_no")
     days = by_reason.days_in_period if rules.proration == "month_end" else by_reason.days
     rows = by_reason.select("line_no", "reason", *LINE_FACTS, days=days).view()
     rows = add_rounded_ratio(rows, "uncredited_cents", "amount_cents", "days", "days_in_period")
