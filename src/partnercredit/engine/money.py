@@ -32,31 +32,25 @@ def _step(table: ir.Table, **columns: ir.Value) -> ir.Table:
 def add_converted_cents(table: ir.Table, name: str, amount: str, usd_per_unit: str) -> ir.Table:
     """Add `name` = round_half_even(amount * usd_per_unit, 2) in cents (SPEC 7.1).
 
-    amount * rate * 100 = (amount * 10**6) * (rate / 10**4): an integer below 10**18 times a
-    rate with 16 places, exact in decimal(38, 16) (below 10**22) for any amount and rate that
-    validation accepts (at most 12 + 6 and 4 + 12 digits), and below 2**63 cents. Spark
-    multiplies decimals exactly too when spark.sql.decimalOperations.allowPrecisionLoss is
-    false, as partnercredit sets it. Ibis drops a cast to the type it believes an expression
-    has; the declared types below differ from its belief on purpose, so that every cast
-    reaches the engine.
+    |amount| (6 places) times the rate (12 places) is exact in decimal(38, 18) for any amount
+    and rate that validation accepts (below 10**12 and 10**5), and so is that times 100; the
+    whole cents are then below 2**63. Spark multiplies decimals exactly too when
+    spark.sql.decimalOperations.allowPrecisionLoss is false, as partnercredit sets it. Only
+    widening casts and one floor: rescaling a 128-bit decimal divides, which is slow. Ibis
+    believes the product has 12 places; the cast to 18 tells it the truth, so that it never
+    casts the exact value down.
     """
-    ten_thousandth = ibis.literal(Decimal("0.0001"), type="decimal(5, 4)")
-    micro_units = (table[amount].abs().cast("decimal(38, 6)") * 1_000_000).cast("decimal(21, 0)")
-    per_cent = (table[usd_per_unit].cast("decimal(38, 16)") * ten_thousandth).cast(
-        "decimal(37, 16)"
-    )
-    table = _step(table, _m_exact=micro_units * per_cent)
-    table = _step(table, _m_whole=table._m_exact.floor())
-    table = _step(
-        table, _m_fraction=table._m_exact - table._m_whole, _m_floor=table._m_whole.cast("int64")
-    )
+    exact = table[amount].abs().cast("decimal(38, 6)") * table[usd_per_unit].cast("decimal(38, 12)")
+    table = _step(table, _m_exact=(exact * 100).cast("decimal(38, 18)"))
+    table = _step(table, _m_floor=table._m_exact.floor().cast("int64"))
+    table = _step(table, _m_fraction=table._m_exact - table._m_floor)
     cents = table._m_floor + ibis.cases(
         (table._m_fraction > _HALF, 1),
         (table._m_fraction == _HALF, table._m_floor % 2),
         else_=0,
     )
     signed = ibis.ifelse(table[amount] < 0, -cents, cents)
-    return table.mutate(**{name: signed}).drop("_m_exact", "_m_whole", "_m_fraction", "_m_floor")
+    return table.mutate(**{name: signed}).drop("_m_exact", "_m_fraction", "_m_floor")
 
 
 def add_rounded_ratio(
