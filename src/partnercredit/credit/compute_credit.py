@@ -115,7 +115,7 @@ def _credit_batch(
     ledgers, unattributed, scratch = [], [], [resolved, states]
     for name, program in rules.programs.items():
         credited = backend.materialize(
-            f"credited_{name}", credited_partners(program, lines, resolved)
+            f"credited_{name}", credited_partners(program, rules, lines, resolved)
         )
         scratch.append(credited)
         result = credit_program(

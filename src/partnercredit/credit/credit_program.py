@@ -38,11 +38,13 @@ class ProgramCredit:
     """(line_no, reason, days, uncredited_cents, and the LINE_FACTS)"""
 
 
-def credited_partners(program: Program, lines: ir.Table, resolved: ir.Table) -> ir.Table:
+def credited_partners(
+    program: Program, rules: Rules, lines: ir.Table, resolved: ir.Table
+) -> ir.Table:
     """(line_no, segment, credit_partner, precedence): who is credited in each segment, with
     the lowest precedence among its counted links (SPEC 7.2-7.7)."""
     counted = resolved.filter(
-        resolved.applies & counts_type(program, resolved.type, resolved.seg_start)
+        resolved.applies & counts_type(program, rules, resolved.precedence, resolved.seg_start)
     )
     excluded = _excluded_lines(program, lines)
     if excluded is not None:

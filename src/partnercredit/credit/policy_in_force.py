@@ -6,13 +6,22 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from partnercredit.rules import Program
+from partnercredit.rules import Program, Rules
 
 
-def counts_type(program: Program, link_type: ir.StringValue, day: ir.DateValue) -> ir.BooleanValue:
-    """Whether the policy in force on `day` counts `link_type` (false with no policy)."""
+def counts_type(
+    program: Program, rules: Rules, precedence: ir.IntegerValue, day: ir.DateValue
+) -> ir.BooleanValue:
+    """Whether the policy in force on `day` counts the type of `precedence` (false with no
+    policy). Links carry their type's precedence, which is unique and an integer."""
+    kinds = rules.association_types
     branches = [
-        (day >= policy.start, link_type.isin(list(policy.types)) if policy.types else False)
+        (
+            day >= policy.start,
+            precedence.isin(sorted(kinds[name].precedence for name in policy.types))
+            if policy.types
+            else False,
+        )
         for policy in reversed(program.policies)
     ]
     return ibis.cases(*branches, else_=False) if branches else ibis.literal(False)

@@ -10,13 +10,12 @@ RESOLVED_COLUMNS = (
     "seg_start",
     "seg_days",
     "is_last",
-    "type",
     "precedence",
     "partner_no",
     "root_no",
     "applies",
 )
-_GROUP = ("line_no", "seg_start", "type")
+_GROUP = ("line_no", "seg_start", "precedence")
 
 
 def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> ir.Table:
@@ -79,7 +78,6 @@ def _links_per_segment(segments: ir.Table, line_links: ir.Table) -> ir.Table:
         "seg_start",
         "seg_days",
         "is_last",
-        "type",
         "precedence",
         "exclusive",
         "partner_no",

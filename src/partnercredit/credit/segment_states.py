@@ -22,7 +22,7 @@ def segment_states(rules: Rules, segments: ir.Table, resolved: ir.Table) -> ir.T
     One aggregation of the resolved links serves every program."""
     counted = {
         counted_column(name): (
-            resolved.applies & counts_type(program, resolved.type, resolved.seg_start)
+            resolved.applies & counts_type(program, rules, resolved.precedence, resolved.seg_start)
         ).any()
         for name, program in rules.programs.items()
     }
