@@ -28,7 +28,7 @@ class ResourceError(PartnerCreditError):
     def out_of_memory(cls, limit: str) -> ResourceError:
         return cls(
             f"the engine ran out of memory within its limit of {limit}: raise it with "
-            "--memory-limit, or run fewer periods at a time"
+            "--memory-limit, and keep the spill folder (--spill-dir) on a disk with room"
         )
 
 

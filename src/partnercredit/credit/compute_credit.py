@@ -69,9 +69,9 @@ def compute_credit(
     batches = max(1, -(-line_count // backend.options.lines_per_batch))
     parts = []
     for batch in range(batches):
-        # Every `batches`-th customer: a customer's lines share their links.
+        # A customer's lines share their links: batches are made of whole customers.
         part = (
-            backend.materialize("batch_lines", lines.filter(lines.customer_no % batches == batch))
+            backend.materialize("batch_lines", customer_batch(lines, batch, batches))
             if batches > 1
             else lines
         )
@@ -89,6 +89,11 @@ def compute_credit(
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
         batches,
     )
+
+
+def customer_batch(table: ir.Table, batch: int, batches: int) -> ir.Table:
+    """The rows of every `batches`-th customer (by `customer_no`), from the `batch`-th on."""
+    return table.filter(table.customer_no % batches == batch)
 
 
 def _credit_batch(

@@ -8,6 +8,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from partnercredit.credit.compute_credit import customer_batch
 from partnercredit.engine import Backend
 from partnercredit.rules import Rules
 from partnercredit.targets.compute_payouts import PAYOUT_COLUMNS, compute_payouts
@@ -84,7 +85,7 @@ def _count_customers_in_batches(
     parts = [
         backend.materialize(
             "customer_counts",
-            count_customers(ledger.filter(ledger.customer_no % batches == batch), periods, window),
+            count_customers(customer_batch(ledger, batch, batches), periods, window),
         )
         for batch in range(batches)
     ]
