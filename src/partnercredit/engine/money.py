@@ -33,7 +33,7 @@ def add_converted_cents(table: ir.Table, name: str, amount: str, usd_per_unit: s
     """Add `name` = round_half_even(amount * usd_per_unit, 2) in cents (SPEC 7.1).
 
     |amount| (6 places) times the rate (12 places) is exact in decimal(38, 18) for any amount
-    and rate that validation accepts (below 10**12 and 10**5), and so is that times 100; the
+    and rate that validation accepts (below 10**12 and 10**4), and so is that times 100; the
     whole cents are then below 2**63. Spark multiplies decimals exactly too when
     spark.sql.decimalOperations.allowPrecisionLoss is false, as partnercredit sets it. Only
     widening casts and one floor: rescaling a 128-bit decimal divides, which is slow. Ibis
