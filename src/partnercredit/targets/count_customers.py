@@ -15,8 +15,8 @@ def count_customers(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.T
 
     One aggregation turns each (partner, area, customer) into one row with a column of credit
     per month of the input; the credit of any window is then a sum of columns, so no rows are
-    sorted or spread over months: a run covers a few dozen months at most, and the columns
-    stay few.
+    sorted or spread over months. The expressions grow with the months of the input times the
+    window (12 x 12 sums of columns for a year of data and a 12-month window).
     """
     months = range(periods.first, periods.last + 1)
     credit = {
