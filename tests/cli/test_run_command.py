@@ -116,13 +116,15 @@ def test_rules_commands_are_wired(run_cli: CliRunner) -> None:
 
 
 def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: CliRunner) -> None:
-    """SIGKILL at any moment: OUT_DIR is either the old run or the new one, never a mix."""
-    out = tmp_path / "out"
+    """SIGKILL at any moment: OUT_DIR is either the old run or the new one, never a mix; the
+    next run removes the scratch folders that the killed ones left."""
+    out, spill = tmp_path / "out", tmp_path / "spill"
     assert run_cli("run", CLEAN, "--out", out).exit_code == 0
     before = _snapshot(out)
+    command = ["run", str(WITH_REJECTIONS), "--out", str(out), "--spill-dir", str(spill)]
     for delay in (0.5, 1.0, 1.5, 2.0, 2.5):
         process = subprocess.Popen(
-            [sys.executable, "-m", "partnercredit", "run", str(WITH_REJECTIONS), "--out", str(out)],
+            [sys.executable, "-m", "partnercredit", *command],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -134,6 +136,9 @@ def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: Cl
             "rejected.parquet" in after and pq.read_table(out / "rejected.parquet").num_rows == 8
         )
         before = after
+    assert list(spill.iterdir()), "no run was killed after it had made its scratch folder"
+    assert run_cli(*command).exit_code == 0
+    assert list(spill.iterdir()) == []
 
 
 def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,9 @@ from partnercredit.errors import ResourceError, UsageError
 from partnercredit.readers.open_table import ROW_COLUMN, TableStream
 
 EngineName = Literal["duckdb", "spark"]
+SCRATCH_PREFIX = "partnercredit-"
+_OWNER = "owner"
+"""A file in each scratch folder: the host and process id of the run that made it."""
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,11 @@ class EngineOptions:
 
     memory_limit is passed to the engine as is (e.g. "8GB"); None means 40% of this machine's
     memory for DuckDB (see `default_memory_limit`) and Spark's own default. spill_dir is where
-    intermediate data goes when it does not fit; None means a temporary folder that is removed
-    at the end. lines_per_batch bounds how many revenue lines the credit stage works on at
-    once: bigger inputs are credited in batches of customers, one after the other.
+    intermediate data goes when it does not fit; None means the system's temporary folder. Each
+    run works in a folder of its own there, removed at the end (or, after a run that was
+    killed, by the next run in the same place). lines_per_batch bounds how many revenue lines
+    the credit stage works on at once: bigger inputs are credited in batches of customers, one
+    after the other.
     """
 
     engine: EngineName = "duckdb"
@@ -49,10 +55,11 @@ class Backend(ABC):
 
     def __init__(self, options: EngineOptions) -> None:
         self.options = options
-        base = options.spill_dir
-        if base is not None:
-            base.mkdir(parents=True, exist_ok=True)
-        self.scratch = Path(tempfile.mkdtemp(prefix="partnercredit-", dir=base))
+        base = options.spill_dir or Path(tempfile.gettempdir())
+        base.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_scratch(base)
+        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=base))
+        (self.scratch / _OWNER).write_text(f"{socket.gethostname()} {os.getpid()}\n")
         self.con: Any = None
         self._names = 0
 
@@ -219,6 +226,31 @@ class DuckDBBackend(Backend):
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
         sql = ibis.to_sql(expr, dialect="duckdb")
         return self.con.con.sql(sql).to_arrow_reader(256 * 1024)
+
+
+def remove_abandoned_scratch(base: Path) -> None:
+    """Remove the scratch folders in `base` of runs that were killed before they could clean
+    up (their spill can be tens of GB): those whose process, on this host, is gone. Folders of
+    other hosts (a shared disk) and of running processes are left alone."""
+    host = socket.gethostname()
+    for folder in base.glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            owner_host, pid = (folder / _OWNER).read_text().split()
+            abandoned = owner_host == host and not _is_running(int(pid))
+        except (OSError, ValueError):
+            continue
+        if abandoned:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def open_backend(options: EngineOptions | None = None) -> Backend:
