@@ -117,7 +117,7 @@ def test_rules_commands_are_wired(run_cli: CliRunner) -> None:
 
 def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: CliRunner) -> None:
     """SIGKILL at any moment: OUT_DIR is either the old run or the new one, never a mix; the
-    next run removes the scratch folders that the killed ones left."""
+    next run removes the scratch and staging folders that the killed ones left."""
     out, spill = tmp_path / "out", tmp_path / "spill"
     assert run_cli("run", CLEAN, "--out", out).exit_code == 0
     before = _snapshot(out)
@@ -139,6 +139,7 @@ def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: Cl
     assert list(spill.iterdir()), "no run was killed after it had made its scratch folder"
     assert run_cli(*command).exit_code == 0
     assert list(spill.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "spill"]
 
 
 def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -21,11 +19,10 @@ from ibis.backends.sql.datatypes import DuckDBType
 
 from partnercredit.errors import ResourceError, UsageError
 from partnercredit.readers.open_table import ROW_COLUMN, TableStream
+from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
 EngineName = Literal["duckdb", "spark"]
 SCRATCH_PREFIX = "partnercredit-"
-_OWNER = "owner"
-"""A file in each scratch folder: the host and process id of the run that made it."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +54,8 @@ class Backend(ABC):
         self.options = options
         base = options.spill_dir or Path(tempfile.gettempdir())
         base.mkdir(parents=True, exist_ok=True)
-        remove_abandoned_scratch(base)
-        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=base))
-        (self.scratch / _OWNER).write_text(f"{socket.gethostname()} {os.getpid()}\n")
+        remove_abandoned(base, SCRATCH_PREFIX)
+        self.scratch = make_work_folder(base, SCRATCH_PREFIX)
         self.con: Any = None
         self._names = 0
 
@@ -125,7 +121,7 @@ class Backend(ABC):
 
     def close(self) -> None:
         self.con.disconnect()
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        remove_work_folder(self.scratch)
 
     def __enter__(self) -> Backend:
         return self
@@ -150,7 +146,7 @@ class DuckDBBackend(Backend):
         try:
             self.con = ibis.duckdb.connect(**config)
         except BaseException as error:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            remove_work_folder(self.scratch)
             if isinstance(error, duckdb.Error):
                 reason = str(error).splitlines()[0]
                 raise UsageError(
@@ -226,31 +222,6 @@ class DuckDBBackend(Backend):
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
         sql = ibis.to_sql(expr, dialect="duckdb")
         return self.con.con.sql(sql).to_arrow_reader(256 * 1024)
-
-
-def remove_abandoned_scratch(base: Path) -> None:
-    """Remove the scratch folders in `base` of runs that were killed before they could clean
-    up (their spill can be tens of GB): those whose process, on this host, is gone. Folders of
-    other hosts (a shared disk) and of running processes are left alone."""
-    host = socket.gethostname()
-    for folder in base.glob(f"{SCRATCH_PREFIX}*"):
-        try:
-            owner_host, pid = (folder / _OWNER).read_text().split()
-            abandoned = owner_host == host and not _is_running(int(pid))
-        except (OSError, ValueError):
-            continue
-        if abandoned:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def open_backend(options: EngineOptions | None = None) -> Backend:

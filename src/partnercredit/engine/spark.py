@@ -27,6 +27,7 @@ from ibis.formats.pyarrow import PyArrowData
 
 from partnercredit.engine.backend import Backend, EngineName, EngineOptions
 from partnercredit.errors import ResourceError, UsageError
+from partnercredit.work_folders import remove_work_folder
 
 try:
     from ibis.backends.pyspark import Backend as IbisPySpark
@@ -75,7 +76,7 @@ class SparkBackend(Backend):
                 self.session.conf.set(key, value)
             self.con = _Connection().connect(self.session)
         except BaseException:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            remove_work_folder(self.scratch)
             raise
 
     def _start_session(self, builder: Any, options: EngineOptions) -> Any:
@@ -223,7 +224,7 @@ class SparkBackend(Backend):
                     self.session.conf.unset(key)
                 else:
                     self.session.conf.set(key, value)
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        remove_work_folder(self.scratch)
 
 
 class _Connection(IbisPySpark):  # type: ignore[misc]

@@ -11,13 +11,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from partnercredit.errors import UsageError
+from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
 MANIFEST = "run.json"
 _STAGING_PREFIX = ".partnercredit-staging-"
@@ -30,20 +29,18 @@ def publishing(out_dir: Path) -> Iterator[Path]:
     """Yield a staging folder; on normal exit it becomes `out_dir`, on error it is removed."""
     out_dir = out_dir.absolute()
     _check_replaceable(out_dir)
+    prefix = f"{_STAGING_PREFIX}{out_dir.name}-"
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(_mkdtemp(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-"))
+        remove_abandoned(out_dir.parent, prefix)
+        staging = make_work_folder(out_dir.parent, prefix)
     except OSError as error:
         raise UsageError(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
     try:
         yield staging
         _swap_into_place(staging, out_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _mkdtemp(parent: Path, prefix: str) -> str:
-    return tempfile.mkdtemp(prefix=prefix, dir=parent)
+        remove_work_folder(staging)
 
 
 def _check_replaceable(out_dir: Path) -> None:
@@ -66,10 +63,10 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
     if _exchange(staging, out_dir):
         return  # staging now holds the previous run and is removed by the caller
     # Without an atomic exchange: move the old run aside, then the new one in.
-    previous = Path(_mkdtemp(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-old-"))
+    previous = make_work_folder(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-old-")
     os.rename(out_dir, previous / "run")
     os.rename(staging, out_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+    remove_work_folder(previous)
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -1,0 +1,56 @@
+"""The folders a run works in (the engine's scratch folder, the staging folder of its outputs).
+
+Each is made with a marker file beside it that names the host and process of its run, so that
+the next run in the same place can remove what a run that was killed (out of memory,
+`kill -9`) left behind: its spill or its unpublished outputs can be tens of GB.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+_MARKER = ".owner"
+
+
+def make_work_folder(parent: Path, prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    _marker(folder).write_text(f"{socket.gethostname()} {os.getpid()}\n")
+    return folder
+
+
+def remove_work_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    _marker(folder).unlink(missing_ok=True)
+
+
+def remove_abandoned(parent: Path, prefix: str) -> None:
+    """Remove the work folders in `parent` whose names start with `prefix` and whose process,
+    on this host, is gone. Folders of other hosts (a shared disk) and of running processes
+    are left alone."""
+    host = socket.gethostname()
+    for marker in parent.glob(f"{prefix}*{_MARKER}"):
+        try:
+            owner_host, pid = marker.read_text().split()
+            abandoned = owner_host == host and not _is_running(int(pid))
+        except (OSError, ValueError):
+            continue
+        if abandoned:
+            remove_work_folder(marker.with_name(marker.name.removesuffix(_MARKER)))
+
+
+def _marker(folder: Path) -> Path:
+    return folder.with_name(folder.name + _MARKER)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -1,0 +1,67 @@
+"""Work folders: a run removes what runs that were killed left behind, and nothing else."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from partnercredit.engine import EngineOptions, open_backend
+from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
+
+PREFIX = "partnercredit-"
+
+
+def _finished_process_id() -> int:
+    process = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(process.stdout)
+
+
+def _folder(parent: Path, name: str, owner: str | None) -> Path:
+    folder = parent / f"{PREFIX}{name}"
+    (folder / "spill").mkdir(parents=True)
+    if owner is not None:
+        (parent / f"{folder.name}.owner").write_text(owner)
+    return folder
+
+
+def test_only_the_folders_of_dead_processes_on_this_host_are_removed(tmp_path: Path) -> None:
+    host = socket.gethostname()
+    dead = _folder(tmp_path, "dead", f"{host} {_finished_process_id()}\n")
+    running = _folder(tmp_path, "running", f"{host} {os.getpid()}\n")
+    elsewhere = _folder(tmp_path, "elsewhere", f"another-{host} {_finished_process_id()}\n")
+    unmarked = _folder(tmp_path, "unmarked", None)
+    garbled = _folder(tmp_path, "garbled", "not a marker")
+    other_prefix = tmp_path / "other-dead"
+    other_prefix.mkdir()
+    (tmp_path / "other-dead.owner").write_text(f"{host} {_finished_process_id()}\n")
+
+    remove_abandoned(tmp_path, PREFIX)
+
+    assert not dead.exists() and not (tmp_path / f"{dead.name}.owner").exists()
+    for kept in (running, elsewhere, unmarked, garbled, other_prefix):
+        assert kept.exists()
+
+
+def test_a_work_folder_and_its_marker_go_together(tmp_path: Path) -> None:
+    folder = make_work_folder(tmp_path, PREFIX)
+    assert (tmp_path / f"{folder.name}.owner").read_text().split()[1] == str(os.getpid())
+    remove_work_folder(folder)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_cleans_its_spill_folder(tmp_path: Path) -> None:
+    dead = make_work_folder(tmp_path, PREFIX)
+    (tmp_path / f"{dead.name}.owner").write_text(
+        f"{socket.gethostname()} {_finished_process_id()}\n"
+    )
+    with open_backend(EngineOptions(spill_dir=tmp_path)) as backend:
+        assert [path.name for path in tmp_path.iterdir() if path.is_dir()] == [backend.scratch.name]
+    assert list(tmp_path.iterdir()) == []
