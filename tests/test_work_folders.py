@@ -50,6 +50,16 @@ def test_only_the_folders_of_dead_processes_on_this_host_are_removed(tmp_path: P
         assert kept.exists()
 
 
+def test_a_prefix_is_not_a_pattern(tmp_path: Path) -> None:
+    host = socket.gethostname()
+    dead = _folder(tmp_path, "dead", f"{host} {_finished_process_id()}\n")
+    remove_abandoned(tmp_path, "partnercredit[-]")
+    remove_abandoned(tmp_path, "partnercredit?")
+    assert dead.exists()
+    remove_abandoned(tmp_path, PREFIX)
+    assert not dead.exists()
+
+
 def test_a_work_folder_and_its_marker_go_together(tmp_path: Path) -> None:
     folder = make_work_folder(tmp_path, PREFIX)
     assert (tmp_path / f"{folder.name}.owner").read_text().split()[1] == str(os.getpid())

@@ -7,6 +7,7 @@ the next run in the same place can remove what a run that was killed (out of mem
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import socket
@@ -32,7 +33,7 @@ def remove_abandoned(parent: Path, prefix: str) -> None:
     on this host, is gone. Folders of other hosts (a shared disk) and of running processes
     are left alone."""
     host = socket.gethostname()
-    for marker in parent.glob(f"{prefix}*{_MARKER}"):
+    for marker in parent.glob(f"{glob.escape(prefix)}*{_MARKER}"):
         try:
             owner_host, pid = marker.read_text().split()
             abandoned = owner_host == host and not _is_running(int(pid))
