@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 
 from partnercredit.credit.policy_in_force import counts_type, has_policy
-from partnercredit.credit.segment_states import counted_column
+from partnercredit.credit.segment_states import SEGMENT, counted_column
 from partnercredit.engine.money import add_rounded_ratio
 from partnercredit.rules import Program, Rules
 
@@ -26,7 +26,6 @@ LINE_FACTS = (
 )
 """What the ledger and the unattributed rows carry of their line, so that neither the outputs
 nor the targets stage join back to the lines."""
-_SEGMENT = ["line_no", "seg_start"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def credited_partners(
     partner = counted.root_no if program.rollup == "root" else counted.partner_no
     return (
         counted.mutate(credit_partner=partner)
-        .group_by([*_SEGMENT, "seg_days", "is_last", "credit_partner"])
+        .group_by([*SEGMENT, "seg_days", "is_last", "credit_partner"])
         .aggregate(precedence=ibis._.precedence.min())
     )
 
@@ -60,7 +59,7 @@ def credited_partners(
 def partners_per_day(credited: ir.Table) -> ir.Table:
     """The distinct numbers of partners credited on one day of a line (for split credit)."""
     return (
-        credited.group_by(_SEGMENT).aggregate(partners=ibis._.count()).select("partners").distinct()
+        credited.group_by(SEGMENT).aggregate(partners=ibis._.count()).select("partners").distinct()
     )
 
 
@@ -124,7 +123,7 @@ def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: in
     if proration == "daily":
         weight = credited.seg_days
         if split:
-            day = ibis.window(group_by=_SEGMENT)
+            day = ibis.window(group_by=SEGMENT)
             credited = credited.mutate(_partners=ibis._.count().over(day))
             # split_lcm / partners is a whole number below 2**53, so the division is exact.
             weight = weight * (split_lcm / credited._partners).round().cast("int64")

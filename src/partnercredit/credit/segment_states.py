@@ -8,7 +8,8 @@ import ibis.expr.types as ir
 from partnercredit.credit.policy_in_force import counts_type
 from partnercredit.rules import Rules
 
-_SEGMENT = ["line_no", "seg_start"]
+SEGMENT = ["line_no", "seg_start"]
+"""What identifies a segment of a line."""
 
 
 def counted_column(program: str) -> str:
@@ -26,10 +27,10 @@ def segment_states(rules: Rules, segments: ir.Table, resolved: ir.Table) -> ir.T
         ).any()
         for name, program in rules.programs.items()
     }
-    flags = resolved.group_by(_SEGMENT).aggregate(_linked=resolved.applies.any(), **counted)
-    joined = segments.left_join(flags, _SEGMENT)
+    flags = resolved.group_by(SEGMENT).aggregate(_linked=resolved.applies.any(), **counted)
+    joined = segments.left_join(flags, SEGMENT)
     return joined.select(
-        *_SEGMENT,
+        *SEGMENT,
         "seg_days",
         "is_last",
         linked=joined._linked.fill_null(False),
