@@ -122,7 +122,9 @@ def run(
         credit = compute_credit(session.backend, accepted, session.roots, resolved)
         # Sorted by what `explain` looks links up by, so that it reads one row group.
         session.backend.write_parquet(
-            credit.links, staging / INPUTS_FOLDER / "links.parquet", order_by=("scope_id",)
+            credit.explained_links,
+            staging / INPUTS_FOLDER / "links.parquet",
+            order_by=("scope_id",),
         )
         session.backend.drop(credit.links)
         written = {

@@ -16,7 +16,7 @@ from partnercredit.credit.credit_program import (
 )
 from partnercredit.credit.cut_segments import cut_segments
 from partnercredit.credit.match_links import match_links
-from partnercredit.credit.normalise_links import normalise_links
+from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
 from partnercredit.credit.prepare_lines import prepare_lines
 from partnercredit.credit.resolve_links import resolve_links
 from partnercredit.credit.segment_states import segment_states
@@ -43,6 +43,11 @@ class CreditResult:
     """The `unattributed` output; money in integer cents."""
     batches: int
     """In how many batches of customers the lines were credited."""
+
+    @property
+    def explained_links(self) -> ir.Table:
+        """The links as `explain` reads them."""
+        return self.links.select(*LINK_COLUMNS)
 
 
 def compute_credit(

@@ -17,8 +17,7 @@ LINE_LINK_COLUMNS = (
     "line_no",
     "month_start",
     "month_end",
-    "source_table",
-    "source_id",
+    "link_rank",
     "precedence",
     "exclusive",
     "partner_no",
@@ -42,6 +41,8 @@ def match_links(
         links.filter(links.partner_id.notnull())
         .join(types, "type")
         .join(partner_numbers, "partner_id")
+        # A row number is an int32 on Spark.
+        .mutate(link_rank=links.link_rank.cast("int64"))
     )
     matched = ibis.union(
         _transacting(lines, types, partner_numbers, declared.recorded_at.type()),
@@ -70,8 +71,8 @@ def _transacting(
             "precedence",
             "exclusive",
             "partner_no",
-            source_table=ibis.literal("revenue"),
-            source_id=sold.line_id,
+            # The only link of specificity 0 on its line: never compared by rank.
+            link_rank=ibis.literal(0, "int64"),
             specificity=ibis.literal(0, "int64"),
             valid_from=sold.month_start,
             valid_to=sold.month_end,

@@ -7,7 +7,8 @@ are kept, so that explanations can show them; matching ignores them. `source_fro
 start the source gives; `valid_from` is where the link starts to count (later for a
 non-retroactive type recorded late). `specificity` orders scopes from the most specific (0, a
 line: only the transacting partner is tied to a line) to the least (4, a customer without
-workload).
+workload). `link_rank` numbers the links in the order of (source_id, source_table), the last
+tie-break between exclusive links: later stages compare that integer, not the two texts.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ LINK_COLUMNS = (
     "valid_to",
     "recorded_at",
 )
+"""What `explain` reads of every link; the engine's table has `link_rank` too."""
 SCOPES = ("line", "subscription", "customer")
 
 
@@ -67,7 +69,8 @@ def normalise_links(accepted: dict[str, ir.Table], rules: Rules) -> ir.Table:
         links = links.mutate(
             valid_from=ibis.ifelse(links.type.isin(late_types), clipped, links.source_from)
         )
-    return links
+    ranking = ibis.window(order_by=[links.source_id, links.source_table])
+    return links.mutate(link_rank=ibis.row_number().over(ranking))
 
 
 def _link(

@@ -24,8 +24,8 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> 
     (`roots`: partner_no, root_no).
 
     The winner of an exclusive type in a segment is the most specific link, then the latest
-    start, then the latest recorded_at, then the greatest id as text. Only the few groups with
-    more than one candidate are ranked.
+    start, then the latest recorded_at, then the greatest (source id, source table) as text
+    (the greatest `link_rank`). Only the few groups with more than one candidate are ranked.
     """
     within = _links_per_segment(segments, line_links)
     exclusive = within.filter(within.exclusive)
@@ -45,8 +45,7 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> 
             contested.specificity,
             contested.valid_from.desc(),
             contested.recorded_at.desc(),
-            contested.source_id.desc(),
-            contested.source_table.desc(),
+            contested.link_rank.desc(),
         ],
     )
     ranked = ibis.union(
@@ -84,7 +83,6 @@ def _links_per_segment(segments: ir.Table, line_links: ir.Table) -> ir.Table:
         "specificity",
         "valid_from",
         "recorded_at",
-        "source_id",
-        "source_table",
+        "link_rank",
     )
     return ibis.union(whole.select(*columns), inside.select(*columns))
