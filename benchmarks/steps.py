@@ -4,11 +4,13 @@
 
 Runs `partnercredit.core.run` on DuckDB with default settings and prints, in order, each
 phase the run reports and each engine step that takes a measurable time (a table
-materialized, a Parquet file written, a result fetched), with its wall time.
+materialized, a Parquet file written, a result fetched), with its wall time and the cores it
+kept busy on average (CPU time of the process / wall time).
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from collections.abc import Callable
@@ -23,16 +25,22 @@ _SHOWN_FROM_SECONDS = 0.5
 
 def _timed(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
     def run_step(backend: DuckDBBackend, first: Any, *rest: Any, **options: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _cpu_seconds()
         result = step(backend, first, *rest, **options)
         seconds = time.perf_counter() - started
         if seconds >= _SHOWN_FROM_SECONDS:
+            cores = (_cpu_seconds() - cpu_started) / seconds
             # materialize(stem, ...), write_parquet(expr, path, ...), to_arrow(expr)
             label = first if isinstance(first, str) else getattr(next(iter(rest), None), "name", "")
-            print(f"    {seconds:7.1f} s  {name} {label}", flush=True)
+            print(f"    {seconds:7.1f} s  {cores:4.1f} cores  {name} {label}", flush=True)
         return result
 
     return run_step
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:

@@ -136,11 +136,12 @@ def run(
                 staging, UNATTRIBUTED, credit.unattributed, output_format
             ),
         }
+        credit.release(session.backend)
         session.on_phase("measuring targets and payouts")
         targets = compute_targets(
             session.backend,
             resolved,
-            credit.ledger,
+            session.backend.read_parquet(_parquet_of(staging, CREDITS, output_format)),
             credit.lines,
             credit.partner_numbers,
             session.roots,

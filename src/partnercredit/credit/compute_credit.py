@@ -34,20 +34,24 @@ class CreditResult:
     links: ir.Table
     partner_numbers: ir.Table
     """(partner_id, partner_no): partner numbers sort like the ids."""
-    ledger: ir.Table
-    """Every credit: (program, line_no, partner_no, partner_id, association_type, days,
-    credit_cents, seat_credit_cents and the line's LINE_FACTS), for the targets stage."""
     credits: ir.Table
     """The `credits` output; money in integer cents."""
     unattributed: ir.Table
     """The `unattributed` output; money in integer cents."""
     batches: int
     """In how many batches of customers the lines were credited."""
+    scratch: tuple[ir.Table, ...]
+    """What `credits` and `unattributed` are computed from: `release` it once both are
+    written."""
 
     @property
     def explained_links(self) -> ir.Table:
         """The links as `explain` reads them."""
         return self.links.select(*LINK_COLUMNS)
+
+    def release(self, backend: Backend) -> None:
+        for table in self.scratch:
+            backend.drop(table)
 
 
 def compute_credit(
@@ -72,31 +76,35 @@ def compute_credit(
     numbers = backend.materialize("partner_numbers", _partner_numbers(accepted["partners"]))
     roots = backend.materialize("root_numbers", _root_numbers(partner_roots, numbers))
     batches = max(1, -(-line_count // backend.options.lines_per_batch))
-    parts = []
-    for batch in range(batches):
-        # A customer's lines share their links: batches are made of whole customers.
-        part = (
-            backend.materialize("batch_lines", customer_batch(lines, batch, batches))
-            if batches > 1
-            else lines
-        )
-        parts.append(_credit_batch(backend, part, links, numbers, roots, rules))
-        if part is not lines:
-            backend.drop(part)
-    ledger = ibis.union(*(ledger for ledger, _ in parts))
-    uncredited = ibis.union(*(uncredited for _, uncredited in parts))
+    if batches == 1:
+        # Credited straight into the outputs; the engine keeps the tables they are computed
+        # from until they are written (`CreditResult.release`).
+        ledger, uncredited, scratch = _credit_batch(backend, lines, links, numbers, roots, rules)
+    else:
+        ledgers, uncrediteds = [], []
+        for batch in range(batches):
+            # A customer's lines share their links: batches are made of whole customers.
+            part = backend.materialize("batch_lines", _customer_batch(lines, batch, batches))
+            ledger, uncredited, scratch = _credit_batch(backend, part, links, numbers, roots, rules)
+            # Written to Parquet rather than kept by the engine: the next batch and the sorts
+            # of the outputs need the memory.
+            ledgers.append(backend.stash("ledger", ledger))
+            uncrediteds.append(backend.stash("uncredited", uncredited))
+            for table in (*scratch, part):
+                backend.drop(table)
+        ledger, uncredited, scratch = ibis.union(*ledgers), ibis.union(*uncrediteds), ()
     return CreditResult(
         lines,
         links,
         numbers,
-        ledger,
         _output_columns(ledger, _CREDIT_COLUMNS),
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
         batches,
+        scratch,
     )
 
 
-def customer_batch(table: ir.Table, batch: int, batches: int) -> ir.Table:
+def _customer_batch(table: ir.Table, batch: int, batches: int) -> ir.Table:
     """The rows of every `batches`-th customer (by `customer_no`), from the `batch`-th on."""
     return table.filter(table.customer_no % batches == batch)
 
@@ -108,9 +116,11 @@ def _credit_batch(
     numbers: ir.Table,
     roots: ir.Table,
     rules: Rules,
-) -> tuple[ir.Table, ir.Table]:
-    """(ledger, uncredited) of these lines under every program, stashed as Parquet; every
-    intermediate table of the batch is dropped again."""
+) -> tuple[ir.Table, ir.Table, tuple[ir.Table, ...]]:
+    """(ledger, uncredited, scratch): every credit (program, partner_id, association_type,
+    days, credit_cents, seat_credit_cents and the line's LINE_FACTS) and the uncredited days
+    of these lines under every program, and the engine's tables they are computed from; every
+    other intermediate table is dropped again."""
     line_links = backend.materialize(
         "line_links", match_links(lines, links, _types(rules), numbers)
     )
@@ -138,15 +148,11 @@ def _credit_batch(
         )
         ledgers.append(result.credits.mutate(program=ibis.literal(name)))
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
-    # Written to Parquet rather than kept by the engine: 20 credit rows per subscription and
-    # year, with their line's text, are what a run holds the longest.
-    ledger = backend.stash("ledger", ibis.union(*ledgers).join(numbers, "partner_no"))
-    uncredited = backend.stash("uncredited", ibis.union(*unattributed))
-    # Everything else is in the ledger and the uncredited days now: free the memory for the
-    # next batch and the sorts of the output tables.
-    for table in scratch:
-        backend.drop(table)
-    return ledger, uncredited
+    return (
+        ibis.union(*ledgers).join(numbers, "partner_no"),
+        ibis.union(*unattributed),
+        tuple(scratch),
+    )
 
 
 _CREDIT_COLUMNS = (

@@ -17,15 +17,14 @@ LINE_FACTS = (
     "line_id",
     "subscription_id",
     "customer_id",
-    "customer_no",
     "period",
     "product",
     "workload",
     "days_in_period",
     "amount_cents",
 )
-"""What the ledger and the unattributed rows carry of their line, so that neither the outputs
-nor the targets stage join back to the lines."""
+"""What the ledger and the unattributed rows carry of their line, so that the outputs need not
+join back to the lines."""
 
 
 @dataclass(frozen=True)

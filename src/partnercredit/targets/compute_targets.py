@@ -8,8 +8,8 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from partnercredit.credit.compute_credit import customer_batch
 from partnercredit.engine import Backend
+from partnercredit.engine.money import money_to_cents
 from partnercredit.rules import Rules
 from partnercredit.targets.compute_payouts import PAYOUT_COLUMNS, compute_payouts
 from partnercredit.targets.count_customers import count_customers
@@ -27,21 +27,22 @@ class TargetResult:
 def compute_targets(
     backend: Backend,
     rules: Rules,
-    ledger: ir.Table,
+    credits: ir.Table,
     lines: ir.Table,
     partner_numbers: ir.Table,
     partner_roots: ir.Table,
     batches: int,
 ) -> TargetResult:
-    """`ledger`: the credits (program, partner_no, partner_id, customer_no, product, period,
-    credit_cents, seat_credit_cents); `lines` the revenue lines (period, product). Customers
-    are counted in `batches` batches of customers, one after the other."""
+    """`credits`: the `credits` output as written (money as decimals); `lines` the revenue
+    lines (period, product). Customers are counted in `batches` batches of partners, one after
+    the other."""
     facts = backend.to_arrow(
         lines.aggregate(
             first=month_number(lines.period).min(), last=month_number(lines.period).max()
         )
     ).to_pylist()[0]
     products = backend.to_arrow(lines.select("product").distinct()).column(0).to_pylist()
+    ledger = _ledger(credits, partner_numbers)
     described = ledger.mutate(month=month_number(ledger.period))
     periods = PeriodRange(facts["first"], facts["last"])
     attainments = []
@@ -78,21 +79,32 @@ def compute_targets(
 def _count_customers_in_batches(
     backend: Backend, ledger: ir.Table, periods: PeriodRange, window: int, batches: int
 ) -> ir.Table:
-    """count_customers over every `batches`-th customer at a time: each customer is counted
-    in one batch only, so the counts of the batches add up."""
+    """count_customers over every `batches`-th partner at a time (each partner's customers
+    are counted in one batch)."""
     if batches == 1:
         return count_customers(ledger, periods, window)
     parts = [
         backend.materialize(
             "customer_counts",
-            count_customers(customer_batch(ledger, batch, batches), periods, window),
+            count_customers(ledger.filter(ledger.partner_no % batches == batch), periods, window),
         )
         for batch in range(batches)
     ]
-    return (
-        ibis.union(*parts)
-        .group_by(["partner_no", "area", "as_of"])
-        .aggregate(customers=ibis._.customers.sum(), new_customers=ibis._.new_customers.sum())
+    return ibis.union(*parts)
+
+
+def _ledger(credits: ir.Table, partner_numbers: ir.Table) -> ir.Table:
+    """The credits as this stage counts them: partners by number, money in cents."""
+    numbered = credits.join(partner_numbers, "partner_id")
+    return numbered.select(
+        "program",
+        "partner_no",
+        "partner_id",
+        "customer_id",
+        "product",
+        "period",
+        credit_cents=money_to_cents(numbered.credit_usd),
+        seat_credit_cents=money_to_cents(numbered.seat_credit),
     )
 
 
@@ -110,7 +122,7 @@ def _in_areas(ledger: ir.Table, rules: Rules, products: list[str]) -> ir.Table:
     joined = ledger.join(areas, "product")
     return joined.select(
         "partner_no",
-        "customer_no",
+        "customer_id",
         "area",
         "month",
         credit_cents=joined.credit_cents,

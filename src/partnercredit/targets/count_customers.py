@@ -10,7 +10,7 @@ from partnercredit.targets.periods import PeriodRange
 
 def count_customers(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
     """(partner_no, area, as_of, customers, new_customers) from the ledger's (partner_no,
-    area, customer_no, month, credit_cents), for every as-of month of `periods` (zero counts
+    area, customer_id, month, credit_cents), for every as-of month of `periods` (zero counts
     included).
 
     One aggregation turns each (partner, area, customer) into one row with a column of credit
@@ -23,7 +23,7 @@ def count_customers(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.T
         _credit(month): ledger.credit_cents.sum(where=ledger.month == month).fill_null(0)
         for month in months
     }
-    per_customer = ledger.group_by(["partner_no", "area", "customer_no"]).aggregate(**credit)
+    per_customer = ledger.group_by(["partner_no", "area", "customer_id"]).aggregate(**credit)
 
     def credit_in(first: int, last: int) -> ir.IntegerValue:
         columns = [per_customer[_credit(month)] for month in months if first <= month <= last]

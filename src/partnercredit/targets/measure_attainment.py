@@ -43,7 +43,7 @@ def measure_attainment(
     periods: PeriodRange,
     partner_numbers: ir.Table,
 ) -> ir.Table:
-    """`ledger`: the program's credit rows with (partner_no, customer_no, area, month,
+    """`ledger`: the program's credit rows with (partner_no, customer_id, area, month,
     credit_cents, seat_cents); `customers`: their `count_customers`; `partner_numbers`:
     (partner_id, partner_no). Money in the result is in cents."""
     window = program.window_months
