@@ -132,7 +132,7 @@ def _credit_batch(
     backend.drop(line_links)
     states = backend.materialize("segment_states", segment_states(rules, segments, resolved))
     backend.drop(segments)
-    ledgers, unattributed, scratch = [], [], [resolved, states]
+    ledgers, unattributed, scratch = [], [], [states]
     for name, program in rules.programs.items():
         credited = backend.materialize(
             f"credited_{name}", credited_partners(program, rules, lines, resolved)
@@ -148,6 +148,8 @@ def _credit_batch(
         )
         ledgers.append(result.credits.mutate(program=ibis.literal(name)))
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
+    # Each program's credited partners hold all that the ledger needs of the resolved links.
+    backend.drop(resolved)
     return (
         ibis.union(*ledgers).join(numbers, "partner_no"),
         ibis.union(*unattributed),

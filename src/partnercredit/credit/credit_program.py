@@ -126,12 +126,22 @@ def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: in
             credited = credited.mutate(_partners=ibis._.count().over(day))
             # split_lcm / partners is a whole number below 2**53, so the division is exact.
             weight = weight * (split_lcm / credited._partners).round().cast("int64")
-        return (
-            credited.mutate(_weight=weight)
+        weighted = credited.mutate(_weight=weight)
+        # A line's only segment (it starts on the 1st and is the last) needs no sum.
+        single = weighted.is_last & (weighted.seg_start.day() == 1)
+        summed = ibis.union(
+            weighted.filter(single).select(
+                "line_no",
+                "credit_partner",
+                "precedence",
+                days=weighted.seg_days,
+                _numerator=weighted._weight,
+            ),
+            weighted.filter(~single)
             .group_by(["line_no", "credit_partner", "precedence"])
-            .aggregate(days=ibis._.seg_days.sum(), _numerator=ibis._._weight.sum())
-            .mutate(_base=ibis.literal(split_lcm if split else 1, "int64"))
+            .aggregate(days=ibis._.seg_days.sum(), _numerator=ibis._._weight.sum()),
         )
+        return summed.mutate(_base=ibis.literal(split_lcm if split else 1, "int64"))
     deciding = credited.filter(credited.is_last) if proration == "month_end" else credited
     best = deciding.group_by(["line_no", "credit_partner"]).aggregate(
         precedence=ibis._.precedence.min()
