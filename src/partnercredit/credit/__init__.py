@@ -1,6 +1,6 @@
 """Credit (SPEC 7): from accepted inputs to the daily-prorated ledger and unattributed revenue.
 
 The stages, each a module named after the function it exports:
-prepare_lines -> normalise_links -> match_links -> cut_segments -> resolve_links ->
-segment_states -> credit_program.
+prepare_lines -> normalise_links -> match_links -> find_cuts -> cut_segments ->
+resolve_links -> segment_states -> credit_program.
 """

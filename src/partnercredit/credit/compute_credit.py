@@ -15,6 +15,7 @@ from partnercredit.credit.credit_program import (
     partners_per_day,
 )
 from partnercredit.credit.cut_segments import cut_segments
+from partnercredit.credit.find_cuts import find_cuts
 from partnercredit.credit.match_links import match_links
 from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
 from partnercredit.credit.prepare_lines import prepare_lines
@@ -127,7 +128,11 @@ def _credit_batch(
     policy_starts = sorted(
         {policy.start for program in rules.programs.values() for policy in program.policies}
     )
-    segments = backend.materialize("segments", cut_segments(lines, line_links, policy_starts))
+    # Kept as a table of known (small) size: the segments read the cuts three times, and the
+    # engine then builds its hash tables on the cuts rather than on the lines.
+    cuts = backend.materialize("cuts", find_cuts(lines, line_links, policy_starts))
+    segments = backend.materialize("segments", cut_segments(lines, cuts))
+    backend.drop(cuts)
     resolved = backend.materialize("resolved", resolve_links(segments, line_links, roots))
     backend.drop(line_links)
     states = backend.materialize("segment_states", segment_states(rules, segments, resolved))

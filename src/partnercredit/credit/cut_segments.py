@@ -7,36 +7,13 @@ with cuts go through the window that orders their cut points.
 
 from __future__ import annotations
 
-from datetime import date
-
 import ibis
 import ibis.expr.types as ir
 
 
-def cut_segments(lines: ir.Table, line_links: ir.Table, policy_starts: list[date]) -> ir.Table:
+def cut_segments(lines: ir.Table, cuts: ir.Table) -> ir.Table:
     """(line_no, seg_start, seg_end, seg_days, is_last, whole) covering every day of every
-    line; `whole` marks the lines that are one segment long."""
-    inside = [
-        line_links.filter(line_links.seg_from > line_links.month_start).select(
-            "line_no", point=line_links.seg_from
-        ),
-        line_links.filter(line_links.seg_to < line_links.month_end).select(
-            "line_no", point=line_links.seg_to
-        ),
-    ]
-    if policy_starts:
-        starts = ibis.memtable({"_policy_start": policy_starts}).mutate(
-            _policy_start=ibis._._policy_start.cast("date")
-        )
-        crossing = lines.join(
-            starts,
-            [
-                starts._policy_start > lines.month_start,
-                starts._policy_start < lines.month_end,
-            ],
-        )
-        inside.append(crossing.select(line_no=crossing.line_no, point=crossing._policy_start))
-    cuts = ibis.union(*inside, distinct=True)
+    line, cut at `cuts` (see `find_cuts`); `whole` marks the lines that are one segment long."""
     months = lines.select("line_no", "month_start", "month_end")
 
     uncut = months.anti_join(cuts, "line_no")
