@@ -12,6 +12,7 @@ import pyarrow as pa
 from partnercredit.credit.credit_program import (
     credit_program,
     credited_partners,
+    excluded_lines,
     partners_per_day,
 )
 from partnercredit.credit.cut_segments import cut_segments
@@ -139,8 +140,14 @@ def _credit_batch(
     backend.drop(segments)
     ledgers, unattributed, scratch = [], [], [states]
     for name, program in rules.programs.items():
+        excluded = excluded_lines(program, lines)
+        if excluded is not None:
+            # A table of known size: the engine then builds its hash tables on these lines
+            # rather than on the links it checks against them.
+            excluded = backend.materialize(f"excluded_{name}", excluded)
+            scratch.append(excluded)
         credited = backend.materialize(
-            f"credited_{name}", credited_partners(program, rules, lines, resolved)
+            f"credited_{name}", credited_partners(program, rules, resolved, excluded)
         )
         scratch.append(credited)
         result = credit_program(
@@ -149,6 +156,7 @@ def _credit_batch(
             lines,
             states,
             credited,
+            excluded,
             _split_lcm(backend, program, credited),
         )
         ledgers.append(result.credits.mutate(program=ibis.literal(name)))

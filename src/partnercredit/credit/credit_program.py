@@ -36,15 +36,24 @@ class ProgramCredit:
     """(line_no, reason, days, uncredited_cents, and the LINE_FACTS)"""
 
 
+def excluded_lines(program: Program, lines: ir.Table) -> ir.Table | None:
+    """(line_no, days_in_period) of the lines whose category the program excludes (SPEC 7.3),
+    or None when it excludes none."""
+    if not program.exclude_categories:
+        return None
+    excluded = lines.filter(lines.category.isin(sorted(program.exclude_categories)))
+    return excluded.select("line_no", "days_in_period")
+
+
 def credited_partners(
-    program: Program, rules: Rules, lines: ir.Table, resolved: ir.Table
+    program: Program, rules: Rules, resolved: ir.Table, excluded: ir.Table | None
 ) -> ir.Table:
     """(line_no, segment, credit_partner, precedence): who is credited in each segment, with
-    the lowest precedence among its counted links (SPEC 7.2-7.7)."""
+    the lowest precedence among its counted links (SPEC 7.2-7.7); `excluded`: the program's
+    `excluded_lines`."""
     counted = resolved.filter(
         resolved.applies & counts_type(program, rules, resolved.precedence, resolved.seg_start)
     )
-    excluded = _excluded_lines(program, lines)
     if excluded is not None:
         counted = counted.anti_join(excluded, "line_no")
     partner = counted.root_no if program.rollup == "root" else counted.partner_no
@@ -68,10 +77,12 @@ def credit_program(
     lines: ir.Table,
     states: ir.Table,
     credited: ir.Table,
+    excluded: ir.Table | None,
     split_lcm: int,
 ) -> ProgramCredit:
-    """`states`: the `segment_states` of the lines; `split_lcm` a common multiple of every
-    number of partners credited on one day."""
+    """`states`: the `segment_states` of the lines; `excluded`: the program's
+    `excluded_lines`; `split_lcm` a common multiple of every number of partners credited on
+    one day."""
     amounts = lines.select("line_no", *LINE_FACTS, "seat_cents")
     shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_no")
     daily = rules.proration == "daily"
@@ -98,14 +109,8 @@ def credit_program(
         "seat_credit_cents",
         *LINE_FACTS,
     )
-    unattributed = _unattributed(program, rules, lines, states, credited, amounts)
+    unattributed = _unattributed(program, rules, states, credited, excluded, amounts)
     return ProgramCredit(credits, unattributed)
-
-
-def _excluded_lines(program: Program, lines: ir.Table) -> ir.Table | None:
-    if not program.exclude_categories:
-        return None
-    return lines.filter(lines.category.isin(sorted(program.exclude_categories)))
 
 
 def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
@@ -157,9 +162,9 @@ def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: in
 def _unattributed(
     program: Program,
     rules: Rules,
-    lines: ir.Table,
     states: ir.Table,
     credited: ir.Table,
+    excluded: ir.Table | None,
     amounts: ir.Table,
 ) -> ir.Table:
     """The days of each line on which nobody is credited, by the first reason that holds.
@@ -171,7 +176,6 @@ def _unattributed(
     elif rules.proration == "any_day":
         states = states.anti_join(credited, "line_no")
     uncredited = states.filter(~states[counted_column(program.name)])
-    excluded = _excluded_lines(program, lines)
     if excluded is not None:
         uncredited = uncredited.anti_join(excluded, "line_no")
     reason = ibis.cases(
