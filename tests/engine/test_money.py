@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnercredit.engine.money import MAX_EXACT_DIVISOR, add_converted_cents, add_rounded_ratio
+from partnercredit.engine.money import (
+    EXACT_CENTS,
+    MAX_EXACT_DIVISOR,
+    add_converted_cents,
+    add_rounded_ratio,
+    cents_to_money,
+    money_to_cents,
+)
 
 AMOUNTS = st.decimals(
     min_value=Decimal("-999999999999.999999"),
@@ -101,3 +108,24 @@ def test_ratio_rounds_half_to_even_exactly(
     actual = con.to_pyarrow(expr).column("value").to_pylist()
     expected = [round(Fraction(c * n, d)) for c, n, d in triples]  # round() is half-even
     assert actual == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-EXACT_CENTS + 1, EXACT_CENTS - 1),
+            st.sampled_from([0, 1, -1, 99, -99, 100, -100, 101, -101]),
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_money_turns_back_into_the_same_cents(con: ibis.BaseBackend, cents: list[int]) -> None:
+    table = ibis.memtable(pa.table({"cents": pa.array(cents, pa.int64())}))
+    money = table.select(money=cents_to_money(table.cents))
+    expr = money.select(cents=money_to_cents(money.money))
+    assert con.to_pyarrow(money).column("money").to_pylist() == [
+        Decimal(value).scaleb(-2) for value in cents
+    ]
+    assert con.to_pyarrow(expr).column("cents").to_pylist() == cents
