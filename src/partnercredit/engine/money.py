@@ -6,9 +6,11 @@ floating point except divisions that are exact by construction (an integer divis
 divisor, both below 2**53), because Ibis compiles integer division to a floating-point
 division on every backend.
 
-The functions work on a table and add one column: each step is computed in a projection of
-its own (`view()` stops Ibis from inlining it), because the rounding refers to the same
-intermediate value several times and an engine would otherwise compute it again each time.
+The functions work on a table and add one column. The conversion computes each step of its
+128-bit arithmetic in a projection of its own (`view()` stops Ibis from inlining it), because
+it refers to the same intermediate value several times and an engine would otherwise compute
+it again each time; the ratio's 64-bit steps are cheap enough to repeat, and one expression
+lets the engine skip them for whole shares.
 """
 
 from __future__ import annotations
@@ -60,34 +62,25 @@ def add_rounded_ratio(
 
     Requires numerator >= 0, 0 < denominator <= MAX_EXACT_DIVISOR, numerator <= denominator
     or small, and |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d,
-    so no product exceeds 2**53 and every division below is exact.
+    so no product exceeds 2**53 and every division below is exact. Most shares are whole
+    (n = d: a partner credited on every day of the line); they take the cents as they are,
+    and the engine computes the rounding only for the others.
     """
-    table = _step(table, _m_magnitude=table[cents].abs())
-    table = _step(table, _m_remainder=table._m_magnitude % table[denominator])
-    whole = _exact_quotient(table._m_magnitude - table._m_remainder, table[denominator])
-    table = _step(
-        table, _m_whole=whole * table[numerator], _m_part=table._m_remainder * table[numerator]
+    value, n, d = table[cents], table[numerator], table[denominator]
+    magnitude = value.abs()
+    remainder = magnitude % d
+    part = remainder * n
+    part_remainder = part % d
+    floor = _exact_quotient(magnitude - remainder, d) * n + _exact_quotient(
+        part - part_remainder, d
     )
-    table = _step(table, _m_part_remainder=table._m_part % table[denominator])
-    floor = table._m_whole + _exact_quotient(
-        table._m_part - table._m_part_remainder, table[denominator]
-    )
-    table = _step(table, _m_floor=floor, _m_twice=table._m_part_remainder * 2)
-    rounded = table._m_floor + ibis.cases(
-        (table._m_twice > table[denominator], 1),
-        (table._m_twice == table[denominator], table._m_floor % 2),
+    rounded = floor + ibis.cases(
+        (part_remainder * 2 > d, 1),
+        (part_remainder * 2 == d, floor % 2),
         else_=0,
     )
-    signed = ibis.ifelse(table[cents] < 0, -rounded, rounded)
-    return table.mutate(**{name: signed}).drop(
-        "_m_magnitude",
-        "_m_remainder",
-        "_m_whole",
-        "_m_part",
-        "_m_part_remainder",
-        "_m_floor",
-        "_m_twice",
-    )
+    signed = ibis.ifelse(value < 0, -rounded, rounded)
+    return table.mutate(**{name: ibis.ifelse(n == d, value, signed)})
 
 
 def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue) -> ir.IntegerValue:
