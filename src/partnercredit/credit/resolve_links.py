@@ -27,8 +27,9 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> 
     start, then the latest recorded_at, then the greatest (source id, source table) as text
     (the greatest `link_rank`). Only the few groups with more than one candidate are ranked.
     """
-    within = _links_per_segment(segments, line_links)
-    exclusive = within.filter(within.exclusive)
+    # Each kind on its own, so that the engine never keeps every link of every segment.
+    exclusive = _links_per_segment(segments, line_links.filter(line_links.exclusive))
+    others = _links_per_segment(segments, line_links.filter(~line_links.exclusive))
     crowded = (
         exclusive.group_by(_GROUP)
         .aggregate(_candidates=ibis._.count())
@@ -49,7 +50,7 @@ def resolve_links(segments: ir.Table, line_links: ir.Table, roots: ir.Table) -> 
         ],
     )
     ranked = ibis.union(
-        within.filter(~within.exclusive).mutate(applies=ibis.literal(True)),
+        others.mutate(applies=ibis.literal(True)),
         marked.filter(~marked._crowded).drop("_crowded").mutate(applies=ibis.literal(True)),
         contested.mutate(applies=ibis.row_number().over(contest) == 0),
     )
