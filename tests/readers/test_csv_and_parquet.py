@@ -12,6 +12,7 @@ import pytest
 
 from partnercredit import core
 from partnercredit.contract import TABLES
+from partnercredit.errors import StructuralError
 from tests.conftest import TESTS
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -80,3 +81,18 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     )
     with_types = _published(data, tmp_path / "out_typed", None)
     assert with_types["revenue"].equals(text["revenue"])
+
+
+def test_parquet_text_that_is_not_utf8_is_a_structural_error(tmp_path: Path) -> None:
+    """One line naming the file, and nothing published (SPEC 4: exit code 2)."""
+    data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
+    revenue = pq.read_table(data / "revenue.parquet")
+    products = [text.encode() for text in revenue.column("product").to_pylist()]
+    products[-1] = b"\xff\xfe"
+    not_utf8 = pa.array(products, pa.binary()).view(pa.string())
+    index = revenue.schema.get_field_index("product")
+    pq.write_table(revenue.set_column(index, "product", not_utf8), data / "revenue.parquet")
+    with pytest.raises(StructuralError) as raised:
+        core.run(data, tmp_path / "out")
+    assert str(raised.value) == f"{data / 'revenue.parquet'}: not valid UTF-8 text"
+    assert not (tmp_path / "out").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -17,11 +18,12 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
-from partnercredit.errors import ResourceError, UsageError
+from partnercredit.errors import ResourceError, StructuralError, UsageError
 from partnercredit.readers.open_table import ROW_COLUMN, TableStream
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
 EngineName = Literal["duckdb", "spark"]
+_INVALID_PARQUET_TEXT = re.compile(r'Invalid string encoding found in Parquet file "(.*?)":')
 SCRATCH_PREFIX = "partnercredit-"
 
 
@@ -141,6 +143,7 @@ class DuckDBBackend(Backend):
             "preserve_insertion_order": False,
         }
         config["memory_limit"] = options.memory_limit or default_memory_limit()
+        self._views: set[str] = set()
         if options.threads:
             config["threads"] = options.threads
         try:
@@ -155,10 +158,24 @@ class DuckDBBackend(Backend):
                 ) from error
             raise
 
+    def drop(self, table: ir.Table) -> None:
+        name = table.get_name().rsplit(".", 1)[-1]
+        if name in self._views:
+            self._views.remove(name)
+            self.con.drop_view(name, force=True)
+        else:
+            super().drop(table)
+
     @contextmanager
     def resource_errors(self) -> Iterator[None]:
         try:
             yield
+        except duckdb.InvalidInputException as error:
+            # Parquet inputs are read where they are used (see `ingest`).
+            found = _INVALID_PARQUET_TEXT.search(str(error))
+            if found is None:
+                raise
+            raise StructuralError(f"{found.group(1)}: not valid UTF-8 text") from None
         except duckdb.OutOfMemoryException as error:
             limit = self.options.memory_limit or default_memory_limit()
             raise ResourceError.out_of_memory(limit) from error
@@ -172,8 +189,11 @@ class DuckDBBackend(Backend):
     def ingest(self, stream: TableStream) -> ir.Table:
         if stream.text_parquet_columns is None:
             return super().ingest(stream)
-        # DuckDB reads Parquet text columns faster, and in parallel, by itself.
+        # DuckDB reads Parquet text columns faster, and in parallel, by itself; a view rather
+        # than a copy, because validation reads each row once (and the keys once more), which
+        # costs less than storing the table.
         name = self.fresh_name(stream.spec.name)
+        self._views.add(name)
         present = set(stream.text_parquet_columns)
         columns = ", ".join(
             f'"{column}"' if column in present else f'NULL::VARCHAR AS "{column}"'
@@ -181,7 +201,7 @@ class DuckDBBackend(Backend):
         )
         path = str(stream.source.path).replace("'", "''")
         self.con.con.execute(
-            f'CREATE TABLE "{name}" AS SELECT {columns}, file_row_number + 1 AS "{ROW_COLUMN}" '
+            f'CREATE VIEW "{name}" AS SELECT {columns}, file_row_number + 1 AS "{ROW_COLUMN}" '
             f"FROM read_parquet('{path}', file_row_number = true)"
         )
         return self.con.table(name)
