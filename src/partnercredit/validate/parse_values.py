@@ -7,6 +7,7 @@ value the conversion turns into its type. Limits on digits keep all money arithm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -76,9 +77,9 @@ def _is_rate(value: ir.StringValue) -> ir.BooleanValue:
 
 
 def _member_of(codes: frozenset[str]) -> Test:
-    # One array literal compiles far faster than an IN list of a few hundred literals.
-    known = ibis.literal(sorted(codes), type="array<string>")
-    return known.contains  # type: ignore[no-any-return]
+    # One pattern of alternatives: engines run it as an automaton, several times faster than
+    # looking the value up in a list of a few hundred literals (which also compiles slowly).
+    return _matches("^(" + "|".join(re.escape(code) for code in sorted(codes)) + ")$")
 
 
 def _single(valid: Test, code: str) -> ValueRule:
