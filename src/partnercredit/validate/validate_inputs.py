@@ -82,7 +82,8 @@ class ValidatedInputs:
 def validate_inputs(
     backend: Backend, data_dir: Path, declared_types: Iterable[str]
 ) -> ValidatedInputs:
-    """Every structural problem raises before any row is checked."""
+    """Every structural problem raises before any row is checked, except text that is not
+    UTF-8 in a Parquet file that the engine reads itself: that raises when it is read."""
     sources = discover_tables(data_dir)
     streams = {name: open_table(source, TABLES[name]) for name, source in sources.items()}
     raw = {name: _ingest(backend, stream) for name, stream in streams.items()}
