@@ -127,14 +127,15 @@ def run(
             order_by=("scope_id",),
         )
         session.backend.drop(credit.links)
+        rejected = session.write_output(staging, REJECTED, session.inputs.rejected, output_format)
+        unattributed = session.write_output(
+            staging, UNATTRIBUTED, credit.unattributed, output_format
+        )
+        credit.release_states(session.backend)
         written = {
-            REJECTED.name: session.write_output(
-                staging, REJECTED, session.inputs.rejected, output_format
-            ),
+            REJECTED.name: rejected,
             CREDITS.name: session.write_output(staging, CREDITS, credit.credits, output_format),
-            UNATTRIBUTED.name: session.write_output(
-                staging, UNATTRIBUTED, credit.unattributed, output_format
-            ),
+            UNATTRIBUTED.name: unattributed,
         }
         credit.release(session.backend)
         session.on_phase("measuring targets and payouts")

@@ -45,11 +45,18 @@ class CreditResult:
     scratch: tuple[ir.Table, ...]
     """What `credits` and `unattributed` are computed from: `release` it once both are
     written."""
+    states: ir.Table | None
+    """What only `unattributed` is computed from: `release_states` once it is written, so
+    that the engine has that memory for the credits."""
 
     @property
     def explained_links(self) -> ir.Table:
         """The links as `explain` reads them."""
         return self.links.select(*LINK_COLUMNS)
+
+    def release_states(self, backend: Backend) -> None:
+        if self.states is not None:
+            backend.drop(self.states)
 
     def release(self, backend: Backend) -> None:
         for table in self.scratch:
@@ -81,20 +88,25 @@ def compute_credit(
     if batches == 1:
         # Credited straight into the outputs; the engine keeps the tables they are computed
         # from until they are written (`CreditResult.release`).
-        ledger, uncredited, scratch = _credit_batch(backend, lines, links, numbers, roots, rules)
+        ledger, uncredited, states, scratch = _credit_batch(
+            backend, lines, links, numbers, roots, rules
+        )
     else:
         ledgers, uncrediteds = [], []
         for batch in range(batches):
             # A customer's lines share their links: batches are made of whole customers.
             part = backend.materialize("batch_lines", _customer_batch(lines, batch, batches))
-            ledger, uncredited, scratch = _credit_batch(backend, part, links, numbers, roots, rules)
+            ledger, uncredited, states, scratch = _credit_batch(
+                backend, part, links, numbers, roots, rules
+            )
             # Written to Parquet rather than kept by the engine: the next batch and the sorts
             # of the outputs need the memory.
             ledgers.append(backend.stash("ledger", ledger))
             uncrediteds.append(backend.stash("uncredited", uncredited))
-            for table in (*scratch, part):
+            for table in (states, *scratch, part):
                 backend.drop(table)
-        ledger, uncredited, scratch = ibis.union(*ledgers), ibis.union(*uncrediteds), ()
+        ledger, uncredited = ibis.union(*ledgers), ibis.union(*uncrediteds)
+        states, scratch = None, ()
     return CreditResult(
         lines,
         links,
@@ -103,6 +115,7 @@ def compute_credit(
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
         batches,
         scratch,
+        states,
     )
 
 
@@ -118,11 +131,12 @@ def _credit_batch(
     numbers: ir.Table,
     roots: ir.Table,
     rules: Rules,
-) -> tuple[ir.Table, ir.Table, tuple[ir.Table, ...]]:
-    """(ledger, uncredited, scratch): every credit (program, partner_id, association_type,
-    days, credit_cents, seat_credit_cents and the line's LINE_FACTS) and the uncredited days
-    of these lines under every program, and the engine's tables they are computed from; every
-    other intermediate table is dropped again."""
+) -> tuple[ir.Table, ir.Table, ir.Table, tuple[ir.Table, ...]]:
+    """(ledger, uncredited, states, scratch): every credit (program, partner_id,
+    association_type, days, credit_cents, seat_credit_cents and the line's LINE_FACTS) and the
+    uncredited days of these lines under every program, and the engine's tables they are
+    computed from (`states` only for the uncredited days); every other intermediate table is
+    dropped again."""
     line_links = backend.materialize(
         "line_links", match_links(lines, links, _types(rules), numbers)
     )
@@ -138,7 +152,7 @@ def _credit_batch(
     backend.drop(line_links)
     states = backend.materialize("segment_states", segment_states(rules, segments, resolved))
     backend.drop(segments)
-    ledgers, unattributed, scratch = [], [], [states]
+    ledgers, unattributed, scratch = [], [], []
     for name, program in rules.programs.items():
         excluded = excluded_lines(program, lines)
         if excluded is not None:
@@ -166,6 +180,7 @@ def _credit_batch(
     return (
         ibis.union(*ledgers).join(numbers, "partner_no"),
         ibis.union(*unattributed),
+        states,
         tuple(scratch),
     )
 
