@@ -83,15 +83,22 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     assert with_types["revenue"].equals(text["revenue"])
 
 
-def test_parquet_text_that_is_not_utf8_is_a_structural_error(tmp_path: Path) -> None:
-    """One line naming the file, and nothing published (SPEC 4: exit code 2)."""
+@pytest.mark.parametrize("typed", [False, True], ids=["text_columns", "typed_column"])
+def test_parquet_text_that_is_not_utf8_is_a_structural_error(typed: bool, tmp_path: Path) -> None:
+    """One line naming the file, and nothing published (SPEC 4: exit code 2), whether the
+    engine reads the file itself (all columns text) or through Arrow (a typed column)."""
     data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
     revenue = pq.read_table(data / "revenue.parquet")
     products = [text.encode() for text in revenue.column("product").to_pylist()]
     products[-1] = b"\xff\xfe"
     not_utf8 = pa.array(products, pa.binary()).view(pa.string())
-    index = revenue.schema.get_field_index("product")
-    pq.write_table(revenue.set_column(index, "product", not_utf8), data / "revenue.parquet")
+    revenue = revenue.set_column(revenue.schema.get_field_index("product"), "product", not_utf8)
+    if typed:
+        quantity = revenue.schema.get_field_index("quantity")
+        revenue = revenue.set_column(
+            quantity, "quantity", revenue.column("quantity").cast(pa.int32())
+        )
+    pq.write_table(revenue, data / "revenue.parquet")
     with pytest.raises(StructuralError) as raised:
         core.run(data, tmp_path / "out")
     assert str(raised.value) == f"{data / 'revenue.parquet'}: not valid UTF-8 text"

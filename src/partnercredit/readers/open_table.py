@@ -213,10 +213,22 @@ def _number_parquet_rows(
             rows = np.arange(seen + 1, seen + 1 + batch.num_rows, dtype=np.int64)
             seen += batch.num_rows
             columns = {name: _as_text(batch.column(name)) for name in present}
+            if not all(_is_utf8(column) for column in columns.values()):
+                stream.failure = StructuralError(f"{stream.source.path}: not valid UTF-8 text")
+                raise stream.failure
             yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
         stream.failure = StructuralError(f"{stream.source.path}: cannot be read ({error})")
         raise stream.failure from None
+
+
+def _is_utf8(column: pa.Array) -> bool:
+    """Parquet readers hand text columns over without checking their bytes."""
+    try:
+        column.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _as_text(column: pa.Array) -> pa.Array:
