@@ -8,6 +8,7 @@ A machine without Java or PySpark skips these tests with a notice; CI fails inst
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import os
@@ -135,3 +136,35 @@ def test_spark_writes_what_duckdb_writes_from_messy_inputs(
         assert spark_file == duckdb_file, table
     rejected = read_csv(tmp_path / "spark" / "rejected.csv")
     assert {row["reason"] for row in rejected} >= {"malformed", "bad_reference"}
+
+
+def test_spark_rejects_values_that_end_in_a_line_break(spark_session: None, tmp_path: Path) -> None:
+    """A value followed by a line break (a quoted CSV field) is not a valid period, amount,
+    currency or quantity on either engine: Java's patterns let `$` match before a final line
+    break, so the checks must anchor at the very end of the text."""
+    data = tmp_path / "data"
+    generate_dataset(data, subscriptions=20, months=2, seed=3)
+    with (data / "revenue.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    template = rows[0]
+    broken = {
+        "period": template["period"] + "\n",
+        "amount": "10.00\n",
+        "currency": "EUR\n",
+        "quantity": "3\n",
+    }
+    for number, (column, value) in enumerate(broken.items()):
+        rows.append({**template, "line_id": f"LBREAK{number}", column: value})
+    with (data / "revenue.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(template))
+        writer.writeheader()
+        writer.writerows(rows)
+    engines: tuple[EngineName, ...] = ("duckdb", "spark")
+    for engine in engines:
+        core.run(data, tmp_path / engine, output_format="csv", engine=EngineOptions(engine=engine))
+    rejected = read_csv(tmp_path / "spark" / "rejected.csv")
+    assert {row["key"] for row in rejected} == {f"LBREAK{number}" for number in range(4)}
+    for table in OUTPUTS:
+        duckdb_file = (tmp_path / "duckdb" / f"{table}.csv").read_text(encoding="utf-8")
+        spark_file = (tmp_path / "spark" / f"{table}.csv").read_text(encoding="utf-8")
+        assert spark_file == duckdb_file, table

@@ -17,25 +17,27 @@ import ibis.expr.types as ir
 from partnercredit.contract import Kind
 from partnercredit.iso import country_codes, currency_codes
 
-NUMBER = r"^[+-]?[0-9]+(\.[0-9]+)?$"
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+# Every pattern ends with \z (the end of the text), never $: in Java's patterns (Spark) $ also
+# matches before a final line break, so "EUR\n" would pass there and fail on DuckDB.
+NUMBER = r"^[+-]?[0-9]+(\.[0-9]+)?\z"
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\z"
+PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])\z"
 TIMESTAMP = (
     r"^([0-9]{4}-[0-9]{2}-[0-9]{2})"
     r"(?:[T ]([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:\.([0-9]{1,9}))?)?"
-    r"(Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?$"
+    r"(Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?)?\z"
 )
 
 
 def _strict_number(integer: int, fraction: int) -> str:
     """A SPEC number with at most `integer` digits before the point and `fraction` after it,
     not counting leading and trailing zeros."""
-    return rf"^[+-]?0*[0-9]{{1,{integer}}}(\.[0-9]{{1,{fraction}}}0*)?$"
+    return rf"^[+-]?0*[0-9]{{1,{integer}}}(\.[0-9]{{1,{fraction}}}0*)?\z"
 
 
 AMOUNT = _strict_number(12, 6)
 RATE = _strict_number(4, 12)
-QUANTITY_STRICT = r"^0*[0-9]{1,15}$"
+QUANTITY_STRICT = r"^0*[0-9]{1,15}\z"
 
 AMOUNT_TYPE = "decimal(18, 6)"
 RATE_TYPE = "decimal(17, 12)"
@@ -79,7 +81,7 @@ def _is_rate(value: ir.StringValue) -> ir.BooleanValue:
 def _member_of(codes: frozenset[str]) -> Test:
     # One pattern of alternatives: engines run it as an automaton, several times faster than
     # looking the value up in a list of a few hundred literals (which also compiles slowly).
-    return _matches("^(" + "|".join(re.escape(code) for code in sorted(codes)) + ")$")
+    return _matches("^(" + "|".join(re.escape(code) for code in sorted(codes)) + r")\z")
 
 
 def _single(valid: Test, code: str) -> ValueRule:
