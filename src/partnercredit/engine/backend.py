@@ -19,7 +19,7 @@ import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
 from partnercredit.errors import ResourceError, StructuralError, UsageError
-from partnercredit.readers.open_table import ROW_COLUMN, TableStream
+from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
 EngineName = Literal["duckdb", "spark"]
@@ -85,9 +85,14 @@ class Backend(ABC):
         self.write_parquet(expr, path)
         return self.read_parquet(path)
 
+    @staticmethod
+    def local_name(table: ir.Table) -> str:
+        """A table's name without its catalog and database."""
+        return str(table.get_name()).rsplit(".", 1)[-1]
+
     def drop(self, table: ir.Table) -> None:
         """Forget a table made by `ingest` or `materialize` (a no-op for in-memory tables)."""
-        name = table.get_name().rsplit(".", 1)[-1]
+        name = self.local_name(table)
         if name.startswith("pc_"):
             self.con.drop_table(name, force=True)
 
@@ -159,7 +164,7 @@ class DuckDBBackend(Backend):
             raise
 
     def drop(self, table: ir.Table) -> None:
-        name = table.get_name().rsplit(".", 1)[-1]
+        name = self.local_name(table)
         if name in self._views:
             self._views.remove(name)
             self.con.drop_view(name, force=True)
@@ -175,7 +180,7 @@ class DuckDBBackend(Backend):
             found = _INVALID_PARQUET_TEXT.search(str(error))
             if found is None:
                 raise
-            raise StructuralError(f"{found.group(1)}: not valid UTF-8 text") from None
+            raise StructuralError(f"{found.group(1)}: {NOT_UTF8}") from None
         except duckdb.OutOfMemoryException as error:
             limit = self.options.memory_limit or default_memory_limit()
             raise ResourceError.out_of_memory(limit) from error

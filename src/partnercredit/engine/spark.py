@@ -164,7 +164,7 @@ class SparkBackend(Backend):
 
     def drop(self, table: ir.Table) -> None:
         """Forget the view, and the files behind it when they are this engine's own."""
-        name = table.get_name().rsplit(".", 1)[-1]
+        name = self.local_name(table)
         if not name.startswith("pc_"):
             return
         self.session.catalog.dropTempView(name)

@@ -16,6 +16,9 @@ from partnercredit.errors import StructuralError
 from partnercredit.readers.discover import SourceFile
 
 ROW_COLUMN = "_row"
+NOT_UTF8 = "not valid UTF-8 text"
+"""What a structural error says of a file (after its path) that holds bytes that are not
+UTF-8, whoever finds them."""
 _CSV_BLOCK_BYTES = 16 << 20
 _PARQUET_BATCH_ROWS = 256 * 1024
 
@@ -173,7 +176,7 @@ def _csv_failure(stream: TableStream, error: Exception) -> StructuralError:
 def _describe_csv_error(error: Exception) -> str:
     text = str(error)
     if "UTF8" in text or "utf8" in text or "UTF-8" in text:
-        return "not valid UTF-8 text"
+        return NOT_UTF8
     if "Empty CSV file" in text:
         return "the file is empty (no header row)"
     if isinstance(error, OSError) and error.strerror:
@@ -214,7 +217,7 @@ def _number_parquet_rows(
             seen += batch.num_rows
             columns = {name: _as_text(batch.column(name)) for name in present}
             if not all(_is_utf8(column) for column in columns.values()):
-                stream.failure = StructuralError(f"{stream.source.path}: not valid UTF-8 text")
+                stream.failure = StructuralError(f"{stream.source.path}: {NOT_UTF8}")
                 raise stream.failure
             yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
