@@ -1,7 +1,8 @@
 """partnercredit: multi-partner credit, targets and payouts for cloud partner programs.
 
 The public API is small: `validate` and `run` over a data directory, `explain_line` for one
-line of a finished run, the rules loader, the engine options and the errors the API raises.
+line of a finished run, the run folders of a workspace, the rules loader, the engine options
+and the errors the API raises.
 Names are imported on first use, so that `import partnercredit` (and the command line's
 start-up) stays fast.
 """
@@ -27,7 +28,9 @@ _EXPORTS = {
     "explain_line": "partnercredit.explain",
     "load_rules": "partnercredit.rules",
     "run": "partnercredit.core",
+    "run_folder": "partnercredit.workspace",
     "validate": "partnercredit.core",
+    "workspace_runs": "partnercredit.workspace",
 }
 
 __all__ = [
@@ -45,7 +48,9 @@ __all__ = [
     "explain_line",
     "load_rules",
     "run",
+    "run_folder",
     "validate",
+    "workspace_runs",
 ]
 
 if TYPE_CHECKING:
@@ -60,6 +65,7 @@ if TYPE_CHECKING:
     )
     from partnercredit.explain.explain_line import explain_line
     from partnercredit.rules import Rules, load_rules
+    from partnercredit.workspace import run_folder, workspace_runs
 
 
 def __getattr__(name: str) -> Any:

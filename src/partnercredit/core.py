@@ -19,7 +19,7 @@ import ibis
 from partnercredit.contract import TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
-from partnercredit.errors import StrictRefusal
+from partnercredit.errors import StrictRefusal, UsageError
 from partnercredit.outputs.manifest import (
     build_manifest,
     hash_files_in_background,
@@ -39,6 +39,7 @@ from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validate import TableCounts, ValidatedInputs, validate_inputs
+from partnercredit.workspace import new_run_folder
 
 INPUTS_FOLDER = "inputs"
 PhaseCallback = Callable[[str], None]
@@ -88,7 +89,7 @@ def validate(
 ) -> ValidationReport:
     """Read and check every input table; with `out_dir`, publish the rejections and inputs."""
     resolved = _resolve_rules(rules)
-    with _session(data_dir, resolved, engine, on_phase) as session:
+    with _session(data_dir, resolved, engine, on_phase, _new_run_id()) as session:
         report = session.report(examples_per_reason)
         if out_dir is not None:
             with publishing(out_dir) as staging:
@@ -100,8 +101,9 @@ def validate(
 
 def run(
     data_dir: Path,
-    out_dir: Path,
+    out_dir: Path | None = None,
     *,
+    workspace: Path | None = None,
     rules: Rules | Path | None = None,
     output_format: OutputFormat = "parquet",
     strict: bool = False,
@@ -109,9 +111,15 @@ def run(
     examples_per_reason: int = 3,
     on_phase: PhaseCallback | None = None,
 ) -> RunReport:
-    """The complete run: every output table and run.json in `out_dir`, or nothing."""
+    """The complete run: every output table and run.json in `out_dir` (or in a new run folder
+    of `workspace`), or nothing."""
     resolved = _resolve_rules(rules)
-    with publishing(out_dir) as staging, _session(data_dir, resolved, engine, on_phase) as session:
+    run_id = _new_run_id()
+    run_folder = _publish_to(out_dir, workspace, run_id)
+    with (
+        publishing(run_folder) as staging,
+        _session(data_dir, resolved, engine, on_phase, run_id) as session,
+    ):
         report = session.report(examples_per_reason)
         if strict and report.rejected:
             count = report.rejected
@@ -160,7 +168,7 @@ def run(
             for table in (CREDITS, UNATTRIBUTED, ATTAINMENT, PAYOUTS)
         }
         summary = summarize_run(session.backend, resolved, credit.lines, **kept)
-        return RunReport(session.run_id, out_dir, report, written, summary)
+        return RunReport(session.run_id, run_folder, report, written, summary)
 
 
 def _parquet_of(staging: Path, table: OutputTable, output_format: OutputFormat) -> Path:
@@ -173,19 +181,33 @@ def _resolve_rules(rules: Rules | Path | None) -> Rules:
     return rules if isinstance(rules, Rules) else load_rules(rules)
 
 
+def _publish_to(out_dir: Path | None, workspace: Path | None, run_id: str) -> Path:
+    if out_dir is not None and workspace is None:
+        return out_dir
+    if workspace is not None and out_dir is None:
+        return new_run_folder(workspace, run_id)
+    raise UsageError("name either an output folder (--out) or a workspace (--workspace)")
+
+
+def _new_run_id() -> str:
+    """The run's start time (UTC) and a random suffix: ids sort by start time."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
 @contextmanager
 def _session(
     data_dir: Path,
     rules: Rules,
     engine: EngineOptions | None,
     on_phase: PhaseCallback | None,
+    run_id: str,
 ) -> Iterator[_Session]:
     with (
         ThreadPoolExecutor(max_workers=2) as pool,
         open_backend(engine) as backend,
         backend.resource_errors(),
     ):
-        yield _Session(data_dir, rules, backend, pool, on_phase or (lambda _phase: None))
+        yield _Session(run_id, data_dir, rules, backend, pool, on_phase or (lambda _phase: None))
 
 
 class _Session:
@@ -193,13 +215,14 @@ class _Session:
 
     def __init__(
         self,
+        run_id: str,
         data_dir: Path,
         rules: Rules,
         backend: Backend,
         pool: ThreadPoolExecutor,
         on_phase: PhaseCallback,
     ) -> None:
-        self.run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+        self.run_id = run_id
         self.started_at = datetime.now(UTC)
         self.rules = rules
         self.backend = backend

@@ -15,6 +15,7 @@ from partnercredit.errors import UsageError
 from partnercredit.outputs.manifest import read_manifest
 from partnercredit.periods import period_text
 from partnercredit.rules import REQUIREMENTS, Rules, parse_rules
+from partnercredit.workspace import run_folder
 
 STATEMENT_MONTHS = 12
 INPUTS = "inputs"
@@ -79,8 +80,6 @@ class PartnerStatement:
 
 class _Run:
     def __init__(self, folder: Path) -> None:
-        if not (folder / "run.json").exists():
-            raise UsageError(f"{folder}: not a partnercredit run folder (no run.json)")
         self.folder = folder
         self.connection = duckdb.connect()
 
@@ -103,6 +102,7 @@ class _Run:
 
 
 def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) -> PartnerStatement:
+    run_dir = run_folder(run_dir)
     run = _Run(run_dir)
     manifest = read_manifest(run_dir)
     rules = parse_rules(manifest["rules"]["text"], manifest["rules"]["source"])

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from partnercredit.cli import render
+from partnercredit.cli.options import RunFolderArgument
 from partnercredit.explain import LineExplanation, ProgramExplanation, explain_line
 from partnercredit.messages import Language
 from partnercredit.messages import render as text
 
 
 def explain(
-    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run`.")],
+    run_dir: RunFolderArgument,
     line: Annotated[str, typer.Option("--line", metavar="LINE_ID", help="The revenue line.")],
     partner: Annotated[
         str | None, typer.Option("--partner", metavar="P", help="Only this partner.")

@@ -19,6 +19,13 @@ RulesOption = Annotated[
         help="Rules file (TOML); without it, the built-in default rules.",
     ),
 ]
+RunFolderArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar="RUN",
+        help="A run folder written by `run`, or a workspace (then its latest run).",
+    ),
+]
 EngineOption = Annotated[
     str, typer.Option("--engine", help="Execution engine: duckdb (embedded) or spark.")
 ]

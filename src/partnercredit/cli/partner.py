@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from partnercredit.cli import render
+from partnercredit.cli.options import RunFolderArgument
 from partnercredit.statement import PartnerStatement, partner_statement
 
 
 def partner(
-    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `run`.")],
+    run_dir: RunFolderArgument,
     partner_id: Annotated[str, typer.Argument(help="The partner.")],
     as_of: Annotated[
         str | None,

@@ -21,8 +21,18 @@ from partnercredit.errors import UsageError
 def run(
     data_dir: Annotated[Path, typer.Argument(help="Folder with one file per input table.")],
     out: Annotated[
-        Path, typer.Option("--out", metavar="OUT_DIR", help="Folder the run is published to.")
-    ],
+        Path | None,
+        typer.Option("--out", metavar="OUT_DIR", help="Folder the run is published to."),
+    ] = None,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            metavar="WS",
+            help="Instead of --out: a workspace; the run is published to a new folder of it, "
+            "WS/runs/RUN_ID.",
+        ),
+    ] = None,
     rules: RulesOption = None,
     output_format: Annotated[
         str, typer.Option("--format", help="Output tables as parquet (typed) or csv.")
@@ -44,6 +54,7 @@ def run(
         report = core.run(
             data_dir,
             out,
+            workspace=workspace,
             rules=rules,
             output_format="csv" if output_format == "csv" else "parquet",
             strict=strict,

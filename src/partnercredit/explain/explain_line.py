@@ -23,6 +23,7 @@ from partnercredit.explain.models import (
 from partnercredit.explain.trace_links import LineMonth, Link, trace_links
 from partnercredit.outputs.manifest import read_manifest
 from partnercredit.rules import Program, Rules, parse_rules
+from partnercredit.workspace import run_folder
 
 CENT = Decimal("0.01")
 INPUTS = "inputs"
@@ -59,8 +60,7 @@ def explain_line(
     program: str | None = None,
 ) -> LineExplanation:
     """How `line_id` was credited in every program (or one), for every partner (or one)."""
-    if not (run_dir / "run.json").exists():
-        raise UsageError(f"{run_dir}: not a partnercredit run folder (no run.json)")
+    run_dir = run_folder(run_dir)
     manifest = read_manifest(run_dir)
     rules = parse_rules(manifest["rules"]["text"], manifest["rules"]["source"])
     if program is not None and program not in rules.programs:

@@ -1,0 +1,114 @@
+"""Workspaces: `run --workspace WS` publishes each run to a new folder; readers take the latest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from partnercredit.errors import UsageError
+from partnercredit.workspace import RUNS_FOLDER, run_folder, workspace_runs
+from tests.conftest import TESTS, CliRunner
+
+CLEAN = TESTS / "fixtures" / "validation" / "utf8_bom" / "data"
+WITH_REJECTIONS = TESTS / "fixtures" / "validation" / "cascade_customer" / "data"
+
+
+def test_each_run_gets_a_new_folder_and_readers_take_the_latest(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    workspace = tmp_path / "ws"
+    first = run_cli("run", CLEAN, "--workspace", workspace)
+    assert first.exit_code == 0, first.stderr
+    [first_run] = workspace_runs(workspace)
+    second = run_cli("run", WITH_REJECTIONS, "--workspace", workspace, "--format", "csv")
+    assert second.exit_code == 0, second.stderr
+
+    runs = workspace_runs(workspace)
+    assert runs[0] == first_run
+    assert len(runs) == 2
+    assert f"Run {runs[0].name} published" in first.stdout
+    assert f"Run {runs[1].name} published" in second.stdout
+    assert [folder.parent for folder in runs] == [workspace / RUNS_FOLDER] * 2
+    for folder in runs:
+        manifest = json.loads((folder / "run.json").read_text())
+        assert folder.name == manifest["run_id"]
+    assert (runs[0] / "credits.parquet").exists()
+    assert (runs[1] / "credits.csv").exists()
+    assert run_folder(workspace) == runs[1]
+    assert run_folder(runs[0]) == runs[0]
+    # Only published runs are in the workspace: no staging or scratch folder is left.
+    assert sorted(path.name for path in (workspace / RUNS_FOLDER).iterdir()) == sorted(
+        folder.name for folder in runs
+    )
+
+
+def test_a_refused_run_adds_no_run_to_the_workspace(tmp_path: Path, run_cli: CliRunner) -> None:
+    workspace = tmp_path / "ws"
+    assert run_cli("run", CLEAN, "--workspace", workspace).exit_code == 0
+    before = workspace_runs(workspace)
+    result = run_cli("run", WITH_REJECTIONS, "--workspace", workspace, "--strict")
+    assert result.exit_code == 1
+    assert workspace_runs(workspace) == before
+    assert [path.name for path in (workspace / RUNS_FOLDER).iterdir()] == [before[0].name]
+
+
+def test_readers_accept_a_workspace(tmp_path: Path, run_cli: CliRunner) -> None:
+    workspace = tmp_path / "ws"
+    assert run_cli("run", CLEAN, "--workspace", workspace).exit_code == 0
+    latest = run_folder(workspace)
+    for command in (("explain", "--line", "L1", "--json"), ("partner", "P1")):
+        from_workspace = run_cli(command[0], workspace, *command[1:])
+        from_folder = run_cli(command[0], latest, *command[1:])
+        assert (from_workspace.exit_code, from_workspace.stdout) == (
+            from_folder.exit_code,
+            from_folder.stdout,
+        )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--out", "{tmp}/o", "--workspace", "{tmp}/ws"), "either an output folder (--out)"),
+        ((), "either an output folder (--out) or a workspace"),
+        (("--workspace", "{tmp}/a_run"), "is a run folder, not a workspace"),
+        (("--workspace", "{tmp}/a_file"), "exists and is not a folder"),
+    ],
+)
+def test_wrong_destinations_are_usage_errors(
+    tmp_path: Path, run_cli: CliRunner, arguments: tuple[str, ...], message: str
+) -> None:
+    assert run_cli("run", CLEAN, "--out", tmp_path / "a_run").exit_code == 0
+    (tmp_path / "a_file").write_text("")
+    before = sorted(path.name for path in tmp_path.iterdir())
+    result = run_cli("run", CLEAN, *(argument.format(tmp=tmp_path) for argument in arguments))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == before
+
+
+def test_a_folder_that_is_neither_names_what_is_expected(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="not a partnercredit run folder"):
+        run_folder(tmp_path)
+    (tmp_path / RUNS_FOLDER).mkdir()
+    with pytest.raises(UsageError, match="holds no published run yet"):
+        run_folder(tmp_path)
+
+
+def test_the_latest_run_is_the_one_that_finished_last(tmp_path: Path) -> None:
+    for name, finished_at in [
+        ("20261127T100000Z-ffffffff", "2026-11-27T10:00:05+00:00"),
+        ("20261127T100000Z-00000000", "2026-11-27T10:00:07.250000+00:00"),
+        ("20261127T090000Z-aaaaaaaa", "2026-11-27T10:00:07+00:00"),
+    ]:
+        folder = tmp_path / RUNS_FOLDER / name
+        folder.mkdir(parents=True)
+        (folder / "run.json").write_text(json.dumps({"finished_at": finished_at}))
+    (tmp_path / RUNS_FOLDER / ".partnercredit-staging-x").mkdir()
+    assert [folder.name for folder in workspace_runs(tmp_path)] == [
+        "20261127T100000Z-ffffffff",
+        "20261127T090000Z-aaaaaaaa",
+        "20261127T100000Z-00000000",
+    ]
