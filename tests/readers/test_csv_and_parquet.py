@@ -83,6 +83,21 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     assert with_types["revenue"].equals(text["revenue"])
 
 
+@pytest.mark.parametrize("name", ["first_problem_revenue", "first_problem_associations"])
+def test_the_typed_inputs_a_run_keeps_read_back_as_the_same_rows(name: str, tmp_path: Path) -> None:
+    """The accepted inputs a run keeps (dates, timestamps, decimals, integers as Parquet types)
+    are valid inputs themselves: read back, every row is accepted with the same values."""
+    case = FIXTURES / name
+    rules = case / "rules.toml" if (case / "rules.toml").exists() else None
+    first = _published(case / "data", tmp_path / "first", rules)
+    again = _published(tmp_path / "first" / "inputs", tmp_path / "again", rules)
+    assert first["rejected"].num_rows > 0
+    assert again["rejected"].num_rows == 0
+    for table in TABLES:
+        kept, reread = first[table].drop_columns("source_row"), again[table]
+        assert kept.to_pylist() == reread.drop_columns("source_row").to_pylist(), table
+
+
 @pytest.mark.parametrize("typed", [False, True], ids=["text_columns", "typed_column"])
 def test_parquet_text_that_is_not_utf8_is_a_structural_error(typed: bool, tmp_path: Path) -> None:
     """One line naming the file, and nothing published (SPEC 4: exit code 2), whether the

@@ -196,10 +196,12 @@ def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
         stream.text_parquet_columns = present
     for name in present:
         field_type = parquet.schema_arrow.field(name).type
-        if (
-            not pa.types.is_primitive(field_type)
-            and not pa.types.is_string(field_type)
-            and not (pa.types.is_large_string(field_type) or pa.types.is_dictionary(field_type))
+        if not (
+            pa.types.is_primitive(field_type)
+            or pa.types.is_decimal(field_type)
+            or pa.types.is_string(field_type)
+            or pa.types.is_large_string(field_type)
+            or pa.types.is_dictionary(field_type)
         ):
             raise StructuralError(
                 f"{source.path}: column {name} has type {field_type}; expected text or a scalar"
