@@ -47,7 +47,8 @@ def compute_targets(
     periods = PeriodRange(facts["first"], facts["last"])
     attainments = []
     for name, program in rules.programs.items():
-        if program.kind != "attainment" or facts["first"] is None:
+        # A program without targets has nothing to measure (its credit still counts).
+        if program.kind != "attainment" or not program.targets or facts["first"] is None:
             continue
         in_areas = _in_areas(described.filter(described.program == name), rules, products)
         customers = _count_customers_in_batches(
