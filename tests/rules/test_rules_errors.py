@@ -245,6 +245,16 @@ CASES = [
         'rules.toml: programs.competency.targets[0].revenue_usd: expected a number, got "15000"',
     ),
     (
+        TARGET + "revenue_usd = 100000000000000000",
+        "rules.toml: programs.competency.targets[0].revenue_usd: must be below 10000000000000, "
+        "got 100000000000000000",
+    ),
+    (
+        TARGET + "customers = 1000000000000",
+        "rules.toml: programs.competency.targets[0].customers: must be below 1000000000000, "
+        "got 1000000000000",
+    ),
+    (
         TARGET + "revenue_usd = -1",
         "rules.toml: programs.competency.targets[0].revenue_usd: must be at least 0, got -1",
     ),
@@ -288,6 +298,15 @@ CASES = [
     (
         PAYOUT + "rates = [{ area = 'cloud', rate = -0.05 }]",
         "rules.toml: programs.incentives.rates[0].rate: must be at least 0, got -0.05",
+    ),
+    (
+        PAYOUT + "rates = [{ area = 'cloud', rate = 0.123456789 }]",
+        "rules.toml: programs.incentives.rates[0].rate: at most 8 digits after the point, "
+        "got 0.123456789",
+    ),
+    (
+        PAYOUT + "rates = [{ area = 'cloud', rate = 100000000000 }]",
+        "rules.toml: programs.incentives.rates[0].rate: must be below 10000, got 100000000000",
     ),
     (
         PAYOUT + "rates = [{ area = 'cloud', rate = 0.1 }, { area = 'azure', rate = 0.1 }]",

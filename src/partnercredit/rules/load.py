@@ -109,6 +109,8 @@ def _explain(error: ErrorDetails) -> tuple[KeyPath, str]:
         return path, f"must be at least {ctx['ge']}, got {got}"
     if kind == "less_than_equal":
         return path, f"must be at most {ctx['le']}, got {got}"
+    if kind == "less_than":
+        return path, f"must be below {ctx['lt']}, got {got}"
     if kind == "too_short":
         return path, "must not be empty"
     if kind in _EXPECTED:

@@ -16,6 +16,7 @@ from itertools import pairwise, zip_longest
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -66,9 +67,28 @@ def _toml_number(value: object) -> Decimal:
     return Decimal(value)
 
 
+RATE_PLACES = 8
+"""Digits a rate may have after the point: what the payouts table keeps (DECIMAL(18, 8))."""
+
+
+def _rate_places(value: Decimal) -> Decimal:
+    if value.normalize().as_tuple().exponent < -RATE_PLACES:  # type: ignore[operator]
+        raise PydanticCustomError(
+            "rate_places",
+            "at most {places} digits after the point, got {value}",
+            {"places": RATE_PLACES, "value": format(value, "f")},
+        )
+    return value
+
+
+# Upper bounds keep every comparison and product within the engine's exact integer arithmetic;
+# they are far above any real program's figures.
 Day = Annotated[date, Strict()]
-Amount = Annotated[Decimal, BeforeValidator(_toml_number), Field(ge=0)]
-Count = Annotated[StrictInt, Field(ge=0)]
+Minimum = Annotated[Decimal, BeforeValidator(_toml_number), Field(ge=0, lt=10**13)]
+RateValue = Annotated[
+    Decimal, BeforeValidator(_toml_number), Field(ge=0, lt=10_000), AfterValidator(_rate_places)
+]
+Count = Annotated[StrictInt, Field(ge=0, lt=10**12)]
 
 
 class _Model(BaseModel):
@@ -123,8 +143,8 @@ class Target(_Model):
     name: StrictStr
     area: StrictStr
     level: StrictStr | None = None
-    revenue_usd: Amount | None = None
-    seats: Amount | None = None
+    revenue_usd: Minimum | None = None
+    seats: Minimum | None = None
     customers: Count | None = None
     new_customers: Count | None = None
 
@@ -145,7 +165,7 @@ class Rate(_Model):
     """The share of eligible credit a payout program pays for lines of one area."""
 
     area: StrictStr
-    rate: Amount
+    rate: RateValue
 
     @property
     def rate_text(self) -> str:
