@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,21 +27,68 @@ _AT_FDCWD = -100
 
 @contextmanager
 def publishing(out_dir: Path) -> Iterator[Path]:
-    """Yield a staging folder; on normal exit it becomes `out_dir`, on error it is removed."""
-    out_dir = out_dir.absolute()
+    """Yield a staging folder; on normal exit it becomes `out_dir`, on error it is removed
+    together with the parent folders it needed."""
+    # A symbolic link is followed: the run replaces the folder it points to.
+    out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir.absolute()
     _check_replaceable(out_dir)
+    created = _missing_folders(out_dir.parent)
+    published = False
+    try:
+        staging = _staging_folder(out_dir)
+        try:
+            yield staging
+            _swap_into_place(staging, out_dir)
+            published = True
+        finally:
+            remove_work_folder(staging)
+    finally:
+        if not published:
+            _remove_empty(created)
+
+
+def _staging_folder(out_dir: Path) -> Path:
+    """A new hidden folder beside `out_dir`, with the permissions of the folder it replaces
+    (or of a new folder)."""
     prefix = f"{_STAGING_PREFIX}{out_dir.name}-"
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(out_dir.parent, prefix)
         staging = make_work_folder(out_dir.parent, prefix)
+        staging.chmod(_mode_of(out_dir, staging))
     except OSError as error:
         raise UsageError(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
-    try:
-        yield staging
-        _swap_into_place(staging, out_dir)
-    finally:
-        remove_work_folder(staging)
+    return staging
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """The folders on the way to `folder` (itself included) that do not exist yet, deepest
+    first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _mode_of(out_dir: Path, staging: Path) -> int:
+    if out_dir.is_dir():
+        return stat.S_IMODE(out_dir.stat().st_mode)
+    # What the process's umask makes of a new folder (asking os.umask would change it for a
+    # moment, for every thread).
+    probe = staging / "new-folder"
+    probe.mkdir()
+    mode = stat.S_IMODE(probe.stat().st_mode)
+    probe.rmdir()
+    return mode
 
 
 def _check_replaceable(out_dir: Path) -> None:

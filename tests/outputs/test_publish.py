@@ -1,0 +1,58 @@
+"""Publishing a run folder: all or nothing, and nothing else changed on the way (SPEC 9)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from partnercredit.outputs.publish import MANIFEST, publishing
+
+
+def _publish(out_dir: Path, content: str) -> None:
+    with publishing(out_dir) as staging:
+        (staging / MANIFEST).write_text(content)
+
+
+def _mode(folder: Path) -> int:
+    return stat.S_IMODE(folder.stat().st_mode)
+
+
+def test_a_failed_run_leaves_no_parent_folder_behind(tmp_path: Path) -> None:
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError), publishing(tmp_path / "kept" / "a" / "b" / "out"):
+        raise RuntimeError("the run failed")
+    assert [path.name for path in tmp_path.rglob("*")] == ["kept"]
+
+
+def test_a_run_creates_the_parent_folders_it_needs(tmp_path: Path) -> None:
+    _publish(tmp_path / "a" / "b" / "out", "{}")
+    assert (tmp_path / "a" / "b" / "out" / MANIFEST).read_text() == "{}"
+
+
+def test_a_new_run_folder_has_the_permissions_of_any_new_folder(tmp_path: Path) -> None:
+    (tmp_path / "plain").mkdir()
+    _publish(tmp_path / "out", "{}")
+    assert _mode(tmp_path / "out") == _mode(tmp_path / "plain")
+
+
+def test_a_replaced_run_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o750)
+    _publish(out, "first")
+    out.chmod(0o755)
+    _publish(out, "second")
+    assert (_mode(out), (out / MANIFEST).read_text()) == (0o755, "second")
+
+
+def test_a_symbolic_link_is_followed(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    _publish(real, "first")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    _publish(link, "second")
+    assert link.is_symlink()
+    assert (real / MANIFEST).read_text() == "second"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link", "real"]
