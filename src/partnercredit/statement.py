@@ -3,7 +3,9 @@ association type, where it stands against every target, and its payouts."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -13,12 +15,15 @@ import duckdb
 
 from partnercredit.errors import UsageError
 from partnercredit.outputs.manifest import read_manifest
+from partnercredit.outputs.publish import MANIFEST
 from partnercredit.periods import period_text
 from partnercredit.rules import REQUIREMENTS, Rules, parse_rules
 from partnercredit.workspace import run_folder
 
 STATEMENT_MONTHS = 12
 INPUTS = "inputs"
+_OUTPUT_TABLES = frozenset({"credits", "attainment", "payouts"})
+_PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ class TargetStanding:
     target: str
     area: str
     level: str | None
+    measured_partner_id: str
+    """Whose standing this is: the partner itself, or its top organisation when the program
+    credits organisations (`rollup = "root"`); payouts that require the target are judged on
+    the same (SPEC 8)."""
     window_start: str
     window_end: str
     requirements: tuple[Requirement, ...]
@@ -76,50 +85,94 @@ class PartnerStatement:
     credit: tuple[AreaCredit, ...]
     targets: tuple[TargetStanding, ...]
     payouts: tuple[PayoutLine, ...]
+    programs_credited_to_root: tuple[str, ...]
+    """For a location: the programs that credit its top organisation instead (SPEC 7.4), whose
+    credit and payouts are therefore on the organisation's statement, not on this one."""
 
 
 class _Run:
+    """A published run, read with DuckDB. Its output tables are Parquet in the run folder, or
+    for a CSV run kept as Parquet under inputs/; on Spark each is a folder of part files, which
+    read_parquet reads as well."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        manifest = read_manifest(folder)
+        try:
+            rules_text, rules_source = manifest["rules"]["text"], manifest["rules"]["source"]
+            written, output_format = manifest["outputs"]["rows"], manifest["outputs"]["format"]
+        except (KeyError, TypeError) as error:
+            raise UsageError(
+                f"{folder / MANIFEST}: not the run.json of a partnercredit run"
+            ) from error
+        if "credits" not in written:
+            raise UsageError(
+                f"{folder}: holds a validation only, no credits; run `partnercredit run` first"
+            )
+        self.rules = parse_rules(rules_text, rules_source)
+        self.outputs_folder = folder if output_format == "parquet" else folder / INPUTS
         self.connection = duckdb.connect()
 
     def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
-        path = self.folder / f"{table}.parquet"
-        if not path.exists():
-            path = self.folder / INPUTS / f"{table}.parquet"
-        source = str(path).replace("'", "''")
-        result = self.connection.execute(
-            f"SELECT * FROM read_parquet('{source}') WHERE {where}", list(params)
-        )
-        names = [column[0] for column in result.description]
-        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        names, rows = self._select(table, "*", where, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
-    def last_period(self) -> str | None:
-        source = str(self.folder / INPUTS / "revenue.parquet").replace("'", "''")
-        found = self.connection.execute(f"SELECT max(period) FROM read_parquet('{source}')")
-        row = found.fetchone()
-        return None if row is None else row[0]
+    def revenue_periods(self) -> tuple[str, str] | None:
+        """The first and last period of the run's revenue (None when it has none)."""
+        _, [(first, last)] = self._select("revenue", "min(period), max(period)")
+        return None if first is None else (first, last)
+
+    def _select(
+        self, table: str, columns: str, where: str = "true", params: Sequence[object] = ()
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        path = self._parquet(table)
+        source = str(path).replace("'", "''")
+        try:
+            result = self.connection.execute(
+                f"SELECT {columns} FROM read_parquet('{source}') WHERE {where}", list(params)
+            )
+            return [column[0] for column in result.description], result.fetchall()
+        except duckdb.Error as error:
+            raise UsageError(
+                f"{self.folder}: {path.relative_to(self.folder)} is missing or unreadable"
+            ) from error
+
+    def _parquet(self, table: str) -> Path:
+        folder = self.outputs_folder if table in _OUTPUT_TABLES else self.folder / INPUTS
+        return folder / f"{table}.parquet"
 
 
 def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) -> PartnerStatement:
     run_dir = run_folder(run_dir)
+    if as_of is not None and not _PERIOD.fullmatch(as_of):
+        raise UsageError(f"--as-of: expected a period YYYY-MM, not {as_of!r}")
     run = _Run(run_dir)
-    manifest = read_manifest(run_dir)
-    rules = parse_rules(manifest["rules"]["text"], manifest["rules"]["source"])
+    rules = run.rules
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:
         raise UsageError(f"partner {partner_id} is not in this run")
     root = run.rows("partner_roots", "partner_id = ?", partner_id)
-    last = as_of or run.last_period()
-    if last is None:
+    root_partner_id = root[0]["root_partner_id"] if root else None
+    organisation = root_partner_id or partner_id
+    periods = run.revenue_periods()
+    if periods is None:
         raise UsageError(f"{run_dir}: the run has no revenue")
-    if as_of is not None and not _is_period(as_of):
-        raise UsageError(f"--as-of: expected a period YYYY-MM, not {as_of!r}")
+    if as_of is not None and not periods[0] <= as_of <= periods[1]:
+        raise UsageError(
+            f"--as-of {as_of}: outside the run's revenue periods {periods[0]} to {periods[1]}"
+        )
+    last = as_of or periods[1]
     first = _months_before(last, STATEMENT_MONTHS - 1)
     credits = run.rows(
         "credits", "partner_id = ? AND period BETWEEN ? AND ?", partner_id, first, last
     )
-    attainment = run.rows("attainment", "partner_id = ? AND as_of_period = ?", partner_id, last)
+    attainment = run.rows(
+        "attainment",
+        "partner_id IN (?, ?) AND as_of_period = ?",
+        partner_id,
+        organisation,
+        last,
+    )
     payouts = run.rows("payouts", "partner_id = ? AND period <= ?", partner_id, last)
     rates = {
         (name, rate.area): rate.rate_text
@@ -129,12 +182,12 @@ def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) 
     return PartnerStatement(
         partner_id=partner_id,
         name=partner[0]["name"],
-        root_partner_id=root[0]["root_partner_id"] if root else None,
+        root_partner_id=root_partner_id,
         as_of_period=last,
         first_period=first,
         fiscal_year_start_month=rules.fiscal_year_start_month,
         credit=_credit_by_area(rules, credits),
-        targets=_standings(rules, attainment, last),
+        targets=_standings(rules, attainment, last, partner_id, organisation),
         payouts=tuple(
             PayoutLine(
                 row["program"],
@@ -147,11 +200,12 @@ def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) 
             )
             for row in sorted(payouts, key=lambda row: (row["program"], row["period"], row["area"]))
         ),
+        programs_credited_to_root=tuple(
+            name
+            for name, program in rules.programs.items()
+            if program.rollup == "root" and organisation != partner_id
+        ),
     )
-
-
-def _is_period(text: str) -> bool:
-    return len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit()
 
 
 def _months_before(period: str, months: int) -> str:
@@ -176,13 +230,18 @@ def _credit_by_area(rules: Rules, credits: list[dict[str, Any]]) -> tuple[AreaCr
 
 
 def _standings(
-    rules: Rules, attainment: list[dict[str, Any]], as_of: str
+    rules: Rules,
+    attainment: list[dict[str, Any]],
+    as_of: str,
+    partner_id: str,
+    organisation: str,
 ) -> tuple[TargetStanding, ...]:
-    found = {(row["program"], row["target"]): row for row in attainment}
+    found = {(row["program"], row["target"], row["partner_id"]): row for row in attainment}
     standings = []
     for name, program in rules.programs.items():
+        measured = organisation if program.rollup == "root" else partner_id
         for target in program.targets:
-            row = found.get((name, target.name))
+            row = found.get((name, target.name, measured))
             values = {
                 "revenue_usd": row["revenue_usd"] if row else Decimal("0.00"),
                 "seats": row["seats"] if row else Decimal("0.00"),
@@ -201,16 +260,17 @@ def _standings(
             )
             standings.append(
                 TargetStanding(
-                    name,
-                    target.name,
-                    target.area,
-                    target.level,
-                    row["window_start"]
+                    program=name,
+                    target=target.name,
+                    area=target.area,
+                    level=target.level,
+                    measured_partner_id=measured,
+                    window_start=row["window_start"]
                     if row
                     else _months_before(as_of, program.window_months - 1),
-                    as_of,
-                    requirements,
-                    bool(row and row["attained"]),
+                    window_end=as_of,
+                    requirements=requirements,
+                    attained=bool(row and row["attained"]),
                 )
             )
     return tuple(standings)

@@ -5,17 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from partnercredit.statement import partner_statement
-from tests.conftest import TESTS, CliRunner
-from tests.scenario_helpers import run_scenario
-
-
-@pytest.fixture(scope="module")
-def worked_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    scenario = TESTS / "scenarios" / "01_worked_example"
-    return run_scenario(scenario, tmp_path_factory.mktemp("worked") / "out")
+from tests.conftest import CliRunner
 
 
 def test_statement_of_the_partner_of_record(worked_run: Path) -> None:

@@ -51,6 +51,13 @@ def show(statement: PartnerStatement) -> None:
             f"{row.lines:,}",
         )
     out.print(credit)
+    if statement.programs_credited_to_root:
+        programs = ", ".join(statement.programs_credited_to_root)
+        verb = "credits" if len(statement.programs_credited_to_root) == 1 else "credit"
+        out.print(
+            f"{programs} {verb} the organisation {statement.root_partner_id}: that credit and "
+            f"its payouts are on {statement.root_partner_id}'s statement."
+        )
     targets = Table(title="Targets", title_justify="left")
     for heading in ("target", "window", "requirement", "value", "minimum", "gap", "attained"):
         targets.add_column(heading)
@@ -67,6 +74,12 @@ def show(statement: PartnerStatement) -> None:
                 ("yes" if standing.attained else "no") if first else "",
             )
     out.print(targets)
+    for standing in statement.targets:
+        if standing.measured_partner_id != statement.partner_id:
+            out.print(
+                f"{standing.program}.{standing.target}: judged on its organisation "
+                f"{standing.measured_partner_id}."
+            )
     payouts = Table(title="Payouts", title_justify="left")
     for heading in (
         "program",

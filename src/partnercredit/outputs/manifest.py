@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnercredit import __version__
+from partnercredit.errors import UsageError
 from partnercredit.rules import Rules
 
 if TYPE_CHECKING:
@@ -77,5 +78,13 @@ def write_manifest(manifest: dict[str, Any], path: Path) -> None:
 
 
 def read_manifest(run_dir: Path) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
-    return result
+    path = run_dir / "run.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot be read ({error.strerror})") from None
+    except ValueError:  # not UTF-8, or not JSON
+        raise UsageError(f"{path}: not valid JSON") from None
+    if not isinstance(manifest, dict):
+        raise UsageError(f"{path}: not the run.json of a partnercredit run")
+    return manifest
