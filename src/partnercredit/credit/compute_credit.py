@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import ibis
@@ -22,6 +21,7 @@ from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
 from partnercredit.credit.prepare_lines import prepare_lines
 from partnercredit.credit.resolve_links import resolve_links
 from partnercredit.credit.segment_states import segment_states
+from partnercredit.credit.split_base import with_split_base
 from partnercredit.engine import Backend
 from partnercredit.engine.money import EXACT_CENTS, MAX_EXACT_DIVISOR
 from partnercredit.errors import PartnerCreditError, StructuralError
@@ -171,7 +171,7 @@ def _credit_batch(
             states,
             credited,
             excluded,
-            _split_lcm(backend, program, credited),
+            _split_counts(backend, program, rules.proration, credited),
         )
         ledgers.append(result.credits.mutate(program=ibis.literal(name)))
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
@@ -273,16 +273,22 @@ def _types(rules: Rules) -> ir.Table:
     )
 
 
-def _split_lcm(backend: Backend, program: Program, credited: ir.Table) -> int:
-    """The least common multiple of the partner counts that split credit divides by."""
-    if program.credit != "split":
-        return 1
-    counts = backend.to_arrow(partners_per_day(credited)).column("partners").to_pylist()
-    multiple = math.lcm(1, *counts)
-    if multiple * _LONGEST_MONTH > MAX_EXACT_DIVISOR:
+def _split_counts(
+    backend: Backend, program: Program, proration: str, credited: ir.Table
+) -> tuple[int, ...]:
+    """Every number of partners credited on one day, for daily split credit; checks that
+    each line's shares divide exactly."""
+    if program.credit != "split" or proration != "daily":
+        return ()
+    counts = tuple(
+        sorted(backend.to_arrow(partners_per_day(credited)).column("partners").to_pylist())
+    )
+    bases = with_split_base(credited, counts)
+    largest = backend.to_arrow(bases.aggregate(base=bases._base.max())).to_pylist()[0]["base"]
+    if largest is not None and largest * _LONGEST_MONTH > MAX_EXACT_DIVISOR:
         raise PartnerCreditError(
-            f"programs.{program.name}: split credit among {max(counts)} partners on one day "
-            "(together with the other partner counts) is beyond what partnercredit divides "
-            "exactly; split credit supports up to 16 partners per line and day"
+            f"programs.{program.name}: on one revenue line the number of partners that share "
+            f"a day changes so often within its month (their least common multiple is "
+            f"{largest}) that partnercredit cannot divide its split credit exactly"
         )
-    return multiple
+    return counts

@@ -9,6 +9,7 @@ import ibis.expr.types as ir
 
 from partnercredit.credit.policy_in_force import counts_type, has_policy
 from partnercredit.credit.segment_states import SEGMENT, counted_column
+from partnercredit.credit.split_base import with_split_base
 from partnercredit.engine.money import add_rounded_ratio
 from partnercredit.rules import Program, Rules
 
@@ -78,13 +79,13 @@ def credit_program(
     states: ir.Table,
     credited: ir.Table,
     excluded: ir.Table | None,
-    split_lcm: int,
+    split_counts: tuple[int, ...],
 ) -> ProgramCredit:
     """`states`: the `segment_states` of the lines; `excluded`: the program's
-    `excluded_lines`; `split_lcm` a common multiple of every number of partners credited on
-    one day."""
+    `excluded_lines`; `split_counts`: every number of partners credited on one day (for
+    daily split credit)."""
     amounts = lines.select("line_no", *LINE_FACTS, "seat_cents")
-    shares = _prorate(program, rules.proration, credited, split_lcm).join(amounts, "line_no")
+    shares = _prorate(program, rules.proration, credited, split_counts).join(amounts, "line_no")
     daily = rules.proration == "daily"
     shares = shares.select(
         "line_no",
@@ -119,18 +120,21 @@ def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
     )
 
 
-def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: int) -> ir.Table:
+def _prorate(
+    program: Program, proration: str, credited: ir.Table, split_counts: tuple[int, ...]
+) -> ir.Table:
     """(line_no, credit_partner, precedence, days, _numerator, _base): the partner's share of
     the line is _numerator / _base, divided once more by the days of the month under daily
     proration (SPEC 7.8)."""
     split = program.credit == "split"
     if proration == "daily":
         weight = credited.seg_days
+        base: dict[str, ir.Value] = {}
         if split:
-            day = ibis.window(group_by=SEGMENT)
-            credited = credited.mutate(_partners=ibis._.count().over(day))
-            # split_lcm / partners is a whole number below 2**53, so the division is exact.
-            weight = weight * (split_lcm / credited._partners).round().cast("int64")
+            credited = with_split_base(credited, split_counts)
+            # _base is a multiple of _partners, both far below 2**53: the division is exact.
+            weight = weight * (credited._base / credited._partners).round().cast("int64")
+            base = {"_base": ibis._._base.max()}
         weighted = credited.mutate(_weight=weight)
         # A line's only segment (it starts on the 1st and is the last) needs no sum.
         single = weighted.is_last & (weighted.seg_start.day() == 1)
@@ -139,14 +143,15 @@ def _prorate(program: Program, proration: str, credited: ir.Table, split_lcm: in
                 "line_no",
                 "credit_partner",
                 "precedence",
+                *base,
                 days=weighted.seg_days,
                 _numerator=weighted._weight,
             ),
             weighted.filter(~single)
             .group_by(["line_no", "credit_partner", "precedence"])
-            .aggregate(days=ibis._.seg_days.sum(), _numerator=ibis._._weight.sum()),
+            .aggregate(**base, days=ibis._.seg_days.sum(), _numerator=ibis._._weight.sum()),
         )
-        return summed.mutate(_base=ibis.literal(split_lcm if split else 1, "int64"))
+        return summed if split else summed.mutate(_base=ibis.literal(1, "int64"))
     deciding = credited.filter(credited.is_last) if proration == "month_end" else credited
     best = deciding.group_by(["line_no", "credit_partner"]).aggregate(
         precedence=ibis._.precedence.min()
