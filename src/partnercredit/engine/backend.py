@@ -201,7 +201,10 @@ class DuckDBBackend(Backend):
         self._views.add(name)
         present = set(stream.text_parquet_columns)
         columns = ", ".join(
-            f'"{column}"' if column in present else f'NULL::VARCHAR AS "{column}"'
+            # An empty text is null, as an empty CSV field is.
+            f'NULLIF("{column}", \'\') AS "{column}"'
+            if column in present
+            else f'NULL::VARCHAR AS "{column}"'
             for column in stream.spec.column_names
         )
         path = str(stream.source.path).replace("'", "''")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -20,6 +22,7 @@ NOT_UTF8 = "not valid UTF-8 text"
 """What a structural error says of a file (after its path) that holds bytes that are not
 UTF-8, whoever finds them."""
 _CSV_BLOCK_BYTES = 16 << 20
+_EMPTY_CSV = "Empty CSV file"
 _PARQUET_BATCH_ROWS = 256 * 1024
 
 
@@ -92,8 +95,7 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
     source, spec = stream.source, stream.spec
 
     def on_invalid_row(row: pa_csv.InvalidRow) -> str:
-        if row.text.count('"') % 2 or row.number is None:
-            # Only a quoted field left open at the end of the file has an odd number of quotes.
+        if row.number is None or _ends_inside_quotes(row.text):
             stream.failure = StructuralError(
                 f"{source.path}: not valid CSV: the file ends inside a quoted field that is "
                 "never closed"
@@ -114,8 +116,22 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
             convert_options=_csv_convert_options(source, spec),
         )
     except (pa.ArrowInvalid, OSError) as error:
+        if _EMPTY_CSV in str(error):
+            return iter(())  # a header row without a line break after it: no rows
         raise _csv_failure(stream, error) from None
     return _number_csv_rows(stream, reader)
+
+
+def _ends_inside_quotes(text: str) -> bool:
+    """Whether a line that pyarrow could not split ends inside a quoted field (only a field
+    left open at the end of the file does); a quote inside an unquoted field is a character
+    like any other."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _csv_convert_options(source: SourceFile, spec: TableSpec) -> pa_csv.ConvertOptions:
@@ -177,7 +193,7 @@ def _describe_csv_error(error: Exception) -> str:
     text = str(error)
     if "UTF8" in text or "utf8" in text or "UTF-8" in text:
         return NOT_UTF8
-    if "Empty CSV file" in text:
+    if _EMPTY_CSV in text:
         return "the file is empty (no header row)"
     if isinstance(error, OSError) and error.strerror:
         return f"cannot be read ({error.strerror})"
@@ -199,6 +215,7 @@ def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
         if not (
             pa.types.is_primitive(field_type)
             or pa.types.is_decimal(field_type)
+            or pa.types.is_null(field_type)
             or pa.types.is_string(field_type)
             or pa.types.is_large_string(field_type)
             or pa.types.is_dictionary(field_type)
@@ -237,8 +254,9 @@ def _is_utf8(column: pa.Array) -> bool:
 
 
 def _as_text(column: pa.Array) -> pa.Array:
+    """The column as text; an empty text is null, as an empty CSV field is."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-    if pa.types.is_string(column.type):
-        return column
-    return column.cast(pa.string())
+    if not pa.types.is_string(column.type):
+        column = column.cast(pa.string())
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
