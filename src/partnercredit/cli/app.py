@@ -6,9 +6,11 @@ import sys
 from typing import NoReturn
 
 import typer
+from typer._click.exceptions import ClickException
+from typer.exceptions import Abort
 
 from partnercredit.cli import demo, explain, generate, partner, rules, run, signals, validate
-from partnercredit.errors import Interrupted, PartnerCreditError
+from partnercredit.errors import Interrupted, PartnerCreditError, UsageError
 
 app = typer.Typer(
     name="partnercredit",
@@ -29,16 +31,34 @@ generate.register(app)
 def run_app(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become one line on stderr and their exit code."""
     try:
-        app(args=argv, prog_name="partnercredit")
+        # Not standalone: Typer would print a usage mistake in a box of several lines.
+        exit_code = app(args=argv, prog_name="partnercredit", standalone_mode=False)
     except PartnerCreditError as error:
         _fail(error)
+    except ClickException as error:
+        _usage_mistake(error)
+    except Abort:
+        _fail(Interrupted("aborted; nothing was published"))
     except Exception:
         # An engine may wrap the interrupt in an error of its own.
         if signals.received:
             _fail(Interrupted("interrupted; nothing was published"))
         raise
+    if isinstance(exit_code, int) and exit_code:
+        sys.exit(exit_code)
 
 
-def _fail(error: PartnerCreditError) -> NoReturn:
+def _usage_mistake(error: ClickException) -> NoReturn:
+    """One line for a usage mistake, naming the help to read; none when the help was shown
+    (a command group called without a command)."""
+    message = error.format_message()
+    if not message:
+        sys.exit(error.exit_code)
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "partnercredit"
+    _fail(UsageError(f"{message} (see `{command} --help`)"), error.exit_code)
+
+
+def _fail(error: PartnerCreditError, exit_code: int | None = None) -> NoReturn:
     print(f"partnercredit: {error}", file=sys.stderr)
-    sys.exit(error.exit_code)
+    sys.exit(error.exit_code if exit_code is None else exit_code)

@@ -153,7 +153,8 @@ def _header_names(source: SourceFile) -> list[str]:
                 if names:
                     return names
     except UnicodeDecodeError:
-        raise StructuralError(f"{source.path}: the header row is not valid UTF-8") from None
+        # Python decodes ahead of the header row: the bytes may lie in a later row.
+        raise StructuralError(f"{source.path}: {NOT_UTF8}") from None
     except OSError as error:
         raise StructuralError(f"{source.path}: cannot be read ({error.strerror})") from None
     raise StructuralError(f"{source.path}: the file is empty (no header row)")
