@@ -10,6 +10,9 @@ import pyarrow.parquet as pq
 
 from partnercredit.explain import LineExplanation, explain_line
 
+CREDITED = ("credited", "credited_month_end", "credited_any_day")
+"""The statuses of a link that credits its partner as its own type (SPEC 7.7-7.8)."""
+
 
 def credited_days(explanation: LineExplanation, program: str) -> Counter[tuple[str, str]]:
     """Days per (partner, type) on which the explanation says a link was credited."""
@@ -19,7 +22,7 @@ def credited_days(explanation: LineExplanation, program: str) -> Counter[tuple[s
             continue
         for link in explained.links:
             for span in link.spans:
-                if span.status != "credited":
+                if span.status not in CREDITED:
                     continue
                 for offset in range(span.days):
                     assert link.credited_as is not None
@@ -28,7 +31,7 @@ def credited_days(explanation: LineExplanation, program: str) -> Counter[tuple[s
 
 
 def check_explanations(run_dir: Path) -> int:
-    """Explain every line of a daily-prorated run and compare credited days with the ledger.
+    """Explain every line of a run and compare credited days with the ledger.
 
     Returns the number of (line, program) pairs checked."""
     lines = pq.read_table(run_dir / "inputs" / "revenue.parquet").column("line_id").to_pylist()
@@ -36,8 +39,6 @@ def check_explanations(run_dir: Path) -> int:
     for line_id in lines:
         explanation = explain_line(run_dir, line_id)
         for program in explanation.programs:
-            if program.proration != "daily":
-                continue
             ledger = Counter(
                 {(row.partner_id, row.association_type): row.days for row in program.partners}
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Literal
 
 Language = Literal["en", "de"]
@@ -123,6 +124,12 @@ CATALOG: dict[str, dict[Language, str]] = {
 }
 
 EXPLANATIONS: dict[str, dict[Language, str]] = {
+    "line": {
+        "en": "Line {line_id}: {product}, {period} ({days} days), subscription {subscription_id} "
+        "of customer {customer_id}, category {category}",
+        "de": "Zeile {line_id}: {product}, {period} ({days} Tage), Abonnement {subscription_id} "
+        "von Kunde {customer_id}, Kategorie {category}",
+    },
     "conversion": {
         "en": "{amount} {currency} at {rate} USD per {currency} = {amount_usd} USD (rounded "
         "half to even, to the cent)",
@@ -133,18 +140,87 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "{amount} USD, rounded to the cent: {amount_usd} USD",
         "de": "{amount} USD, auf den Cent gerundet: {amount_usd} USD",
     },
+    "program": {
+        "en": "Program {program}: {kind}, {credit}, {rollup}",
+        "de": "Programm {program}: {kind}, {credit}, {rollup}",
+    },
+    "kind.attainment": {"en": "attainment of targets", "de": "Zielerreichung"},
+    "kind.payout": {"en": "payouts", "de": "Auszahlungen"},
+    "credit.full": {"en": "full credit", "de": "volle Anrechnung"},
+    "credit.split": {"en": "split credit", "de": "geteilte Anrechnung"},
+    "rollup.partner": {
+        "en": "credited to the partner itself",
+        "de": "Anrechnung beim Partner selbst",
+    },
+    "rollup.root": {
+        "en": "credited to the partner's top parent",
+        "de": "Anrechnung beim obersten übergeordneten Partner",
+    },
+    "proration_daily": {
+        "en": "Daily proration: each day of the month counts on its own.",
+        "de": "Tagesgenaue Aufteilung: jeder Tag des Monats zählt für sich.",
+    },
+    "proration_month_end": {
+        "en": "Month-end proration: the last day of the month, {day}, decides for the whole month.",
+        "de": "Aufteilung zum Monatsende: der letzte Tag des Monats, {day}, entscheidet für den "
+        "ganzen Monat.",
+    },
+    "proration_any_day": {
+        "en": "Any-day proration: a partner credited on any day of the month is credited for "
+        "all of it, as the best type it had in the month.",
+        "de": "Aufteilung nach beliebigem Tag: ein Partner, der an irgendeinem Tag des Monats "
+        "angerechnet wird, wird für den ganzen Monat angerechnet, mit dem besten Typ, den er "
+        "im Monat hatte.",
+    },
     "category_excluded": {
         "en": "Subscriptions of category {category} earn no credit in this program.",
         "de": "Abonnements der Kategorie {category} erhalten in diesem Programm keine Anrechnung.",
     },
+    "days": {
+        "en": "{first_day} to {last_day}: {what}",
+        "de": "{first_day} bis {last_day}: {what}",
+    },
+    "day": {
+        "en": "{day}: {what}",
+        "de": "{day}: {what}",
+    },
     "policy": {
-        "en": "{first_day} to {last_day}: the policy counts {types}",
-        "de": "{first_day} bis {last_day}: die Richtlinie zählt {types}",
+        "en": "the policy counts {types}",
+        "de": "die Richtlinie zählt {types}",
+    },
+    "policy_counts_nothing": {
+        "en": "the policy counts no type",
+        "de": "die Richtlinie zählt keinen Typ",
     },
     "policy_none": {
-        "en": "{first_day} to {last_day}: no policy is in force",
-        "de": "{first_day} bis {last_day}: keine Richtlinie in Kraft",
+        "en": "no policy is in force",
+        "de": "keine Richtlinie in Kraft",
     },
+    "link": {
+        "en": "{source_table} {source_id}: {type}, {partner}, {scope}, {interval}",
+        "de": "{source_table} {source_id}: {type}, {partner}, {scope}, {interval}",
+    },
+    "nobody": {"en": "nobody", "de": "niemand"},
+    "credited_to": {
+        "en": "{partner_id} (credited to {credited_as})",
+        "de": "{partner_id} (angerechnet bei {credited_as})",
+    },
+    "scope.line": {"en": "line {id}", "de": "Zeile {id}"},
+    "scope.subscription": {"en": "subscription {id}", "de": "Abonnement {id}"},
+    "scope.customer": {"en": "customer {id}", "de": "Kunde {id}"},
+    "scope_workload": {
+        "en": "{scope}, workload {workload}",
+        "de": "{scope}, Workload {workload}",
+    },
+    "interval": {
+        "en": "{start} until {end}",
+        "de": "{start} bis {end}",
+    },
+    "interval_counted_from": {
+        "en": "{start} until {end}, counted from {counted_from} (not retroactive)",
+        "de": "{start} bis {end}, gezählt ab {counted_from} (nicht rückwirkend)",
+    },
+    "open_end": {"en": "open end", "de": "offenes Ende"},
     "credited": {
         "en": "applied and credited",
         "de": "gilt und wird angerechnet",
@@ -152,6 +228,32 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     "credited_as": {
         "en": "applied; the partner is credited once, as {type} (a lower precedence number)",
         "de": "gilt; der Partner wird nur einmal angerechnet, als {type} (niedrigere Rangfolge)",
+    },
+    "credited_month_end": {
+        "en": "applies on {day}, the day that decides the month, and is credited for the whole "
+        "month",
+        "de": "gilt am {day}, dem für den Monat entscheidenden Tag, und wird für den ganzen "
+        "Monat angerechnet",
+    },
+    "credited_as_month_end": {
+        "en": "applies on {day}, the day that decides the month; the partner is credited once "
+        "for the whole month, as {type} (a lower precedence number)",
+        "de": "gilt am {day}, dem für den Monat entscheidenden Tag; der Partner wird für den "
+        "ganzen Monat nur einmal angerechnet, als {type} (niedrigere Rangfolge)",
+    },
+    "not_deciding": {
+        "en": "applies, but only the last day of the month, {day}, decides",
+        "de": "gilt, aber nur der letzte Tag des Monats, {day}, entscheidet",
+    },
+    "credited_any_day": {
+        "en": "applied on {days} days of the month, so credited for all of it",
+        "de": "galt an {days} Tagen des Monats und wird daher für den ganzen Monat angerechnet",
+    },
+    "credited_as_any_day": {
+        "en": "applied on {days} days of the month; the partner is credited once for all of "
+        "it, as {type}, the best type it had in the month",
+        "de": "galt an {days} Tagen des Monats; der Partner wird für den ganzen Monat nur "
+        "einmal angerechnet, als {type}, dem besten Typ, den er im Monat hatte",
     },
     "not_counted": {
         "en": "applies, but the policy in force (since {since}) does not count this type",
@@ -205,6 +307,16 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "{days} days credited to nobody ({reason}): {uncredited_usd} USD",
         "de": "{days} Tage niemandem angerechnet ({reason}): {uncredited_usd} USD",
     },
+    "reason.excluded_category": {
+        "en": "the category earns no credit",
+        "de": "die Kategorie erhält keine Anrechnung",
+    },
+    "reason.no_policy": {"en": "no policy in force", "de": "keine Richtlinie in Kraft"},
+    "reason.no_association": {"en": "no association applies", "de": "keine Zuordnung gilt"},
+    "reason.type_not_counted": {
+        "en": "the policy counts none of the associations that apply",
+        "de": "die Richtlinie zählt keine der geltenden Zuordnungen",
+    },
 }
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -217,4 +329,9 @@ def render(code: str, params: Mapping[str, object], language: Language = "en") -
 
 
 def _text(value: object) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        # Decimal notation, never an exponent: a rate of 5000 reads 5000, not 5E+3.
+        return format(value, "f")
+    return str(value)

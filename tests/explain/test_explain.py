@@ -10,15 +10,9 @@ import pytest
 
 from partnercredit.explain import explain_line
 from tests.conftest import TESTS, CliRunner
+from tests.explain.tiny_runs import tiny_run
 from tests.explain_checks import check_explanations
 from tests.scenario_helpers import SCENARIOS, run_scenario
-
-WORKED = TESTS / "scenarios" / "01_worked_example"
-
-
-@pytest.fixture(scope="module")
-def worked_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return run_scenario(WORKED, tmp_path_factory.mktemp("worked") / "out")
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda path: path.name)
@@ -44,7 +38,7 @@ def test_worked_example_september(worked_run: Path) -> None:
 def test_cli_text_and_json(worked_run: Path, run_cli: CliRunner) -> None:
     result = run_cli("explain", worked_run, "--line", "L09", "--program", "competency")
     assert result.exit_code == 0, result.stderr
-    assert "P5: 20 of 30 days as dpor: 666.67 USD" in result.stdout
+    assert "P5: 20 of 30 days as Digital partner of record: 666.67 USD" in result.stdout
     assert "incentives" not in result.stdout
     german = run_cli("explain", worked_run, "--line", "L09", "--lang", "de")
     assert "von 30 Tagen" in german.stdout
@@ -68,3 +62,32 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
     result = run_cli("explain", tmp_path / "out", "--line", "L2")
     assert result.exit_code == 2
     assert "was rejected" in result.stderr
+
+
+def test_exclusive_tie_break_compares_ids_as_text(tmp_path: Path) -> None:
+    """SPEC 7.6: G10 wins over G1 (greater as text), although G1 is a prefix of it."""
+    rules = """
+[association_types.advisor]
+precedence = 1
+exclusive = true
+[areas]
+all = ["*"]
+[programs.full]
+kind = "attainment"
+policies = [ { from = 2000-01-01, types = ["advisor"] } ]
+"""
+    out = tiny_run(
+        tmp_path,
+        rules,
+        revenue="line_id,subscription_id,period,product,workload,amount,currency\n"
+        "L1,S1,2016-03,X1,,100.00,USD\n",
+        associations="association_id,type,partner_id,customer_id,subscription_id,workload,"
+        "valid_from,valid_to,recorded_at\n"
+        "G1,advisor,P1,,S1,,2016-01-01,,\nG10,advisor,P2,,S1,,2016-01-01,,\n",
+    )
+    [program] = explain_line(out, "L1").programs
+    assert [(row.partner_id, row.days) for row in program.partners] == [("P2", 31)]
+    spans = {link.source_id: link.spans for link in program.links}
+    assert [(span.status, span.params) for span in spans["G10"]] == [("credited", {})]
+    assert [(span.status, span.params) for span in spans["G1"]] == [("shadowed", {"by": "G10"})]
+    check_explanations(out)

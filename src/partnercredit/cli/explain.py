@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -10,9 +13,16 @@ from rich.console import Console
 
 from partnercredit.cli import render
 from partnercredit.cli.options import RunFolderArgument
-from partnercredit.explain import LineExplanation, ProgramExplanation, explain_line
-from partnercredit.messages import Language
-from partnercredit.messages import render as text
+from partnercredit.errors import UsageError
+from partnercredit.explain import (
+    LineExplanation,
+    LinkExplanation,
+    ProgramExplanation,
+    Span,
+    explain_line,
+)
+from partnercredit.messages import LANGUAGES, Language
+from partnercredit.messages import render as render_message
 
 
 def explain(
@@ -29,75 +39,150 @@ def explain(
 ) -> None:
     """Explain one revenue line: its amount, the policies, every association considered and
     whether it applied, and the resulting credit per partner."""
+    chosen = _language(language)
     explanation = explain_line(run_dir, line, partner=partner, program=program)
     if as_json:
         typer.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
         return
-    show(explanation, "de" if language == "de" else "en")
+    show(explanation, chosen)
+
+
+def _language(name: str) -> Language:
+    for known in LANGUAGES:
+        if known == name:
+            return known
+    raise UsageError(f"--lang: use {' or '.join(LANGUAGES)}, not {name!r}")
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """The explanation's texts in one language."""
+
+    language: Language
+    type_labels: Mapping[str, Mapping[Language, str]]
+
+    def __call__(self, code: str, /, **params: object) -> str:
+        return render_message(code, params, self.language)
+
+    def type(self, name: str) -> str:
+        """An association type by its label in the rules, or by its name."""
+        return self.type_labels.get(name, {}).get(self.language, name)
+
+    def days(self, first_day: date, last_day: date, what: str) -> str:
+        if first_day == last_day:
+            return self("day", day=first_day, what=what)
+        return self("days", first_day=first_day, last_day=last_day, what=what)
 
 
 def show(explanation: LineExplanation, language: Language) -> None:
     out = render.console()
+    say = _Wording(language, explanation.type_labels)
     e = explanation
     out.print(
-        f"Line {e.line_id}: {e.product}"
-        + (f" ({e.workload})" if e.workload else "")
-        + f", {e.period} ({e.days_in_period} days), subscription {e.subscription_id} "
-        f"of customer {e.customer_id}, category {e.category}"
+        say(
+            "line",
+            line_id=e.line_id,
+            product=f"{e.product} ({e.workload})" if e.workload else e.product,
+            period=e.period,
+            days=e.days_in_period,
+            subscription_id=e.subscription_id,
+            customer_id=e.customer_id,
+            category=e.category,
+        )
     )
-    params = {
-        "amount": f"{e.amount.normalize():f}",
-        "currency": e.currency,
-        "rate": e.usd_per_unit,
-        "amount_usd": e.amount_usd,
-    }
-    out.print("  " + text("usd" if e.currency == "USD" else "conversion", params, language))
+    out.print(
+        "  "
+        + say(
+            "usd" if e.currency == "USD" else "conversion",
+            amount=e.amount.normalize(),
+            currency=e.currency,
+            rate=e.usd_per_unit,
+            amount_usd=e.amount_usd,
+        )
+    )
     for program in e.programs:
-        _show_program(out, program, e, language)
+        _show_program(out, say, program, e)
 
 
 def _show_program(
-    out: Console, program: ProgramExplanation, line: LineExplanation, language: Language
+    out: Console, say: _Wording, program: ProgramExplanation, line: LineExplanation
 ) -> None:
     out.print()
     out.print(
-        f"Program {program.program} ({program.kind}, {program.credit} credit, "
-        f"{program.proration} proration, rollup to {program.rollup})"
-    )
-    if program.category_excluded:
-        out.print("  " + text("category_excluded", {"category": line.category}, language))
-    for policy in program.policies:
-        code = "policy_none" if policy.types is None else "policy"
-        types = ", ".join(policy.types or ()) or "nothing"
-        params = {"first_day": policy.first_day, "last_day": policy.last_day, "types": types}
-        out.print("  " + text(code, params, language))
-    for link in program.links:
-        partner = link.partner_id or "nobody"
-        if link.credited_as and link.credited_as != link.partner_id:
-            partner += f" (credited to {link.credited_as})"
-        scope = f"{link.scope} {link.scope_id}" + (f"/{link.workload}" if link.workload else "")
-        until = link.valid_to.isoformat() if link.valid_to else "open end"
-        out.print(
-            f"  {link.source_table} {link.source_id}: {link.type}, {partner}, {scope}, "
-            f"{link.source_from} until {until}"
+        say(
+            "program",
+            program=program.program,
+            kind=say(f"kind.{program.kind}"),
+            credit=say(f"credit.{program.credit}"),
+            rollup=say(f"rollup.{program.rollup}"),
         )
+    )
+    decision = program.proration_decision
+    out.print("  " + say(decision.code, **decision.params))
+    if program.category_excluded:
+        out.print("  " + say("category_excluded", category=line.category))
+    for policy in program.policies:
+        if policy.types is None:
+            counted = say("policy_none")
+        elif policy.types:
+            counted = say("policy", types=", ".join(map(say.type, policy.types)))
+        else:
+            counted = say("policy_counts_nothing")
+        out.print("  " + say.days(policy.first_day, policy.last_day, counted))
+    for link in program.links:
+        out.print("  " + _link(say, link))
         for span in link.spans:
-            status = text(span.status, span.params, language)
-            out.print(f"    {span.first_day} to {span.last_day}: {status}")
+            out.print("    " + say.days(span.first_day, span.last_day, _status(say, span)))
     for credit in program.partners:
-        params = {
-            "partner_id": credit.partner_id,
-            "days": credit.days,
-            "days_in_period": line.days_in_period,
-            "type": credit.association_type,
-            "credit_usd": credit.credit_usd,
-            "seat_credit": credit.seat_credit,
-        }
-        out.print("  = " + text("partner_credit", params, language))
+        text = say(
+            "partner_credit",
+            partner_id=credit.partner_id,
+            days=credit.days,
+            days_in_period=line.days_in_period,
+            type=say.type(credit.association_type),
+            credit_usd=credit.credit_usd,
+            seat_credit=credit.seat_credit,
+        )
+        out.print("  = " + text)
     for missing in program.uncredited:
-        params = {
-            "days": missing.days,
-            "reason": missing.reason,
-            "uncredited_usd": missing.uncredited_usd,
-        }
-        out.print("  = " + text("uncredited", params, language))
+        text = say(
+            "uncredited",
+            days=missing.days,
+            reason=say(f"reason.{missing.reason}"),
+            uncredited_usd=missing.uncredited_usd,
+        )
+        out.print("  = " + text)
+
+
+def _link(say: _Wording, link: LinkExplanation) -> str:
+    partner = link.partner_id or say("nobody")
+    if link.credited_as and link.credited_as != link.partner_id:
+        partner = say("credited_to", partner_id=partner, credited_as=link.credited_as)
+    scope = say(f"scope.{link.scope}", id=link.scope_id)
+    if link.workload:
+        scope = say("scope_workload", scope=scope, workload=link.workload)
+    end = link.valid_to or say("open_end")
+    interval = (
+        say("interval", start=link.source_from, end=end)
+        if link.valid_from == link.source_from
+        else say(
+            "interval_counted_from", start=link.source_from, end=end, counted_from=link.valid_from
+        )
+    )
+    return say(
+        "link",
+        source_table=link.source_table,
+        source_id=link.source_id,
+        type=say.type(link.type),
+        partner=partner,
+        scope=scope,
+        interval=interval,
+    )
+
+
+def _status(say: _Wording, span: Span) -> str:
+    """A span's status; its `type` parameter, where it has one, is an association type."""
+    params: dict[str, object] = dict(span.params)
+    if "type" in params:
+        params["type"] = say.type(span.params["type"])
+    return say(span.status, **params)

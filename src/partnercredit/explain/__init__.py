@@ -4,6 +4,7 @@ from partnercredit.explain.explain_line import explain_line
 from partnercredit.explain.models import (
     LineExplanation,
     LinkExplanation,
+    Message,
     PartnerCredit,
     ProgramExplanation,
     Span,
@@ -13,6 +14,7 @@ from partnercredit.explain.models import (
 __all__ = [
     "LineExplanation",
     "LinkExplanation",
+    "Message",
     "PartnerCredit",
     "ProgramExplanation",
     "Span",

@@ -20,7 +20,13 @@ from partnercredit.explain.models import (
     ProgramExplanation,
     Uncredited,
 )
-from partnercredit.explain.trace_links import LineMonth, Link, trace_links
+from partnercredit.explain.trace_links import (
+    LineMonth,
+    Link,
+    credited_partner,
+    proration_decision,
+    trace_links,
+)
 from partnercredit.outputs.manifest import read_manifest
 from partnercredit.rules import Program, Rules, parse_rules
 from partnercredit.workspace import run_folder
@@ -116,6 +122,7 @@ def explain_line(
         amount_usd=amount_usd,
         quantity=line["quantity"],
         programs=programs,
+        type_labels={name: dict(kind.label) for name, kind in rules.association_types.items()},
     )
 
 
@@ -205,11 +212,7 @@ def _explain_program(
     explained = []
     for link in links:
         credited_as = (
-            None
-            if link.partner_id is None
-            else roots.get(link.partner_id, link.partner_id)
-            if program.rollup == "root"
-            else link.partner_id
+            None if link.partner_id is None else credited_partner(program, link.partner_id, roots)
         )
         if partner is not None and partner not in (link.partner_id, credited_as):
             continue
@@ -235,6 +238,7 @@ def _explain_program(
         kind=program.kind,
         credit=program.credit,
         proration=rules.proration,
+        proration_decision=proration_decision(rules.proration, month),
         rollup=program.rollup,
         category_excluded=month.category in program.exclude_categories,
         policies=_policies_in_month(program, month),

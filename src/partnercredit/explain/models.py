@@ -8,6 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from partnercredit.messages import Language
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    params: dict[str, str]
+
 
 @dataclass(frozen=True)
 class Span:
@@ -39,8 +47,9 @@ class LinkExplanation:
     valid_to: date | None
     recorded_at: datetime
     spans: tuple[Span, ...]
-    """Day by day within the line's month, merged where nothing changes; one span with no days
-    in the month (outside_interval, other_workload...) when it never touches the line."""
+    """Day by day within the line's month, merged where nothing changes. Under month_end and
+    any_day proration, one span over the whole month where the link credits its partner for
+    all of it."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class ProgramExplanation:
     kind: str
     credit: str
     proration: str
+    proration_decision: Message
+    """How the proration turns the days of the month into credit."""
     rollup: str
     category_excluded: bool
     policies: tuple[PolicyInForce, ...]
@@ -100,9 +111,12 @@ class LineExplanation:
     amount_usd: Decimal
     quantity: int
     programs: tuple[ProgramExplanation, ...]
+    type_labels: dict[str, dict[Language, str]]
+    """Every declared association type's label by language."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types: dates as ISO text, money as text with its two places."""
+        """Plain JSON types: dates as ISO text, numbers as decimal text (money with its two
+        places, never an exponent)."""
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
         return plain
 
@@ -115,5 +129,5 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value, "f")
     return value

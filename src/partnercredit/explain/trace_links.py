@@ -1,4 +1,4 @@
-"""Day by day, what each link did for one revenue line in one program (SPEC 7.3-7.7).
+"""Day by day, what each link did for one revenue line in one program (SPEC 7.3-7.8).
 
 This follows a single line through its month in plain Python: a month has at most 31 days
 and a line a handful of links, so clarity wins over speed. The run's ledger stays the source
@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from partnercredit.explain.models import Span
+from partnercredit.explain.models import Message, Span
 from partnercredit.rules import Program, Rules
+
+Status = tuple[str, dict[str, str]]
+"""A message code and its parameters."""
 
 
 @dataclass(frozen=True)
@@ -32,23 +35,17 @@ class Link:
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
-    def contest_key(self) -> tuple[int, int, int, str, str]:
-        """Sorts the winner of an exclusive type first (SPEC 7.6)."""
+    def contest_key(self) -> tuple[int, date, datetime, str, str]:
+        """The winner of an exclusive type has the greatest key (SPEC 7.6): the most specific
+        (lowest specificity), then the latest start, the latest recorded_at, and the greatest
+        source id and source table as text."""
         return (
-            self.specificity,
-            -self.valid_from.toordinal(),
-            -((self.recorded_at - _EPOCH) // timedelta(microseconds=1)),
-            _descending(self.source_id),
-            _descending(self.source_table),
+            -self.specificity,
+            self.valid_from,
+            self.recorded_at,
+            self.source_id,
+            self.source_table,
         )
-
-
-_EPOCH = datetime(1970, 1, 1)
-
-
-def _descending(text: str) -> str:
-    # Greatest text first: compare code points inverted (ids are short, this stays exact).
-    return "".join(chr(0x10FFFF - ord(character)) for character in text)
 
 
 @dataclass(frozen=True)
@@ -58,32 +55,107 @@ class LineMonth:
     workload: str | None
     category: str
 
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=self.days - 1)
+
     def each_day(self) -> list[date]:
         return [self.first_day + timedelta(days=offset) for offset in range(self.days)]
+
+
+@dataclass(frozen=True)
+class _Day:
+    """What held on one day of the month, before proration."""
+
+    day: date
+    statuses: dict[Link, Status]
+    counted: dict[Link, str]
+    """The links the policy counts, each with the partner it credits."""
+    credited: dict[str, str]
+    """The type each credited partner is credited as."""
+
+
+def proration_decision(proration: str, month: LineMonth) -> Message:
+    """How the program's proration turns the days of the month into credit (SPEC 7.8)."""
+    if proration == "month_end":
+        return Message("proration_month_end", {"day": month.last_day.isoformat()})
+    return Message(f"proration_{proration}", {})
 
 
 def trace_links(
     program: Program, rules: Rules, month: LineMonth, links: list[Link], roots: dict[str, str]
 ) -> dict[Link, list[Span]]:
-    """Every link's spans of status within the month."""
-    days = month.each_day()
-    per_day: dict[Link, list[tuple[date, str, dict[str, str]]]] = {link: [] for link in links}
-    for day in days:
-        statuses = _statuses_on(day, program, rules, month, links, roots)
-        for link, (status, params) in statuses.items():
-            per_day[link].append((day, status, params))
-    return {link: _merge(entries) for link, entries in per_day.items()}
+    """Every link's spans of status within the month, under the rules' proration."""
+    days = [_trace_day(day, program, rules, month, links, roots) for day in month.each_day()]
+    if rules.proration == "month_end":
+        return {link: _decided_by_last_day(link, days) for link in links}
+    if rules.proration == "any_day":
+        best_types = _best_types_in_month(rules, days)
+        return {link: _credited_on_any_day(link, days, best_types) for link in links}
+    return {link: _daily(link, days) for link in links}
 
 
-def _statuses_on(
+def _daily(link: Link, days: list[_Day]) -> list[Span]:
+    return _merge([(each.day, *each.statuses[link]) for each in days])
+
+
+def _decided_by_last_day(link: Link, days: list[_Day]) -> list[Span]:
+    """Under month_end, a link counted on the last day is credited for the whole month; on
+    the other days, being counted decides nothing."""
+    last = days[-1]
+    deciding = {"day": last.day.isoformat()}
+    if link in last.counted:
+        status, params = last.statuses[link]
+        return [Span(f"{status}_month_end", days[0].day, last.day, {**params, **deciding})]
+    return _merge(
+        [
+            (each.day, "not_deciding", deciding)
+            if link in each.counted
+            else (each.day, *each.statuses[link])
+            for each in days
+        ]
+    )
+
+
+def _credited_on_any_day(link: Link, days: list[_Day], best_types: dict[str, str]) -> list[Span]:
+    """Under any_day, a link counted on any day credits its partner for the whole month, as
+    the best type the partner had in the month."""
+    partners = [each.counted[link] for each in days if link in each.counted]
+    if not partners:
+        return _daily(link, days)
+    best_type = best_types[partners[0]]
+    params = {"days": str(len(partners))}
+    status = "credited_any_day"
+    if best_type != link.type:
+        status, params = "credited_as_any_day", {**params, "type": best_type}
+    return [Span(status, days[0].day, days[-1].day, params)]
+
+
+def _best_types_in_month(rules: Rules, days: list[_Day]) -> dict[str, str]:
+    best: dict[str, str] = {}
+    for each in days:
+        for partner, link_type in each.credited.items():
+            best[partner] = _better_type(rules, best.get(partner), link_type)
+    return best
+
+
+def _better_type(rules: Rules, current: str | None, candidate: str) -> str:
+    """Of two counted types, the one with the lower precedence number (SPEC 7.7)."""
+    if current is None:
+        return candidate
+    types = rules.association_types
+    return candidate if types[candidate].precedence < types[current].precedence else current
+
+
+def _trace_day(
     day: date,
     program: Program,
     rules: Rules,
     month: LineMonth,
     links: list[Link],
     roots: dict[str, str],
-) -> dict[Link, tuple[str, dict[str, str]]]:
-    statuses: dict[Link, tuple[str, dict[str, str]]] = {}
+) -> _Day:
+    statuses: dict[Link, Status] = {}
     candidates = []
     for link in links:
         early = _status_before_contest(day, rules, month, link)
@@ -93,8 +165,8 @@ def _statuses_on(
             statuses[link] = early
     winners = _exclusive_winners(rules, candidates)
     policy = program.policy_on(day)
+    counted: dict[Link, str] = {}
     credited: dict[str, str] = {}
-    counted_links = []
     for link in candidates:
         winner = winners.get(link.type)
         if winner is not None and winner != link:
@@ -106,22 +178,18 @@ def _statuses_on(
         elif link.type not in policy.types:
             statuses[link] = ("not_counted", {"since": policy.start.isoformat()})
         else:
-            counted_links.append(link)
-            partner = _credited_partner(program, link, roots)
-            best = credited.get(partner)
-            if best is None or rules.association_types[link.type].precedence < (
-                rules.association_types[best].precedence
-            ):
-                credited[partner] = link.type
-    for link in counted_links:
-        best = credited[_credited_partner(program, link, roots)]
+            # A removal (no partner) never gets this far: _status_before_contest stops it.
+            assert link.partner_id is not None
+            partner = credited_partner(program, link.partner_id, roots)
+            counted[link] = partner
+            credited[partner] = _better_type(rules, credited.get(partner), link.type)
+    for link, partner in counted.items():
+        best = credited[partner]
         statuses[link] = ("credited", {}) if best == link.type else ("credited_as", {"type": best})
-    return statuses
+    return _Day(day, statuses, counted, credited)
 
 
-def _status_before_contest(
-    day: date, rules: Rules, month: LineMonth, link: Link
-) -> tuple[str, dict[str, str]] | None:
+def _status_before_contest(day: date, rules: Rules, month: LineMonth, link: Link) -> Status | None:
     """Why a link cannot apply on `day` at all, or None if it takes part."""
     if link.workload is not None and link.workload != month.workload:
         return ("other_workload", {"workload": link.workload})
@@ -141,17 +209,19 @@ def _status_before_contest(
 
 def _exclusive_winners(rules: Rules, candidates: list[Link]) -> dict[str, Link]:
     winners: dict[str, Link] = {}
-    for link in sorted(candidates, key=Link.contest_key):
-        if rules.association_types[link.type].exclusive:
-            winners.setdefault(link.type, link)
+    for link in candidates:
+        if not rules.association_types[link.type].exclusive:
+            continue
+        winner = winners.get(link.type)
+        if winner is None or link.contest_key() > winner.contest_key():
+            winners[link.type] = link
     return winners
 
 
-def _credited_partner(program: Program, link: Link, roots: dict[str, str]) -> str:
-    assert link.partner_id is not None
-    if program.rollup == "root":
-        return roots.get(link.partner_id, link.partner_id)
-    return link.partner_id
+def credited_partner(program: Program, partner_id: str, roots: dict[str, str]) -> str:
+    """The partner a program credits for a link of `partner_id`: the partner itself, or its
+    top parent under rollup = "root" (SPEC 7.4)."""
+    return roots.get(partner_id, partner_id) if program.rollup == "root" else partner_id
 
 
 def _merge(entries: list[tuple[date, str, dict[str, str]]]) -> list[Span]:
