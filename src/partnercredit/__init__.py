@@ -1,8 +1,8 @@
 """partnercredit: multi-partner credit, targets and payouts for cloud partner programs.
 
 The public API is small: `validate` and `run` over a data directory, `explain_line` for one
-line of a finished run, the run folders of a workspace, the rules loader, the engine options
-and the errors the API raises.
+line of a finished run, `verify_run` and `diff_runs` to check and compare runs, the run
+folders of a workspace, the rules loader, the engine options and the errors the API raises.
 Names are imported on first use, so that `import partnercredit` (and the command line's
 start-up) stays fast.
 """
@@ -25,11 +25,13 @@ _EXPORTS = {
     "StructuralError": "partnercredit.errors",
     "UsageError": "partnercredit.errors",
     "ValidationReport": "partnercredit.core",
+    "diff_runs": "partnercredit.compare",
     "explain_line": "partnercredit.explain",
     "load_rules": "partnercredit.rules",
     "run": "partnercredit.core",
     "run_folder": "partnercredit.workspace",
     "validate": "partnercredit.core",
+    "verify_run": "partnercredit.compare",
     "workspace_runs": "partnercredit.workspace",
 }
 
@@ -45,15 +47,19 @@ __all__ = [
     "UsageError",
     "ValidationReport",
     "__version__",
+    "diff_runs",
     "explain_line",
     "load_rules",
     "run",
     "run_folder",
     "validate",
+    "verify_run",
     "workspace_runs",
 ]
 
 if TYPE_CHECKING:
+    from partnercredit.compare.diff_runs import diff_runs
+    from partnercredit.compare.verify_run import verify_run
     from partnercredit.core import Rejection, RunReport, ValidationReport, run, validate
     from partnercredit.engine import EngineOptions
     from partnercredit.errors import (

@@ -26,6 +26,7 @@ from partnercredit.outputs.manifest import (
     write_manifest,
 )
 from partnercredit.outputs.publish import MANIFEST, publishing
+from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
 from partnercredit.outputs.tables import (
     ATTAINMENT,
     CREDITS,
@@ -41,7 +42,6 @@ from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validate import TableCounts, ValidatedInputs, validate_inputs
 from partnercredit.workspace import new_run_folder
 
-INPUTS_FOLDER = "inputs"
 PhaseCallback = Callable[[str], None]
 
 
@@ -150,7 +150,7 @@ def run(
         targets = compute_targets(
             session.backend,
             resolved,
-            session.backend.read_parquet(_parquet_of(staging, CREDITS, output_format)),
+            session.backend.read_parquet(parquet_path(staging, CREDITS, output_format)),
             credit.lines,
             credit.partner_numbers,
             session.roots,
@@ -164,17 +164,11 @@ def run(
         )
         session.write_manifest(staging, written, output_format)
         kept = {
-            table.name: session.backend.read_parquet(_parquet_of(staging, table, output_format))
+            table.name: session.backend.read_parquet(parquet_path(staging, table, output_format))
             for table in (CREDITS, UNATTRIBUTED, ATTAINMENT, PAYOUTS)
         }
         summary = summarize_run(session.backend, resolved, credit.lines, **kept)
         return RunReport(session.run_id, run_folder, report, written, summary)
-
-
-def _parquet_of(staging: Path, table: OutputTable, output_format: OutputFormat) -> Path:
-    """Where a run keeps an output table as Parquet (beside CSV outputs: under inputs/)."""
-    folder = staging if output_format == "parquet" else staging / INPUTS_FOLDER
-    return folder / f"{table.name}.parquet"
 
 
 def _resolve_rules(rules: Rules | Path | None) -> Rules:
@@ -274,7 +268,7 @@ class _Session:
         under inputs/, which `explain` and the targets stage read quickly; the table is
         computed once for both files."""
         self.on_phase(f"writing {table.name}")
-        parquet = _parquet_of(staging, table, output_format)
+        parquet = parquet_path(staging, table, output_format)
         if output_format == "parquet":
             write_table(self.backend, expr, table, staging, "parquet")
         else:

@@ -14,15 +14,13 @@ from typing import Any
 import duckdb
 
 from partnercredit.errors import UsageError
-from partnercredit.outputs.manifest import read_manifest
-from partnercredit.outputs.publish import MANIFEST
+from partnercredit.outputs.run_facts import RunFacts, read_run_facts
+from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
+from partnercredit.outputs.tables import OUTPUT_TABLES
 from partnercredit.periods import period_text
-from partnercredit.rules import REQUIREMENTS, Rules, parse_rules
-from partnercredit.workspace import run_folder
+from partnercredit.rules import REQUIREMENTS, Rules
 
 STATEMENT_MONTHS = 12
-INPUTS = "inputs"
-_OUTPUT_TABLES = frozenset({"credits", "attainment", "payouts"})
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
@@ -95,22 +93,10 @@ class _Run:
     for a CSV run kept as Parquet under inputs/; on Spark each is a folder of part files, which
     read_parquet reads as well."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        manifest = read_manifest(folder)
-        try:
-            rules_text, rules_source = manifest["rules"]["text"], manifest["rules"]["source"]
-            written, output_format = manifest["outputs"]["rows"], manifest["outputs"]["format"]
-        except (KeyError, TypeError) as error:
-            raise UsageError(
-                f"{folder / MANIFEST}: not the run.json of a partnercredit run"
-            ) from error
-        if "credits" not in written:
-            raise UsageError(
-                f"{folder}: holds a validation only, no credits; run `partnercredit run` first"
-            )
-        self.rules = parse_rules(rules_text, rules_source)
-        self.outputs_folder = folder if output_format == "parquet" else folder / INPUTS
+    def __init__(self, facts: RunFacts) -> None:
+        self.folder = facts.folder
+        self.rules = facts.rules
+        self.output_format = facts.output_format
         self.connection = duckdb.connect()
 
     def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
@@ -138,15 +124,16 @@ class _Run:
             ) from error
 
     def _parquet(self, table: str) -> Path:
-        folder = self.outputs_folder if table in _OUTPUT_TABLES else self.folder / INPUTS
-        return folder / f"{table}.parquet"
+        if table in OUTPUT_TABLES:
+            return parquet_path(self.folder, OUTPUT_TABLES[table], self.output_format)
+        return self.folder / INPUTS_FOLDER / f"{table}.parquet"
 
 
 def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) -> PartnerStatement:
-    run_dir = run_folder(run_dir)
     if as_of is not None and not _PERIOD.fullmatch(as_of):
         raise UsageError(f"--as-of: expected a period YYYY-MM, not {as_of!r}")
-    run = _Run(run_dir)
+    run = _Run(read_run_facts(run_dir))
+    run_dir = run.folder
     rules = run.rules
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:

@@ -9,7 +9,17 @@ import typer
 from typer._click.exceptions import ClickException
 from typer.exceptions import Abort
 
-from partnercredit.cli import demo, explain, generate, partner, rules, run, signals, validate
+from partnercredit.cli import (
+    compare,
+    demo,
+    explain,
+    generate,
+    partner,
+    rules,
+    run,
+    signals,
+    validate,
+)
 from partnercredit.errors import Interrupted, PartnerCreditError, UsageError
 
 app = typer.Typer(
@@ -23,6 +33,8 @@ app.command()(validate.validate)
 app.command()(run.run)
 app.command()(explain.explain)
 app.command()(partner.partner)
+app.command()(compare.verify)
+app.command()(compare.diff)
 app.command()(demo.demo)
 app.add_typer(rules.rules_app)
 generate.register(app)

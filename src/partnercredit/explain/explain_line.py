@@ -28,11 +28,11 @@ from partnercredit.explain.trace_links import (
     trace_links,
 )
 from partnercredit.outputs.manifest import read_manifest
+from partnercredit.outputs.run_layout import INPUTS_FOLDER
 from partnercredit.rules import Program, Rules, parse_rules
 from partnercredit.workspace import run_folder
 
 CENT = Decimal("0.01")
-INPUTS = "inputs"
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class _Run:
         """An output table's Parquet file: in the run folder, or kept under inputs/."""
         for candidate in (
             self.folder / f"{name}.parquet",
-            self.folder / INPUTS / f"{name}.parquet",
+            self.folder / INPUTS_FOLDER / f"{name}.parquet",
         ):
             if candidate.exists():
                 return str(candidate).replace("'", "''")

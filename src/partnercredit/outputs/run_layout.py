@@ -1,0 +1,23 @@
+"""Where a run folder keeps what: its output tables, run.json and the accepted inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from partnercredit.outputs.tables import OutputTable
+from partnercredit.outputs.write_table import OutputFormat
+
+INPUTS_FOLDER = "inputs"
+"""The accepted inputs (and, for CSV runs, the output tables as Parquet)."""
+
+
+def output_path(run_dir: Path, table: OutputTable, output_format: OutputFormat) -> Path:
+    """The output table as published (on Spark a folder of part files)."""
+    return run_dir / f"{table.name}.{output_format}"
+
+
+def parquet_path(run_dir: Path, table: OutputTable, output_format: OutputFormat) -> Path:
+    """The output table as Parquet: the table itself, or beside CSV outputs its copy under
+    inputs/, which `explain`, the targets stage and comparisons read."""
+    folder = run_dir if output_format == "parquet" else run_dir / INPUTS_FOLDER
+    return folder / f"{table.name}.parquet"

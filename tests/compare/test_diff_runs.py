@@ -1,0 +1,42 @@
+"""`diff`: two runs compared table by table, whatever format each wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from partnercredit import core
+from partnercredit.compare import diff_runs
+from tests.conftest import TESTS, CliRunner
+
+WORKED = TESTS / "scenarios" / "01_worked_example"
+
+
+def test_the_same_data_in_two_formats_gives_no_difference(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    core.run(WORKED / "data", tmp_path / "a", rules=WORKED / "rules.toml")
+    core.run(WORKED / "data", tmp_path / "b", rules=WORKED / "rules.toml", output_format="csv")
+    difference = diff_runs(tmp_path / "a", tmp_path / "b")
+    assert difference.identical
+    assert [table.table for table in difference.tables] == [
+        "credits",
+        "unattributed",
+        "attainment",
+        "payouts",
+        "rejected",
+    ]
+    result = run_cli("diff", tmp_path / "a", tmp_path / "b")
+    assert (result.exit_code, result.stdout.strip().splitlines()[-1]) == (0, "No differences.")
+
+
+def test_other_rules_show_where_the_credit_moved(tmp_path: Path) -> None:
+    core.run(WORKED / "data", tmp_path / "example", rules=WORKED / "rules.toml")
+    rules = (WORKED / "rules.toml").read_text()
+    (tmp_path / "no_fasttrack.toml").write_text(rules.replace(', "fasttrack"]', "]"))
+    core.run(WORKED / "data", tmp_path / "changed", rules=tmp_path / "no_fasttrack.toml")
+    difference = diff_runs(tmp_path / "example", tmp_path / "changed")
+    [credits] = [table for table in difference.tables if table.table == "credits"]
+    # P4's FastTrack credit (2016-07 .. 2016-09) is gone; nothing else moved.
+    assert (credits.only_first, credits.only_other) == (3, 0)
+    assert {row["partner_id"] for side, row in credits.examples} == {"P4"}
+    assert not difference.identical

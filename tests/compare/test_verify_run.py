@@ -1,0 +1,127 @@
+"""`verify`: a run recomputed from its kept inputs (or its data) and compared, table by table."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from partnercredit import core
+from partnercredit.compare import verify_run
+from tests.conftest import TESTS, CliRunner
+
+WORKED = TESTS / "scenarios" / "01_worked_example"
+WITH_REJECTIONS = TESTS / "fixtures" / "validation" / "cascade_customer" / "data"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The worked example run once as Parquet and once as CSV; tests work on copies."""
+    folder = tmp_path_factory.mktemp("published")
+    runs = {}
+    for output_format in ("parquet", "csv"):
+        out = folder / output_format
+        core.run(WORKED / "data", out, rules=WORKED / "rules.toml", output_format=output_format)
+        runs[output_format] = out
+    return runs
+
+
+def _copy(run: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(run, tmp_path / "run"))
+
+
+def _add_a_cent(path: Path) -> None:
+    """Alter the first credit by one cent, as a careless edit of the file would."""
+    credits = pq.read_table(path)
+    first = credits.column("credit_usd").to_pylist()
+    first[0] += Decimal("0.01")
+    column = pa.array(first, credits.schema.field("credit_usd").type)
+    pq.write_table(
+        credits.set_column(credits.schema.get_field_index("credit_usd"), "credit_usd", column), path
+    )
+
+
+@pytest.mark.parametrize("output_format", ["parquet", "csv"])
+def test_an_untouched_run_is_verified(
+    output_format: str, published: dict[str, Path], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    run = _copy(published[output_format], tmp_path)
+    verification = verify_run(run)
+    assert verification.identical, verification
+    compared = [table.table for table in verification.tables]
+    expected = ["credits", "unattributed", "attainment", "payouts"]
+    if output_format == "csv":
+        expected = [name for table in expected for name in (table, f"{table}.csv")]
+    assert compared == expected
+    assert verification.recomputed_from == run / "inputs"
+    result = run_cli("verify", run)
+    assert result.exit_code == 0, result.stderr
+    assert "Verified" in result.stdout
+    # Nothing is left beside the run.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["run"]
+
+
+def test_an_altered_credit_is_found(
+    published: dict[str, Path], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    run = _copy(published["parquet"], tmp_path)
+    _add_a_cent(run / "credits.parquet")
+    verification = verify_run(run)
+    [credits] = [table for table in verification.tables if table.table == "credits"]
+    assert (credits.rows, credits.other_rows, credits.only_first, credits.only_other) == (
+        credits.rows,
+        credits.rows,
+        1,
+        1,
+    )
+    [(side, altered), (other_side, original)] = credits.examples
+    assert (side, other_side) == ("first", "other")
+    assert altered["credit_usd"] - original["credit_usd"] == Decimal("0.01")
+    assert not verification.identical
+    result = run_cli("verify", run)
+    assert result.exit_code == 1
+    assert "NOT verified" in result.stdout
+
+
+def test_an_altered_csv_file_is_found(
+    published: dict[str, Path], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    run = _copy(published["csv"], tmp_path)
+    payouts = run / "payouts.csv"
+    lines = payouts.read_text().splitlines()
+    lines[1] = lines[1].replace("100.00", "100.01", 1)
+    payouts.write_text("\n".join(lines) + "\n")
+    verification = verify_run(run)
+    assert [table.table for table in verification.tables if not table.identical] == ["payouts.csv"]
+    assert run_cli("verify", run).exit_code == 1
+
+
+def test_from_the_data_every_count_and_rejection_is_compared(tmp_path: Path) -> None:
+    data = Path(shutil.copytree(WITH_REJECTIONS, tmp_path / "data"))
+    core.run(data, tmp_path / "run")
+    verification = verify_run(tmp_path / "run", data_dir=data)
+    assert verification.identical, verification
+    assert "rejected" in [table.table for table in verification.tables]
+
+    with (data / "customers.csv").open("a") as customers:
+        customers.write("C9,Customer Nine,DE\n")
+    changed = verify_run(tmp_path / "run", data_dir=data)
+    assert changed.problems == (
+        "input customers.csv: changed since the run (another SHA-256)",
+        "customers: rows read 2, accepted 1, rejected 1, collapsed 0 expected, "
+        "read 3, accepted 2, rejected 1, collapsed 0 recomputed",
+    )
+    assert not changed.identical
+
+
+def test_a_folder_without_credits_cannot_be_verified(tmp_path: Path, run_cli: CliRunner) -> None:
+    assert run_cli("validate", WITH_REJECTIONS, "--out", tmp_path / "v").exit_code == 0
+    result = run_cli("verify", tmp_path / "v")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "holds a validation only, no credits; run `partnercredit run` first"
+    )
