@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_an_untouched_run_is_verified(
     expected = ["credits", "unattributed", "attainment", "payouts"]
     if output_format == "csv":
         expected = [name for table in expected for name in (table, f"{table}.csv")]
-    assert compared == expected
+    assert compared == [*expected, "inputs/links.parquet", "inputs/partner_roots.parquet"]
     assert verification.recomputed_from == run / "inputs"
     result = run_cli("verify", run)
     assert result.exit_code == 0, result.stderr
@@ -125,3 +126,83 @@ def test_a_folder_without_credits_cannot_be_verified(tmp_path: Path, run_cli: Cl
     assert result.stderr.strip().endswith(
         "holds a validation only, no credits; run `partnercredit run` first"
     )
+
+
+def test_a_csv_file_in_another_form_is_found(published: dict[str, Path], tmp_path: Path) -> None:
+    """The same rows in another order (SPEC 9 sorts them) are not the run as written."""
+    run = _copy(published["csv"], tmp_path)
+    credits = run / "credits.csv"
+    header, *rows = credits.read_text().splitlines()
+    credits.write_text("\n".join([header, *reversed(rows)]) + "\n")
+    verification = verify_run(run)
+    [altered] = [table for table in verification.tables if not table.identical]
+    assert (altered.table, altered.only_first, altered.only_other) == ("credits.csv", 0, 0)
+    assert altered.problem == (
+        "the files differ as written (row order, quoting, separators or header)"
+    )
+
+
+def test_other_columns_or_types_are_found(published: dict[str, Path], tmp_path: Path) -> None:
+    run = _copy(published["parquet"], tmp_path)
+    credits = pq.read_table(run / "credits.parquet")
+    index = credits.schema.get_field_index("days")
+    pq.write_table(
+        credits.set_column(index, "days", credits.column("days").cast(pa.string())),
+        run / "credits.parquet",
+    )
+    [altered] = [table for table in verify_run(run).tables if not table.identical]
+    assert altered.table == "credits"
+    assert altered.problem is not None
+    assert altered.problem.startswith("columns (")
+    assert "days VARCHAR" in altered.problem
+
+
+def test_a_missing_table_is_a_difference(
+    published: dict[str, Path], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    run = _copy(published["parquet"], tmp_path)
+    (run / "payouts.parquet").unlink()
+    verification = verify_run(run)
+    [missing] = [table for table in verification.tables if not table.identical]
+    assert missing.problem == f"{run / 'payouts.parquet'}: missing"
+    result = run_cli("verify", run)
+    assert result.exit_code == 1
+    assert "NOT verified" in result.stdout
+
+
+def test_run_json_counts_are_checked(published: dict[str, Path], tmp_path: Path) -> None:
+    run = _copy(published["parquet"], tmp_path)
+    manifest = json.loads((run / "run.json").read_text())
+    manifest["tables"]["revenue"]["read"] += 1
+    manifest["outputs"]["rows"]["credits"] += 1
+    (run / "run.json").write_text(json.dumps(manifest))
+    rows = manifest["outputs"]["rows"]["credits"]
+    assert verify_run(run).problems == (
+        "run.json: revenue: rows read 7 are not accepted + rejected + collapsed",
+        f"run.json: {rows} rows of credits written, {rows - 1} found",
+    )
+
+
+def test_kept_inputs_are_checked_against_the_data(tmp_path: Path) -> None:
+    """What explain and partner read: the links always, the accepted rows given the data."""
+    core.run(WORKED / "data", tmp_path / "run", rules=WORKED / "rules.toml")
+    kept = tmp_path / "run" / "inputs"
+    partners = pq.read_table(kept / "partners.parquet")
+    names = partners.column("name").to_pylist()
+    names[0] = "Someone Else"
+    pq.write_table(
+        partners.set_column(partners.schema.get_field_index("name"), "name", pa.array(names)),
+        kept / "partners.parquet",
+    )
+    links = pq.read_table(kept / "links.parquet")
+    pq.write_table(links.slice(1), kept / "links.parquet")
+
+    from_kept = verify_run(tmp_path / "run")
+    assert [table.table for table in from_kept.tables if not table.identical] == [
+        "inputs/links.parquet"
+    ]
+    from_data = verify_run(tmp_path / "run", data_dir=WORKED / "data")
+    assert [table.table for table in from_data.tables if not table.identical] == [
+        "inputs/links.parquet",
+        "inputs/partners.parquet",
+    ]

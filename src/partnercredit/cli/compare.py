@@ -95,7 +95,9 @@ def _show_examples(tables: Sequence[TableComparison], sides: tuple[str, str]) ->
     out = render.console()
     names = {"first": sides[0], "other": sides[1]}
     for compared in tables:
-        if compared.identical:
+        if compared.problem:
+            out.print(f"{compared.table}: {compared.problem}")
+        if not compared.examples:
             continue
         out.print(f"{compared.table}: rows found only in one of them (first of each side):")
         for side, row in compared.examples:

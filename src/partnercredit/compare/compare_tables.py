@@ -1,4 +1,5 @@
-"""Compare two versions of one output table row for row (as multisets of rows)."""
+"""Compare two versions of one output table: columns, rows (as multisets) and, for CSV,
+the text as written."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from partnercredit.errors import UsageError
+from partnercredit.outputs.manifest import file_sha256
 
 
 @dataclass(frozen=True)
@@ -23,41 +24,78 @@ class TableComparison:
     only_other: int
     examples: tuple[tuple[str, dict[str, Any]], ...]
     """A few differing rows, each with the side it is on: "first" or "other"."""
+    problem: str | None = None
+    """What differs besides rows: a version missing or unreadable, other columns or types,
+    or CSV text that differs where the rows do not (order, quoting, separators)."""
 
     @property
     def identical(self) -> bool:
-        return self.only_first == 0 and self.only_other == 0
+        return self.problem is None and self.only_first == 0 and self.only_other == 0
 
 
-def compare_tables(table: str, first: Path, other: Path, examples: int = 3) -> TableComparison:
+def compare_tables(
+    table: str, first: Path, other: Path, examples: int = 3, *, as_written: bool = False
+) -> TableComparison:
     """Compare a table's two versions: Parquet (typed values) or CSV (text), each a file or a
-    folder of part files (Spark)."""
+    folder of part files (Spark). `as_written`: the files must also be equal byte for byte
+    (CSV outputs are written in one canonical form)."""
     connection = duckdb.connect()
-    first_rows, other_rows = _relation(first), _relation(other)
     try:
+        sides = _readable(connection, first), _readable(connection, other)
+        unreadable = [
+            f"{name}: {reason}"
+            for name, reason in zip((str(first), "the other version"), sides, strict=True)
+            if reason
+        ]
+        if unreadable:
+            return TableComparison(table, 0, 0, 0, 0, (), "; ".join(unreadable))
+        first_rows, other_rows = _relation(first), _relation(other)
+        columns = _columns(connection, first_rows), _columns(connection, other_rows)
+        if columns[0] != columns[1]:
+            other_columns = f"columns {_listed(columns[0])} against {_listed(columns[1])}"
+            return TableComparison(table, 0, 0, 0, 0, (), other_columns)
         rows, others = _count(connection, first_rows), _count(connection, other_rows)
         only_first = _count(connection, f"({first_rows} EXCEPT ALL {other_rows})")
         only_other = _count(connection, f"({other_rows} EXCEPT ALL {first_rows})")
-        shown = [
+        shown = (
             *_examples(connection, "first", first_rows, other_rows, examples),
             *_examples(connection, "other", other_rows, first_rows, examples),
-        ]
-    except duckdb.Error as error:
-        reason = str(error).splitlines()[0]
-        raise UsageError(f"{table}: cannot compare {first} with {other} ({reason})") from None
+        )
     finally:
         connection.close()
-    return TableComparison(table, rows, others, only_first, only_other, tuple(shown))
+    problem: str | None = None
+    # Part files of two engines may split the same rows differently: only files compare.
+    if as_written and first.is_file() and other.is_file() and not _same_bytes(first, other):
+        problem = "the files differ as written (row order, quoting, separators or header)"
+    return TableComparison(table, rows, others, only_first, only_other, shown, problem)
+
+
+def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """Why the version at `path` cannot be compared, or None."""
+    if not path.exists():
+        return "missing"
+    try:
+        _count(connection, _relation(path))
+    except duckdb.Error as error:
+        return f"unreadable ({str(error).splitlines()[0]})"
+    return None
 
 
 def _relation(path: Path) -> str:
-    if not path.exists():
-        raise UsageError(f"{path}: missing")
     files = path / f"*{path.suffix}" if path.is_dir() else path
     source = str(files).replace("'", "''")
     if path.suffix == ".csv":
         return f"(SELECT * FROM read_csv('{source}', header = true, all_varchar = true))"
     return f"(SELECT * FROM read_parquet('{source}'))"
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    described = connection.execute(f"DESCRIBE {relation}").fetchall()
+    return [(str(row[0]), str(row[1])) for row in described]
+
+
+def _listed(columns: list[tuple[str, str]]) -> str:
+    return "(" + ", ".join(f"{name} {kind}" for name, kind in columns) + ")"
 
 
 def _count(connection: duckdb.DuckDBPyConnection, relation: str) -> int:
@@ -73,3 +111,12 @@ def _examples(
     )
     names = [column[0] for column in result.description]
     return [(side, dict(zip(names, row, strict=True))) for row in result.fetchall()]
+
+
+def _same_bytes(first: Path, other: Path) -> bool:
+    return _digests(first) == _digests(other)
+
+
+def _digests(path: Path) -> list[str]:
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    return [file_sha256(file) for file in files if not file.name.startswith((".", "_"))]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
-from partnercredit.outputs.run_layout import parquet_path
-from partnercredit.outputs.tables import OUTPUT_TABLES
+from partnercredit.outputs.run_layout import output_path, parquet_path
+from partnercredit.outputs.tables import OUTPUT_TABLES, OutputTable
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class RunDifference:
     first: RunFacts
     other: RunFacts
     tables: tuple[TableComparison, ...]
-    """Every output table, compared by typed value whatever format each run wrote."""
+    """Every output table: by its CSV text when both runs wrote CSV, else by typed value."""
 
     @property
     def identical(self) -> bool:
@@ -27,12 +27,18 @@ def diff_runs(first: Path, other: Path, examples_per_table: int = 3) -> RunDiffe
     """Compare every output table of two runs (run folders, or workspaces: their latest)."""
     one, two = read_run_facts(first), read_run_facts(other)
     tables = tuple(
-        compare_tables(
-            table.name,
-            parquet_path(one.folder, table, one.output_format),
-            parquet_path(two.folder, table, two.output_format),
-            examples_per_table,
-        )
+        compare_tables(table.name, *_versions(table, one, two), examples_per_table)
         for table in OUTPUT_TABLES.values()
     )
     return RunDifference(one, two, tables)
+
+
+def _versions(table: OutputTable, one: RunFacts, two: RunFacts) -> tuple[Path, Path]:
+    """The CSV files as published when both runs wrote CSV, else the typed Parquet versions
+    (a CSV run keeps one under inputs/)."""
+    if one.output_format == two.output_format == "csv":
+        return output_path(one.folder, table, "csv"), output_path(two.folder, table, "csv")
+    return (
+        parquet_path(one.folder, table, one.output_format),
+        parquet_path(two.folder, table, two.output_format),
+    )

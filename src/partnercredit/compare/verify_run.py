@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from partnercredit import __version__
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
+from partnercredit.contract import TABLES
 from partnercredit.engine import EngineOptions
+from partnercredit.errors import UsageError
 from partnercredit.outputs.manifest import file_sha256
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
 from partnercredit.outputs.run_layout import INPUTS_FOLDER, output_path, parquet_path
 from partnercredit.outputs.tables import (
     ATTAINMENT,
     CREDITS,
+    OUTPUT_TABLES,
     PAYOUTS,
     REJECTED,
     UNATTRIBUTED,
@@ -50,18 +59,15 @@ def verify_run(
 ) -> Verification:
     """Compute `run` again from its kept inputs and its rules (or from `data_dir`, the data it
     was computed from, whose files must still be those run.json names) and compare every
-    output table with the run's own."""
+    output table with the run's own, and run.json's row counts with the tables."""
     from partnercredit import core
 
     facts = read_run_facts(run)
-    problems = [*_rules_problems(facts)]
+    problems = [*_rules_problems(facts), *_manifest_problems(facts)]
     if data_dir is not None:
         problems += _changed_inputs(facts, data_dir)
     source = data_dir if data_dir is not None else facts.folder / INPUTS_FOLDER
-    # Beside the run, on the disk that had room for it; removed afterwards.
-    remove_abandoned(facts.folder.parent, _SCRATCH_PREFIX)
-    scratch = make_work_folder(facts.folder.parent, _SCRATCH_PREFIX)
-    try:
+    with _scratch_folder(engine) as scratch:
         again = core.run(
             source,
             scratch / "run",
@@ -71,45 +77,118 @@ def verify_run(
         )
         recomputed = read_run_facts(again.out_dir)
         problems += _count_problems(facts, recomputed, from_kept_inputs=data_dir is None)
-        compared: tuple[OutputTable, ...] = (CREDITS, UNATTRIBUTED, ATTAINMENT, PAYOUTS)
-        if data_dir is not None:
-            compared += (REJECTED,)
-        tables = tuple(
-            comparison
-            for table in compared
-            for comparison in _compare(table, facts, recomputed, examples_per_table)
+        tables = (
+            *(
+                comparison
+                for table in _compared_outputs(data_dir)
+                for comparison in _compare(table, facts, recomputed, examples_per_table)
+            ),
+            *(
+                compare_tables(
+                    f"{INPUTS_FOLDER}/{name}",
+                    facts.folder / INPUTS_FOLDER / name,
+                    recomputed.folder / INPUTS_FOLDER / name,
+                    examples_per_table,
+                )
+                for name in _compared_inputs(data_dir)
+            ),
         )
+    return Verification(facts, source, __version__, tuple(problems), tables)
+
+
+@contextmanager
+def _scratch_folder(engine: EngineOptions | None) -> Iterator[Path]:
+    """Where the recomputed run is written: the engine's spill folder (or the system's
+    temporary folder), so that a reader without write access to the run can verify it."""
+    parent = (engine.spill_dir if engine else None) or Path(tempfile.gettempdir())
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(parent, _SCRATCH_PREFIX)
+        scratch = make_work_folder(parent, _SCRATCH_PREFIX)
+    except OSError as error:
+        raise UsageError(f"{parent}: cannot make a scratch folder ({error.strerror})") from None
+    try:
+        yield scratch
     finally:
         remove_work_folder(scratch)
-    return Verification(facts, source, __version__, tuple(problems), tables)
+
+
+def _compared_outputs(data_dir: Path | None) -> tuple[OutputTable, ...]:
+    """Without the data, the rejected rows cannot be recomputed (only counted)."""
+    outputs = (CREDITS, UNATTRIBUTED, ATTAINMENT, PAYOUTS)
+    return outputs if data_dir is None else (*outputs, REJECTED)
+
+
+def _compared_inputs(data_dir: Path | None) -> tuple[str, ...]:
+    """The kept inputs derived from others (always), and with the data the accepted rows
+    themselves, which `explain` and `partner` read."""
+    derived = ("links.parquet", "partner_roots.parquet")
+    if data_dir is None:
+        return derived
+    return (*derived, *(f"{name}.parquet" for name in TABLES))
 
 
 def _compare(
     table: OutputTable, run: RunFacts, recomputed: RunFacts, examples: int
 ) -> list[TableComparison]:
-    """The table by typed value, and for a CSV run the CSV text as well."""
-    paths = [
-        (
+    """The table by typed value, and for a CSV run the CSV as written as well."""
+    comparisons = [
+        compare_tables(
             table.name,
             parquet_path(run.folder, table, run.output_format),
             parquet_path(recomputed.folder, table, run.output_format),
-        ),
+            examples,
+        )
     ]
     if run.output_format == "csv":
-        paths.append(
-            (
+        comparisons.append(
+            compare_tables(
                 f"{table.name}.csv",
                 output_path(run.folder, table, "csv"),
                 output_path(recomputed.folder, table, "csv"),
-            ),
+                examples,
+                as_written=True,
+            )
         )
-    return [compare_tables(name, first, other, examples) for name, first, other in paths]
+    return comparisons
 
 
 def _rules_problems(run: RunFacts) -> list[str]:
     if run.rules.sha256 == run.rules_sha256:
         return []
     return ["run.json: the rules text does not have the SHA-256 written beside it"]
+
+
+def _manifest_problems(run: RunFacts) -> list[str]:
+    """run.json's counts against themselves and against the run's tables."""
+    problems = [
+        f"run.json: {table}: rows read {counts.get('read')} are not accepted + rejected + collapsed"
+        for table, counts in sorted(run.table_counts.items())
+        if counts.get("read")
+        != sum(counts.get(key, 0) for key in ("accepted", "rejected", "collapsed"))
+    ]
+    rejected = sum(counts.get("rejected", 0) for counts in run.table_counts.values())
+    if run.output_rows.get(REJECTED.name) != rejected:
+        problems.append(
+            f"run.json: {run.output_rows.get(REJECTED.name)} rejected rows written, but the "
+            f"input tables count {rejected}"
+        )
+    for table in OUTPUT_TABLES.values():
+        written = run.output_rows.get(table.name)
+        found = _rows(parquet_path(run.folder, table, run.output_format))
+        if found is not None and written != found:
+            problems.append(f"run.json: {written} rows of {table.name} written, {found} found")
+    return problems
+
+
+def _rows(path: Path) -> int | None:
+    """The rows of a Parquet table (file or folder of part files); None if unreadable (the
+    comparison of the table reports that)."""
+    files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
+    try:
+        return sum(int(pq.ParquetFile(file).metadata.num_rows) for file in files)
+    except (OSError, pa.ArrowException):
+        return None
 
 
 def _changed_inputs(run: RunFacts, data_dir: Path) -> list[str]:
@@ -120,6 +199,11 @@ def _changed_inputs(run: RunFacts, data_dir: Path) -> list[str]:
             problems.append(f"input {name}: missing from {data_dir}")
         elif file_sha256(path) != sha256:
             problems.append(f"input {name}: changed since the run (another SHA-256)")
+    read = {name for name, _ in run.input_files.values()}
+    for table in TABLES:
+        for path in sorted(data_dir.glob(f"{table}.*")):
+            if path.suffix in (".csv", ".parquet") and path.name not in read:
+                problems.append(f"input {path.name}: not read by the run")
     return problems
 
 

@@ -55,9 +55,14 @@ class Backend(ABC):
     def __init__(self, options: EngineOptions) -> None:
         self.options = options
         base = options.spill_dir or Path(tempfile.gettempdir())
-        base.mkdir(parents=True, exist_ok=True)
-        remove_abandoned(base, SCRATCH_PREFIX)
-        self.scratch = make_work_folder(base, SCRATCH_PREFIX)
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            remove_abandoned(base, SCRATCH_PREFIX)
+            self.scratch = make_work_folder(base, SCRATCH_PREFIX)
+        except OSError as error:
+            raise UsageError(
+                f"{base}: cannot make the engine's scratch folder there ({error.strerror})"
+            ) from None
         self.con: Any = None
         self._names = 0
 

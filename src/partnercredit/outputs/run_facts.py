@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from partnercredit.errors import UsageError
+from partnercredit.errors import RulesError, UsageError
 from partnercredit.outputs.manifest import read_manifest
 from partnercredit.outputs.publish import MANIFEST
 from partnercredit.outputs.write_table import OutputFormat
@@ -40,6 +40,8 @@ def read_run_facts(folder: Path) -> RunFacts:
         facts = _facts(folder, manifest)
     except (KeyError, TypeError, ValueError) as error:
         raise UsageError(f"{folder / MANIFEST}: not the run.json of a partnercredit run") from error
+    except RulesError as error:
+        raise UsageError(f"{folder / MANIFEST}: its rules do not load ({error})") from None
     if "credits" not in facts.output_rows:
         raise UsageError(
             f"{folder}: holds a validation only, no credits; run `partnercredit run` first"
