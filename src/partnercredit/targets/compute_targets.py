@@ -14,7 +14,7 @@ from partnercredit.rules import Rules
 from partnercredit.targets.compute_payouts import PAYOUT_COLUMNS, compute_payouts
 from partnercredit.targets.count_customers import count_customers
 from partnercredit.targets.measure_attainment import ATTAINMENT_COLUMNS, measure_attainment
-from partnercredit.targets.periods import PeriodRange, month_number
+from partnercredit.targets.periods import as_of_months, month_number
 
 
 @dataclass(frozen=True)
@@ -36,27 +36,24 @@ def compute_targets(
     """`credits`: the `credits` output as written (money as decimals); `lines` the revenue
     lines (period, product). Customers are counted in `batches` batches of partners, one after
     the other."""
-    facts = backend.to_arrow(
-        lines.aggregate(
-            first=month_number(lines.period).min(), last=month_number(lines.period).max()
-        )
-    ).to_pylist()[0]
+    periods = lines.select("period").distinct()
+    revenue_months = sorted(
+        backend.to_arrow(periods.select(month=month_number(periods.period))).column(0).to_pylist()
+    )
     products = backend.to_arrow(lines.select("product").distinct()).column(0).to_pylist()
     ledger = _ledger(credits, partner_numbers)
     described = ledger.mutate(month=month_number(ledger.period))
-    periods = PeriodRange(facts["first"], facts["last"])
     attainments = []
     for name, program in rules.programs.items():
         # A program without targets has nothing to measure (its credit still counts).
-        if program.kind != "attainment" or not program.targets or facts["first"] is None:
+        if program.kind != "attainment" or not program.targets or not revenue_months:
             continue
         in_areas = _in_areas(described.filter(described.program == name), rules, products)
+        as_of = as_of_months(revenue_months, program.window_months)
         customers = _count_customers_in_batches(
-            backend, in_areas, periods, program.window_months, batches
+            backend, in_areas, revenue_months, as_of, program.window_months, batches
         )
-        attainments.append(
-            measure_attainment(program, in_areas, customers, periods, partner_numbers)
-        )
+        attainments.append(measure_attainment(program, in_areas, customers, as_of, partner_numbers))
     attainment = backend.materialize(
         "attainment", ibis.union(*attainments) if attainments else _empty(ATTAINMENT_COLUMNS)
     )
@@ -78,16 +75,23 @@ def compute_targets(
 
 
 def _count_customers_in_batches(
-    backend: Backend, ledger: ir.Table, periods: PeriodRange, window: int, batches: int
+    backend: Backend,
+    ledger: ir.Table,
+    revenue_months: list[int],
+    as_of: list[int],
+    window: int,
+    batches: int,
 ) -> ir.Table:
     """count_customers over every `batches`-th partner at a time (each partner's customers
     are counted in one batch)."""
     if batches == 1:
-        return count_customers(ledger, periods, window)
+        return count_customers(ledger, revenue_months, as_of, window)
     parts = [
         backend.materialize(
             "customer_counts",
-            count_customers(ledger.filter(ledger.partner_no % batches == batch), periods, window),
+            count_customers(
+                ledger.filter(ledger.partner_no % batches == batch), revenue_months, as_of, window
+            ),
         )
         for batch in range(batches)
     ]

@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from partnercredit.rules import Program, Target
-from partnercredit.targets.periods import PeriodRange, months_table
+from partnercredit.targets.periods import as_of_table
 
 ATTAINMENT_COLUMNS = (
     "program",
@@ -40,14 +40,15 @@ def measure_attainment(
     program: Program,
     ledger: ir.Table,
     customers: ir.Table,
-    periods: PeriodRange,
+    as_of_months: list[int],
     partner_numbers: ir.Table,
 ) -> ir.Table:
     """`ledger`: the program's credit rows with (partner_no, customer_id, area, month,
-    credit_cents, seat_cents); `customers`: their `count_customers`; `partner_numbers`:
+    credit_cents, seat_cents); `customers`: their `count_customers`; `as_of_months`: every
+    as-of month a row can exist for (`as_of_months` of targets.periods); `partner_numbers`:
     (partner_id, partner_no). Money in the result is in cents."""
-    window = program.window_months
-    totals = _window_totals(ledger, periods, window)
+    labels = as_of_table(as_of_months, program.window_months)
+    totals = _window_totals(ledger, labels, program.window_months)
     measured = totals.left_join(customers, ["partner_no", "area", "as_of"]).select(
         "partner_no",
         "area",
@@ -57,15 +58,11 @@ def measure_attainment(
         customers=ibis._.customers.fill_null(0),
         new_customers=ibis._.new_customers.fill_null(0),
     )
-    labels = months_table(periods.first - window + 1, periods.last, "as_of")
-    starts = months_table(periods.first - window + 1, periods.last, "start")
     rows = (
         measured.join(_targets(program), "area")
         .join(labels, "as_of")
         .join(partner_numbers, "partner_no")
-        .mutate(_start=ibis._.as_of - (window - 1))
     )
-    rows = rows.join(starts, rows._start == starts.start)
     return rows.select(
         program=ibis.literal(program.name),
         partner_id=rows.partner_id,
@@ -83,12 +80,12 @@ def measure_attainment(
     )
 
 
-def _window_totals(ledger: ir.Table, periods: PeriodRange, window: int) -> ir.Table:
+def _window_totals(ledger: ir.Table, as_of_labels: ir.Table, window: int) -> ir.Table:
     """Revenue, seats and the existence of rows per (partner, area, as-of month)."""
     monthly = ledger.group_by(["partner_no", "area", "month"]).aggregate(
         credit=ledger.credit_cents.sum(), seats=ledger.seat_cents.sum()
     )
-    as_of = months_table(periods.first, periods.last, "as_of").select("as_of")
+    as_of = as_of_labels.select("as_of")
     spread = monthly.join(
         as_of, [as_of.as_of >= monthly.month, as_of.as_of <= monthly.month + (window - 1)]
     )

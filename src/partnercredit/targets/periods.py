@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import ibis
 import ibis.expr.types as ir
@@ -11,26 +11,33 @@ import pyarrow as pa
 from partnercredit.periods import period_text
 
 
-@dataclass(frozen=True)
-class PeriodRange:
-    first: int
-    last: int
-    """Month numbers of the first and last accepted revenue period of the input."""
-
-
 def month_number(period: ir.StringValue) -> ir.IntegerValue:
     """YYYY-MM as year * 12 + month - 1."""
     return period.substr(0, 4).cast("int64") * 12 + period.substr(5, 2).cast("int64") - 1
 
 
-def months_table(first: int, last: int, name: str = "month") -> ir.Table:
-    """One row per month number from first to last, with its period text."""
-    numbers = list(range(first, last + 1))
+def as_of_months(revenue_months: Iterable[int], window: int) -> list[int]:
+    """The as-of months an attainment row can exist for (SPEC 8), ascending: those up to the
+    last revenue month whose window of `window` months holds a revenue month. Months of the
+    span far from any revenue are left out, so that nothing grows with the span."""
+    months = set(revenue_months)
+    last = max(months, default=0)
+    return sorted(
+        {month + offset for month in months for offset in range(window) if month + offset <= last}
+    )
+
+
+def as_of_table(months: list[int], window: int) -> ir.Table:
+    """One row per as-of month: as_of, as_of_period and start_period, the first period of its
+    window of `window` months."""
     return ibis.memtable(
         pa.table(
             {
-                name: pa.array(numbers, pa.int64()),
-                f"{name}_period": pa.array([period_text(n) for n in numbers], pa.string()),
+                "as_of": pa.array(months, pa.int64()),
+                "as_of_period": pa.array([period_text(n) for n in months], pa.string()),
+                "start_period": pa.array(
+                    [period_text(n - window + 1) for n in months], pa.string()
+                ),
             }
         )
     )
