@@ -100,7 +100,25 @@ class _Run:
         self.connection = duckdb.connect()
 
     def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
-        names, rows = self._select(table, "*", where, params)
+        return self._dicts(*self._select(table, "*", where, params))
+
+    def credit_totals(self, partner_id: str, first: str, last: str) -> list[dict[str, Any]]:
+        """The partner's credit from `first` to `last` per program, product and type: a
+        large partner has hundreds of thousands of credit rows, and only a few hundred of
+        these."""
+        return self._dicts(
+            *self._select(
+                "credits",
+                "program, product, association_type, sum(credit_usd) AS credit_usd, "
+                "sum(seat_credit) AS seat_credit, count(*) AS lines",
+                "partner_id = ? AND period BETWEEN ? AND ? "
+                "GROUP BY program, product, association_type",
+                (partner_id, first, last),
+            )
+        )
+
+    @staticmethod
+    def _dicts(names: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in rows]
 
     def revenue_periods(self) -> tuple[str, str] | None:
@@ -150,9 +168,7 @@ def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) 
         )
     last = as_of or periods[1]
     first = _months_before(last, STATEMENT_MONTHS - 1)
-    credits = run.rows(
-        "credits", "partner_id = ? AND period BETWEEN ? AND ?", partner_id, first, last
-    )
+    credits = run.credit_totals(partner_id, first, last)
     attainment = run.rows(
         "attainment",
         "partner_id IN (?, ?) AND as_of_period = ?",
@@ -201,6 +217,7 @@ def _months_before(period: str, months: int) -> str:
 
 
 def _credit_by_area(rules: Rules, credits: list[dict[str, Any]]) -> tuple[AreaCredit, ...]:
+    """`credits`: the partner's credit_totals."""
     totals: dict[tuple[str, str, str], list[Any]] = defaultdict(
         lambda: [Decimal("0.00"), Decimal("0.00"), 0]
     )
@@ -209,7 +226,7 @@ def _credit_by_area(rules: Rules, credits: list[dict[str, Any]]) -> tuple[AreaCr
             total = totals[(row["program"], area, row["association_type"])]
             total[0] += row["credit_usd"]
             total[1] += row["seat_credit"]
-            total[2] += 1
+            total[2] += row["lines"]
     return tuple(
         AreaCredit(program, area, link_type, credit, seats, lines)
         for (program, area, link_type), (credit, seats, lines) in sorted(totals.items())
