@@ -249,6 +249,16 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "applied on {days} days of the month, so credited for all of it",
         "de": "galt an {days} Tagen des Monats und wird daher für den ganzen Monat angerechnet",
     },
+    "credited_any_day.one": {
+        "en": "applied on 1 day of the month, so credited for all of it",
+        "de": "galt an 1 Tag des Monats und wird daher für den ganzen Monat angerechnet",
+    },
+    "credited_as_any_day.one": {
+        "en": "applied on 1 day of the month; the partner is credited once for all of it, as "
+        "{type}, the best type it had in the month",
+        "de": "galt an 1 Tag des Monats; der Partner wird für den ganzen Monat nur einmal "
+        "angerechnet, als {type}, dem besten Typ, den er im Monat hatte",
+    },
     "credited_as_any_day": {
         "en": "applied on {days} days of the month; the partner is credited once for all of "
         "it, as {type}, the best type it had in the month",
@@ -307,6 +317,10 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "{days} days credited to nobody ({reason}): {uncredited_usd} USD",
         "de": "{days} Tage niemandem angerechnet ({reason}): {uncredited_usd} USD",
     },
+    "uncredited.one": {
+        "en": "1 day credited to nobody ({reason}): {uncredited_usd} USD",
+        "de": "1 Tag niemandem angerechnet ({reason}): {uncredited_usd} USD",
+    },
     "reason.excluded_category": {
         "en": "the category earns no credit",
         "de": "die Kategorie erhält keine Anrechnung",
@@ -323,7 +337,10 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def render(code: str, params: Mapping[str, object], language: Language = "en") -> str:
-    """The text of a message in a language, with its parameters filled in."""
+    """The text of a message in a language, with its parameters filled in; a code may have
+    a `.one` form for a count of `days` of 1 (singular)."""
+    if str(params.get("days")) == "1" and f"{code}.one" in EXPLANATIONS:
+        code = f"{code}.one"
     template = (CATALOG.get(code) or EXPLANATIONS[code])[language]
     return PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
 
