@@ -33,9 +33,10 @@ from partnercredit.outputs.tables import (
     PAYOUTS,
     REJECTED,
     UNATTRIBUTED,
+    OutputFormat,
     OutputTable,
 )
-from partnercredit.outputs.write_table import OutputFormat, write_table
+from partnercredit.outputs.write_table import write_table
 from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets

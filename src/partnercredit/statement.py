@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from partnercredit.errors import UsageError
-from partnercredit.outputs.run_facts import RunFacts, read_run_facts
-from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
-from partnercredit.outputs.tables import OUTPUT_TABLES
+from partnercredit.outputs.run_tables import RunTables, run_tables
 from partnercredit.periods import period_text
 from partnercredit.rules import REQUIREMENTS, Rules
 
@@ -88,87 +83,49 @@ class PartnerStatement:
     credit and payouts are therefore on the organisation's statement, not on this one."""
 
 
-class _Run:
-    """A published run, read with DuckDB. Its output tables are Parquet in the run folder, or
-    for a CSV run kept as Parquet under inputs/; on Spark each is a folder of part files, which
-    read_parquet reads as well."""
+def _credit_totals(run: RunTables, partner_id: str, first: str, last: str) -> list[dict[str, Any]]:
+    """The partner's credit from `first` to `last` per program, product and type: a large
+    partner has hundreds of thousands of credit rows, and only a few hundred of these."""
+    return run.select(
+        "credits",
+        "program, product, association_type, sum(credit_usd) AS credit_usd, "
+        "sum(seat_credit) AS seat_credit, count(*) AS lines",
+        "partner_id = ? AND period BETWEEN ? AND ? GROUP BY program, product, association_type",
+        (partner_id, first, last),
+    )
 
-    def __init__(self, facts: RunFacts) -> None:
-        self.folder = facts.folder
-        self.rules = facts.rules
-        self.output_format = facts.output_format
-        self.connection = duckdb.connect()
 
-    def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
-        return self._dicts(*self._select(table, "*", where, params))
-
-    def credit_totals(self, partner_id: str, first: str, last: str) -> list[dict[str, Any]]:
-        """The partner's credit from `first` to `last` per program, product and type: a
-        large partner has hundreds of thousands of credit rows, and only a few hundred of
-        these."""
-        return self._dicts(
-            *self._select(
-                "credits",
-                "program, product, association_type, sum(credit_usd) AS credit_usd, "
-                "sum(seat_credit) AS seat_credit, count(*) AS lines",
-                "partner_id = ? AND period BETWEEN ? AND ? "
-                "GROUP BY program, product, association_type",
-                (partner_id, first, last),
-            )
-        )
-
-    @staticmethod
-    def _dicts(names: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-        return [dict(zip(names, row, strict=True)) for row in rows]
-
-    def revenue_periods(self) -> tuple[str, str] | None:
-        """The first and last period of the run's revenue (None when it has none)."""
-        _, [(first, last)] = self._select("revenue", "min(period), max(period)")
-        return None if first is None else (first, last)
-
-    def _select(
-        self, table: str, columns: str, where: str = "true", params: Sequence[object] = ()
-    ) -> tuple[list[str], list[tuple[Any, ...]]]:
-        path = self._parquet(table)
-        source = str(path).replace("'", "''")
-        try:
-            result = self.connection.execute(
-                f"SELECT {columns} FROM read_parquet('{source}') WHERE {where}", list(params)
-            )
-            return [column[0] for column in result.description], result.fetchall()
-        except duckdb.Error as error:
-            raise UsageError(
-                f"{self.folder}: {path.relative_to(self.folder)} is missing or unreadable"
-            ) from error
-
-    def _parquet(self, table: str) -> Path:
-        if table in OUTPUT_TABLES:
-            return parquet_path(self.folder, OUTPUT_TABLES[table], self.output_format)
-        return self.folder / INPUTS_FOLDER / f"{table}.parquet"
+def _revenue_periods(run: RunTables) -> tuple[str, str] | None:
+    """The first and last period of the run's revenue (None when it has none)."""
+    [found] = run.select("revenue", "min(period) AS first, max(period) AS last")
+    return None if found["first"] is None else (found["first"], found["last"])
 
 
 def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) -> PartnerStatement:
     if as_of is not None and not _PERIOD.fullmatch(as_of):
         raise UsageError(f"--as-of: expected a period YYYY-MM, not {as_of!r}")
-    run = _Run(read_run_facts(run_dir))
-    run_dir = run.folder
-    rules = run.rules
+    with run_tables(run_dir) as run:
+        return _statement(run, partner_id, as_of)
+
+
+def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerStatement:
+    rules = run.facts.rules
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:
         raise UsageError(f"partner {partner_id} is not in this run")
     root = run.rows("partner_roots", "partner_id = ?", partner_id)
     root_partner_id = root[0]["root_partner_id"] if root else None
     organisation = root_partner_id or partner_id
-    periods = run.revenue_periods()
+    periods = _revenue_periods(run)
     if periods is None:
-        raise UsageError(f"{run_dir}: the run has no revenue")
+        raise UsageError(f"{run.folder}: the run has no revenue")
     if as_of is not None and not periods[0] <= as_of <= periods[1]:
         raise UsageError(
             f"--as-of {as_of}: outside the run's revenue periods {periods[0]} to {periods[1]}"
         )
     last = as_of or periods[1]
     first = _months_before(last, STATEMENT_MONTHS - 1)
-    credits = run.credit_totals(partner_id, first, last)
+    credits = _credit_totals(run, partner_id, first, last)
     attainment = run.rows(
         "attainment",
         "partner_id IN (?, ?) AND as_of_period = ?",

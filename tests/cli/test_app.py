@@ -15,11 +15,11 @@ from tests.conftest import CliRunner
             "partnercredit: No such option: --bogus (Possible options: --out) "
             "(see `partnercredit validate --help`)",
         ),
-        (("run",), "partnercredit: Missing argument 'data_dir'. (see `partnercredit run --help`)"),
-        (("nosuch",), "partnercredit: No such command 'nosuch'. (see `partnercredit --help`)"),
+        (("run",), "partnercredit: Missing argument 'data_dir' (see `partnercredit run --help`)"),
+        (("nosuch",), "partnercredit: No such command 'nosuch' (see `partnercredit --help`)"),
         (
             ("rules", "check"),
-            "partnercredit: Missing argument 'FILE'. (see `partnercredit rules check --help`)",
+            "partnercredit: Missing argument 'FILE' (see `partnercredit rules check --help`)",
         ),
     ],
 )

@@ -138,7 +138,7 @@ def test_a_csv_file_in_another_form_is_found(published: dict[str, Path], tmp_pat
     [altered] = [table for table in verification.tables if not table.identical]
     assert (altered.table, altered.only_first, altered.only_other) == ("credits.csv", 0, 0)
     assert altered.problem == (
-        "the files differ as written (row order, quoting, separators or header)"
+        "the same rows, but the files differ as written (order, quoting, header)"
     )
 
 

@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 
 from partnercredit import core
+from partnercredit.compare import verify_run
 from partnercredit.engine import EngineOptions
 from partnercredit.engine.backend import EngineName
+from partnercredit.errors import UsageError
 from partnercredit.generate import generate_dataset
 from tests.conftest import TESTS, read_csv, require
 from tests.scenario_helpers import expected
@@ -168,3 +170,14 @@ def test_spark_rejects_values_that_end_in_a_line_break(spark_session: None, tmp_
         duckdb_file = (tmp_path / "duckdb" / f"{table}.csv").read_text(encoding="utf-8")
         spark_file = (tmp_path / "spark" / f"{table}.csv").read_text(encoding="utf-8")
         assert spark_file == duckdb_file, table
+
+
+def test_a_spark_run_is_verified_from_its_data(spark_runs: dict[Path, Path]) -> None:
+    """verify recomputes on DuckDB: every table of the Spark run (folders of part files)
+    compares equal by typed value; without --data it says why it cannot."""
+    scenario = SCENARIOS[0]
+    run = spark_runs[scenario]
+    with pytest.raises(UsageError, match="verify it from its data with --data"):
+        verify_run(run)
+    verification = verify_run(run, data_dir=scenario / "data")
+    assert verification.identical, [table for table in verification.tables if not table.identical]

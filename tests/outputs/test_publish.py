@@ -56,3 +56,15 @@ def test_a_symbolic_link_is_followed(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert (real / MANIFEST).read_text() == "second"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_read_only_run_folder_is_replaced_and_stays_read_only(tmp_path: Path) -> None:
+    """The permissions are given when the new run takes its place, not while it is written
+    (a non-root run could not write into a read-only staging folder)."""
+    out = tmp_path / "out"
+    _publish(out, "first")
+    out.chmod(0o555)
+    with publishing(out) as staging:
+        assert _mode(staging) & 0o700 == 0o700
+        (staging / MANIFEST).write_text("second")
+    assert (_mode(out), (out / MANIFEST).read_text()) == (0o555, "second")

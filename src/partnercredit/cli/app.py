@@ -6,8 +6,7 @@ import sys
 from typing import NoReturn
 
 import typer
-from typer._click.exceptions import ClickException
-from typer.exceptions import Abort
+from typer.exceptions import Abort, TyperException
 
 from partnercredit.cli import (
     compare,
@@ -47,7 +46,7 @@ def run_app(argv: list[str] | None = None) -> None:
         exit_code = app(args=argv, prog_name="partnercredit", standalone_mode=False)
     except PartnerCreditError as error:
         _fail(error)
-    except ClickException as error:
+    except TyperException as error:
         _usage_mistake(error)
     except Abort:
         _fail(Interrupted("aborted; nothing was published"))
@@ -60,17 +59,17 @@ def run_app(argv: list[str] | None = None) -> None:
         sys.exit(exit_code)
 
 
-def _usage_mistake(error: ClickException) -> NoReturn:
-    """One line for a usage mistake, naming the help to read; none when the help was shown
-    (a command group called without a command)."""
-    message = error.format_message()
+def _usage_mistake(error: TyperException) -> NoReturn:
+    """One line for a usage mistake, naming the help to read, exit 2 (SPEC 9); nothing more
+    when the help was shown (a command group called without a command)."""
+    message = error.format_message().rstrip(".")
     if not message:
-        sys.exit(error.exit_code)
+        sys.exit(UsageError.exit_code)
     context = getattr(error, "ctx", None)
     command = context.command_path if context is not None else "partnercredit"
-    _fail(UsageError(f"{message} (see `{command} --help`)"), error.exit_code)
+    _fail(UsageError(f"{message} (see `{command} --help`)"))
 
 
-def _fail(error: PartnerCreditError, exit_code: int | None = None) -> NoReturn:
+def _fail(error: PartnerCreditError) -> NoReturn:
     print(f"partnercredit: {error}", file=sys.stderr)
-    sys.exit(error.exit_code if exit_code is None else exit_code)
+    sys.exit(error.exit_code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -17,7 +17,9 @@ from partnercredit.cli.options import (
     SpillOption,
     engine_options,
 )
-from partnercredit.compare import TableComparison, diff_runs, verify_run
+
+if TYPE_CHECKING:
+    from partnercredit.compare import TableComparison
 
 
 def verify(
@@ -37,6 +39,8 @@ def verify(
 ) -> None:
     """Compute a run again from its inputs and rules and compare every output table; exit 1
     if anything differs."""
+    from partnercredit.compare import verify_run
+
     out = render.console()
     with out.status("recomputing the run"):
         verification = verify_run(
@@ -62,9 +66,13 @@ def verify(
 def diff(
     first: Annotated[Path, typer.Argument(metavar="RUN_A", help="A run folder or workspace.")],
     other: Annotated[Path, typer.Argument(metavar="RUN_B", help="A run folder or workspace.")],
+    memory_limit: MemoryOption = None,
+    spill_dir: SpillOption = None,
 ) -> None:
     """Compare the output tables of two runs, row by row."""
-    difference = diff_runs(first, other)
+    from partnercredit.compare import diff_runs
+
+    difference = diff_runs(first, other, engine=engine_options("duckdb", memory_limit, spill_dir))
     out = render.console()
     out.print(f"A: run {difference.first.run_id} ({difference.first.folder})")
     out.print(f"B: run {difference.other.run_id} ({difference.other.folder})")

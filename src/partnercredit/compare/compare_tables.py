@@ -3,13 +3,22 @@ the text as written."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from partnercredit.engine import EngineOptions
+from partnercredit.engine.backend import default_memory_limit
+from partnercredit.errors import ResourceError, UsageError
 from partnercredit.outputs.manifest import file_sha256
+from partnercredit.work_folders import make_work_folder, remove_work_folder
+
+_SPILL_PREFIX = ".partnercredit-compare-"
 
 
 @dataclass(frozen=True)
@@ -34,53 +43,90 @@ class TableComparison:
 
 
 def compare_tables(
-    table: str, first: Path, other: Path, examples: int = 3, *, as_written: bool = False
+    table: str,
+    first: Path,
+    other: Path,
+    examples: int = 3,
+    *,
+    as_written: bool = False,
+    engine: EngineOptions | None = None,
 ) -> TableComparison:
     """Compare a table's two versions: Parquet (typed values) or CSV (text), each a file or a
     folder of part files (Spark). `as_written`: the files must also be equal byte for byte
-    (CSV outputs are written in one canonical form)."""
-    connection = duckdb.connect()
+    (CSV outputs are written in one canonical form). DuckDB compares them within `engine`'s
+    memory limit and spill folder."""
+    limit = (engine.memory_limit if engine else None) or default_memory_limit()
+    with _connection(engine, limit) as connection:
+        try:
+            return _compare(connection, table, first, other, examples, as_written=as_written)
+        except duckdb.OutOfMemoryException:
+            raise ResourceError.out_of_memory(limit) from None
+        except duckdb.Error as error:
+            reason = str(error).splitlines()[0]
+            raise ResourceError(f"comparing {table}: {reason}") from None
+
+
+@contextmanager
+def _connection(engine: EngineOptions | None, limit: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """DuckDB spilling to a folder of its own in the spill folder (or the system's temporary
+    folder), never into the working folder."""
+    parent = (engine.spill_dir if engine else None) or Path(tempfile.gettempdir())
     try:
-        sides = _readable(connection, first), _readable(connection, other)
-        unreadable = [
-            f"{name}: {reason}"
-            for name, reason in zip((str(first), "the other version"), sides, strict=True)
-            if reason
-        ]
-        if unreadable:
-            return TableComparison(table, 0, 0, 0, 0, (), "; ".join(unreadable))
-        first_rows, other_rows = _relation(first), _relation(other)
-        columns = _columns(connection, first_rows), _columns(connection, other_rows)
-        if columns[0] != columns[1]:
-            other_columns = f"columns {_listed(columns[0])} against {_listed(columns[1])}"
-            return TableComparison(table, 0, 0, 0, 0, (), other_columns)
-        rows, others = _count(connection, first_rows), _count(connection, other_rows)
-        # Runs write every table in one order: equal tables are equal row by row, which is
-        # checked in one pass; only tables that are not need the (slower) multiset difference.
-        if rows == others and _equal_in_order(connection, first_rows, other_rows, columns[0]):
-            only_first = only_other = 0
-        else:
-            only_first = _count(connection, f"({first_rows} EXCEPT ALL {other_rows})")
-            only_other = _count(connection, f"({other_rows} EXCEPT ALL {first_rows})")
-        shown = (
-            *(
-                _examples(connection, "first", first_rows, other_rows, examples)
-                if only_first
-                else ()
-            ),
-            *(
-                _examples(connection, "other", other_rows, first_rows, examples)
-                if only_other
-                else ()
-            ),
-        )
+        spill = make_work_folder(parent, _SPILL_PREFIX)
+    except OSError as error:
+        raise UsageError(f"{parent}: cannot make a scratch folder ({error.strerror})") from None
+    connection = duckdb.connect(config={"memory_limit": limit, "temp_directory": str(spill)})
+    try:
+        yield connection
     finally:
         connection.close()
-    problem: str | None = None
+        remove_work_folder(spill)
+
+
+def _compare(
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    first: Path,
+    other: Path,
+    examples: int,
+    *,
+    as_written: bool,
+) -> TableComparison:
+    sides = _readable(connection, first), _readable(connection, other)
+    unreadable = [
+        f"{path}: {reason}" for path, reason in zip((first, other), sides, strict=True) if reason
+    ]
+    if unreadable:
+        return TableComparison(table, 0, 0, 0, 0, (), "; ".join(unreadable))
+    first_rows, other_rows = _relation(first), _relation(other)
+    columns = _columns(connection, first_rows), _columns(connection, other_rows)
+    if columns[0] != columns[1]:
+        other_columns = f"columns {_listed(columns[0])} against {_listed(columns[1])}"
+        return TableComparison(table, 0, 0, 0, 0, (), other_columns)
+    rows, others = _count(connection, first_rows), _count(connection, other_rows)
+    # Runs write every table in one order: equal tables are equal row by row, which is
+    # checked in one pass; only tables that are not need the (slower) multiset difference.
+    if rows == others and _equal_in_order(connection, first_rows, other_rows, columns[0]):
+        only_first = only_other = 0
+    else:
+        only_first = _count(connection, f"({first_rows} EXCEPT ALL {other_rows})")
+        only_other = _count(connection, f"({other_rows} EXCEPT ALL {first_rows})")
+    shown = (
+        *(_examples(connection, "first", first_rows, other_rows, examples) if only_first else ()),
+        *(_examples(connection, "other", other_rows, first_rows, examples) if only_other else ()),
+    )
+    problem = None
     # Part files of two engines may split the same rows differently: only files compare.
-    if as_written and first.is_file() and other.is_file() and not _same_bytes(first, other):
-        problem = "the files differ as written (row order, quoting, separators or header)"
+    same_rows = only_first == only_other == 0
+    if as_written and same_rows and first.is_file() and other.is_file():
+        problem = _text_difference(first, other)
     return TableComparison(table, rows, others, only_first, only_other, shown, problem)
+
+
+def _text_difference(first: Path, other: Path) -> str | None:
+    if file_sha256(first) == file_sha256(other):
+        return None
+    return "the same rows, but the files differ as written (order, quoting, header)"
 
 
 def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
@@ -141,12 +187,3 @@ def _examples(
     )
     names = [column[0] for column in result.description]
     return [(side, dict(zip(names, row, strict=True))) for row in result.fetchall()]
-
-
-def _same_bytes(first: Path, other: Path) -> bool:
-    return _digests(first) == _digests(other)
-
-
-def _digests(path: Path) -> list[str]:
-    files = sorted(path.iterdir()) if path.is_dir() else [path]
-    return [file_sha256(file) for file in files if not file.name.startswith((".", "_"))]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
+from partnercredit.engine import EngineOptions
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
 from partnercredit.outputs.run_layout import output_path, parquet_path
 from partnercredit.outputs.tables import OUTPUT_TABLES, OutputTable
@@ -23,11 +24,18 @@ class RunDifference:
         return all(table.identical for table in self.tables)
 
 
-def diff_runs(first: Path, other: Path, examples_per_table: int = 3) -> RunDifference:
-    """Compare every output table of two runs (run folders, or workspaces: their latest)."""
+def diff_runs(
+    first: Path,
+    other: Path,
+    *,
+    engine: EngineOptions | None = None,
+    examples_per_table: int = 3,
+) -> RunDifference:
+    """Compare every output table of two runs (run folders, or workspaces: their latest);
+    `engine` gives the memory limit and spill folder of the comparison."""
     one, two = read_run_facts(first), read_run_facts(other)
     tables = tuple(
-        compare_tables(table.name, *_versions(table, one, two), examples_per_table)
+        compare_tables(table.name, *_versions(table, one, two), examples_per_table, engine=engine)
         for table in OUTPUT_TABLES.values()
     )
     return RunDifference(one, two, tables)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from partnercredit import __version__
+from partnercredit import __version__, core
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
 from partnercredit.contract import TABLES
 from partnercredit.engine import EngineOptions
@@ -60,9 +60,12 @@ def verify_run(
     """Compute `run` again from its kept inputs and its rules (or from `data_dir`, the data it
     was computed from, whose files must still be those run.json names) and compare every
     output table with the run's own, and run.json's row counts with the tables."""
-    from partnercredit import core
-
     facts = read_run_facts(run)
+    if data_dir is None and facts.engine == "spark":
+        raise UsageError(
+            f"{facts.folder}: a Spark run keeps its inputs as folders of part files, which "
+            "are not read as inputs; verify it from its data with --data DATA_DIR"
+        )
     problems = [*_rules_problems(facts), *_manifest_problems(facts)]
     if data_dir is not None:
         problems += _changed_inputs(facts, data_dir)
@@ -81,7 +84,7 @@ def verify_run(
             *(
                 comparison
                 for table in _compared_outputs(data_dir)
-                for comparison in _compare(table, facts, recomputed, examples_per_table)
+                for comparison in _compare(table, facts, recomputed, examples_per_table, engine)
             ),
             *(
                 compare_tables(
@@ -89,6 +92,7 @@ def verify_run(
                     facts.folder / INPUTS_FOLDER / name,
                     recomputed.folder / INPUTS_FOLDER / name,
                     examples_per_table,
+                    engine=engine,
                 )
                 for name in _compared_inputs(data_dir)
             ),
@@ -129,7 +133,11 @@ def _compared_inputs(data_dir: Path | None) -> tuple[str, ...]:
 
 
 def _compare(
-    table: OutputTable, run: RunFacts, recomputed: RunFacts, examples: int
+    table: OutputTable,
+    run: RunFacts,
+    recomputed: RunFacts,
+    examples: int,
+    engine: EngineOptions | None,
 ) -> list[TableComparison]:
     """The table by typed value, and for a CSV run the CSV as written as well."""
     comparisons = [
@@ -138,6 +146,7 @@ def _compare(
             parquet_path(run.folder, table, run.output_format),
             parquet_path(recomputed.folder, table, run.output_format),
             examples,
+            engine=engine,
         )
     ]
     if run.output_format == "csv":
@@ -148,6 +157,7 @@ def _compare(
                 output_path(recomputed.folder, table, "csv"),
                 examples,
                 as_written=True,
+                engine=engine,
             )
         )
     return comparisons
@@ -197,7 +207,12 @@ def _changed_inputs(run: RunFacts, data_dir: Path) -> list[str]:
         path = data_dir / name
         if not path.is_file():
             problems.append(f"input {name}: missing from {data_dir}")
-        elif file_sha256(path) != sha256:
+            continue
+        try:
+            changed = file_sha256(path) != sha256
+        except OSError as error:
+            raise UsageError(f"{path}: cannot be read ({error.strerror})") from None
+        if changed:
             problems.append(f"input {name}: changed since the run (another SHA-256)")
     read = {name for name, _ in run.input_files.values()}
     for table in TABLES:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
-
-import duckdb
 
 from partnercredit.contract import BASE_CURRENCY, TRANSACTING
 from partnercredit.errors import UsageError
@@ -27,35 +24,10 @@ from partnercredit.explain.trace_links import (
     proration_decision,
     trace_links,
 )
-from partnercredit.outputs.manifest import read_manifest
-from partnercredit.outputs.run_layout import INPUTS_FOLDER
-from partnercredit.rules import Program, Rules, parse_rules
-from partnercredit.workspace import run_folder
+from partnercredit.outputs.run_tables import RunTables, run_tables
+from partnercredit.rules import Program, Rules
 
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class _Run:
-    folder: Path
-    connection: duckdb.DuckDBPyConnection
-
-    def parquet(self, name: str) -> str:
-        """An output table's Parquet file: in the run folder, or kept under inputs/."""
-        for candidate in (
-            self.folder / f"{name}.parquet",
-            self.folder / INPUTS_FOLDER / f"{name}.parquet",
-        ):
-            if candidate.exists():
-                return str(candidate).replace("'", "''")
-        raise UsageError(f"{self.folder}: no {name} table; is this a partnercredit run folder?")
-
-    def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
-        result = self.connection.execute(
-            f"SELECT * FROM read_parquet('{self.parquet(table)}') WHERE {where}", list(params)
-        )
-        names = [column[0] for column in result.description]
-        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
 def explain_line(
@@ -66,12 +38,16 @@ def explain_line(
     program: str | None = None,
 ) -> LineExplanation:
     """How `line_id` was credited in every program (or one), for every partner (or one)."""
-    run_dir = run_folder(run_dir)
-    manifest = read_manifest(run_dir)
-    rules = parse_rules(manifest["rules"]["text"], manifest["rules"]["source"])
+    with run_tables(run_dir) as run:
+        return _explain(run, line_id, partner, program)
+
+
+def _explain(
+    run: RunTables, line_id: str, partner: str | None, program: str | None
+) -> LineExplanation:
+    rules = run.facts.rules
     if program is not None and program not in rules.programs:
         raise UsageError(f"--program: the run's rules have no program {program!r}")
-    run = _Run(run_dir, duckdb.connect())
     line = _line(run, line_id)
     subscription = run.rows("subscriptions", "subscription_id = ?", line["subscription_id"])[0]
     rate = _rate(run, line)
@@ -106,7 +82,7 @@ def explain_line(
         if program is None or name == program
     )
     return LineExplanation(
-        run_id=manifest["run_id"],
+        run_id=run.facts.run_id,
         line_id=line_id,
         subscription_id=line["subscription_id"],
         customer_id=subscription["customer_id"],
@@ -126,7 +102,7 @@ def explain_line(
     )
 
 
-def _line(run: _Run, line_id: str) -> dict[str, Any]:
+def _line(run: RunTables, line_id: str) -> dict[str, Any]:
     found = run.rows("revenue", "line_id = ?", line_id)
     if found:
         return found[0]
@@ -139,7 +115,7 @@ def _line(run: _Run, line_id: str) -> dict[str, Any]:
     raise UsageError(f"line {line_id} is not in this run")
 
 
-def _rate(run: _Run, line: dict[str, Any]) -> Decimal:
+def _rate(run: RunTables, line: dict[str, Any]) -> Decimal:
     if line["currency"] == BASE_CURRENCY:
         return Decimal(1)
     found = run.rows("fx_rates", "period = ? AND currency = ?", line["period"], line["currency"])
@@ -147,7 +123,7 @@ def _rate(run: _Run, line: dict[str, Any]) -> Decimal:
     return rate.normalize()
 
 
-def _links(run: _Run, line: dict[str, Any], customer_id: str) -> list[Link]:
+def _links(run: RunTables, line: dict[str, Any], customer_id: str) -> list[Link]:
     rows = run.rows(
         "links",
         "scope_id IN (?, ?) AND ((scope = 'subscription' AND scope_id = ?) "
@@ -184,7 +160,7 @@ def _transacting_link(line: dict[str, Any]) -> Link:
     )
 
 
-def _roots(run: _Run, links: list[Link]) -> dict[str, str]:
+def _roots(run: RunTables, links: list[Link]) -> dict[str, str]:
     partners = sorted({link.partner_id for link in links if link.partner_id is not None})
     if not partners:
         return {}

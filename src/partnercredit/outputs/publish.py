@@ -8,6 +8,7 @@ process is killed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -35,30 +36,35 @@ def publishing(out_dir: Path) -> Iterator[Path]:
     created = _missing_folders(out_dir.parent)
     published = False
     try:
-        staging = _staging_folder(out_dir)
+        staging, mode = _staging_folder(out_dir)
         try:
             yield staging
+            # Only now: the folder a run replaces may be read-only.
+            staging.chmod(mode)
             _swap_into_place(staging, out_dir)
             published = True
         finally:
+            # After the exchange the staging folder holds the previous run, maybe read-only.
+            with contextlib.suppress(OSError):
+                staging.chmod(stat.S_IRWXU)
             remove_work_folder(staging)
     finally:
         if not published:
             _remove_empty(created)
 
 
-def _staging_folder(out_dir: Path) -> Path:
-    """A new hidden folder beside `out_dir`, with the permissions of the folder it replaces
-    (or of a new folder)."""
+def _staging_folder(out_dir: Path) -> tuple[Path, int]:
+    """A new hidden folder beside `out_dir`, and the permissions it is to have when it takes
+    `out_dir`'s place: those of the folder it replaces, or of a new folder."""
     prefix = f"{_STAGING_PREFIX}{out_dir.name}-"
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(out_dir.parent, prefix)
         staging = make_work_folder(out_dir.parent, prefix)
-        staging.chmod(_mode_of(out_dir, staging))
+        mode = _mode_of(out_dir, staging)
     except OSError as error:
         raise UsageError(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
-    return staging
+    return staging, mode
 
 
 def _missing_folders(folder: Path) -> list[Path]:

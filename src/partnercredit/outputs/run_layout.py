@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from partnercredit.outputs.tables import OutputTable
-from partnercredit.outputs.write_table import OutputFormat
+from partnercredit.outputs.tables import OutputFormat, OutputTable
 
 INPUTS_FOLDER = "inputs"
 """The accepted inputs (and, for CSV runs, the output tables as Parquet)."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
+
+OutputFormat = Literal["parquet", "csv"]
 
 
 class OutKind(StrEnum):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import ibis
 import ibis.expr.types as ir
 
 from partnercredit.engine import Backend
 from partnercredit.engine.money import cents_to_money
-from partnercredit.outputs.tables import OutKind, OutputTable
+from partnercredit.outputs.tables import OutKind, OutputFormat, OutputTable
 
-OutputFormat = Literal["parquet", "csv"]
 RATE_TYPE = "decimal(18, 8)"
 
 
