@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnercredit import __version__
 from partnercredit.errors import UsageError
+from partnercredit.outputs.publish import MANIFEST
 from partnercredit.rules import Rules
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def write_manifest(manifest: dict[str, Any], path: Path) -> None:
 
 
 def read_manifest(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / "run.json"
+    path = run_dir / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
