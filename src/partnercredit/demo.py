@@ -43,7 +43,6 @@ def run_demo(
     if _generated_with(data_dir) != wanted:
         if on_phase:
             on_phase(f"generating {subscriptions:,} subscriptions")
-        _clear(data_dir)
         from partnercredit.generate import generate_dataset
 
         generate_dataset(data_dir, subscriptions=subscriptions, seed=seed, file_format="parquet")
@@ -55,18 +54,16 @@ def run_demo(
 
 
 def _generated_with(data_dir: Path) -> dict[str, int] | None:
-    manifest = data_dir / "generate.json"
-    if not manifest.exists():
+    """The size and seed of the dataset in data_dir, if it is whole (generate.json and every
+    table it names); None otherwise, and the dataset is generated again."""
+    try:
+        report = json.loads((data_dir / "generate.json").read_text(encoding="utf-8"))
+        parameters, tables = report["parameters"], report["tables"]
+        complete = all((data_dir / table["file"]).is_file() for table in tables.values())
+        wanted = {"subscriptions": parameters["subscriptions"], "seed": parameters["seed"]}
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    parameters = json.loads(manifest.read_text())["parameters"]
-    return {"subscriptions": parameters["subscriptions"], "seed": parameters["seed"]}
-
-
-def _clear(data_dir: Path) -> None:
-    if data_dir.exists():
-        for path in data_dir.iterdir():
-            if path.suffix in (".csv", ".parquet", ".json"):
-                path.unlink()
+    return wanted if complete else None
 
 
 def _largest_partner(run_dir: Path) -> str | None:

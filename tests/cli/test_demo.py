@@ -4,6 +4,7 @@ bigger)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,22 @@ def test_demo_generates_runs_and_shows_a_partner(tmp_path: Path, run_cli: CliRun
     again = run_cli("demo", "--dir", folder, "--subscriptions", "1500", "--no-serve")
     assert again.exit_code == 0
     assert "generating" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: (data / "revenue.parquet").unlink(),
+        lambda data: (data / "generate.json").write_text("{broken"),
+    ],
+    ids=["a_table_deleted", "generate_json_broken"],
+)
+def test_demo_generates_a_damaged_dataset_again(
+    damage: Callable[[Path], None], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    folder = tmp_path / "demo"
+    assert run_cli("demo", "--dir", folder, "--subscriptions", "50").exit_code == 0
+    damage(folder / "data")
+    result = run_cli("demo", "--dir", folder, "--subscriptions", "50")
+    assert result.exit_code == 0, result.stderr
+    assert (folder / "data" / "revenue.parquet").is_file()

@@ -67,7 +67,16 @@ def test_bad_options_are_usage_errors(tmp_path: Path, option: str, value: str) -
 
 
 def test_a_table_is_never_in_both_formats(tmp_path: Path) -> None:
+    """Generating again replaces the earlier dataset whole, in the format asked for."""
     assert _invoke(str(tmp_path), "--subscriptions", "10").exit_code == 0
-    result = _invoke(str(tmp_path), "--subscriptions", "10", "--format", "parquet")
+    assert _invoke(str(tmp_path), "--subscriptions", "10", "--format", "parquet").exit_code == 0
+    assert not list(tmp_path.glob("*.csv"))
+    assert len(list(tmp_path.glob("*.parquet"))) == 9
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "revenue.csv").write_text("our real data\n")
+    result = _invoke(str(tmp_path), "--subscriptions", "10")
     assert isinstance(result.exception, UsageError)
-    assert not list(tmp_path.glob("*.parquet"))
+    assert "holds no earlier generated dataset (generate.json)" in str(result.exception)
+    assert [path.name for path in tmp_path.iterdir()] == ["revenue.csv"]

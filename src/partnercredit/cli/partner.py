@@ -36,10 +36,14 @@ def show(statement: PartnerStatement) -> None:
         f"{render.period_label(statement.first_period, start)} to "
         f"{render.period_label(statement.as_of_period, start)}"
     )
+    # Names must stay whole on a narrow terminal: folded onto more lines, never cut short.
     credit = Table(title="Credit by area and association type", title_justify="left")
     for heading in ("program", "area", "type", "credit USD", "seat credit", "lines"):
         credit.add_column(
-            heading, justify="right" if heading[0] in "csl" and heading != "program" else "left"
+            heading,
+            justify="right" if heading[0] in "csl" and heading != "program" else "left",
+            overflow="fold",
+            no_wrap=heading in ("credit USD", "seat credit", "lines"),
         )
     for row in statement.credit:
         credit.add_row(
@@ -59,19 +63,25 @@ def show(statement: PartnerStatement) -> None:
             f"its payouts are on {statement.root_partner_id}'s statement."
         )
     targets = Table(title="Targets", title_justify="left")
-    for heading in ("target", "window", "requirement", "value", "minimum", "gap", "attained"):
-        targets.add_column(heading)
+    targets.add_column("target, window / requirement", overflow="fold")
+    for heading in ("value", "minimum", "gap", "attained"):
+        targets.add_column(heading, justify="right", no_wrap=True)
     for standing in statement.targets:
-        for index, requirement in enumerate(standing.requirements):
-            first = index == 0
+        targets.add_row(
+            f"{standing.program}.{standing.target}, "
+            f"{standing.window_start} to {standing.window_end}",
+            "",
+            "",
+            "",
+            "yes" if standing.attained else "no",
+        )
+        for requirement in standing.requirements:
             targets.add_row(
-                f"{standing.program}.{standing.target}" if first else "",
-                f"{standing.window_start} to {standing.window_end}" if first else "",
-                requirement.key,
+                f"  {requirement.key}",
                 f"{requirement.value:,}",
                 f"{requirement.minimum:,}",
                 f"{requirement.gap:,}",
-                ("yes" if standing.attained else "no") if first else "",
+                "",
             )
     out.print(targets)
     for standing in statement.targets:
@@ -90,7 +100,7 @@ def show(statement: PartnerStatement) -> None:
         "earned USD",
         "blocked by",
     ):
-        payouts.add_column(heading)
+        payouts.add_column(heading, overflow="fold")
     for line in statement.payouts:
         payouts.add_row(
             line.program,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from collections.abc import Iterator
@@ -16,12 +17,13 @@ from partnercredit.generate import links, population
 from partnercredit.generate.draws import Draws
 from partnercredit.generate.fx import fx_table
 from partnercredit.generate.messy import Mess, injections
-from partnercredit.generate.parameters import FILE_FORMATS, Calendar, Parameters, checked
+from partnercredit.generate.parameters import Calendar, Parameters, checked
 from partnercredit.generate.partners import partner_count, partners, partners_table
 from partnercredit.generate.report import REPORT_FILE, GenerationReport, InjectedRows, TableReport
 from partnercredit.generate.revenue import revenue_table
 from partnercredit.generate.setting import Setting
 from partnercredit.generate.sinks import TableOutput
+from partnercredit.outputs.publish import publishing
 
 DEFAULT_CHUNK_SUBSCRIPTIONS = 100_000
 
@@ -51,8 +53,15 @@ def generate_dataset(
     )
     if chunk_subscriptions < 1:
         raise UsageError(f"chunk_subscriptions must be at least 1, not {chunk_subscriptions}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _refuse_other_format(out_dir, parameters)
+    # Written beside out_dir and put in its place when complete: a failed or interrupted
+    # generation leaves out_dir as it was, and an earlier dataset is replaced whole.
+    with publishing(out_dir, marker=REPORT_FILE, kind="generated dataset") as staging:
+        report = _generate(staging, parameters, chunk_subscriptions)
+    return dataclasses.replace(report, out_dir=out_dir)
+
+
+def _generate(out_dir: Path, parameters: Parameters, chunk_subscriptions: int) -> GenerationReport:
+    months = parameters.months
     draws = Draws(parameters.seed)
     calendar = Calendar(parameters.start, parameters.months)
     setting = Setting(draws, calendar, partners(draws, partner_count(parameters.subscriptions)))
@@ -88,16 +97,6 @@ def generate_dataset(
     text = json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
     (out_dir / REPORT_FILE).write_text(text, encoding="utf-8")
     return report
-
-
-def _refuse_other_format(out_dir: Path, parameters: Parameters) -> None:
-    """A data directory must never hold a table as both CSV and Parquet."""
-    other = next(f for f in FILE_FORMATS if f != parameters.file_format)
-    clash = next(
-        (out_dir / f"{n}.{other}" for n in TABLES if (out_dir / f"{n}.{other}").exists()), None
-    )
-    if clash is not None:
-        raise UsageError(f"{clash} exists; a data directory holds each table in one format only")
 
 
 def _chunks(

@@ -39,12 +39,19 @@ class Parameters:
         }
 
 
+MAX_SUBSCRIPTIONS = 100_000_000
+"""Ten times the largest benchmark; beyond it the partner population's arrays alone would not
+fit in memory."""
+
+
 def checked(
     *, subscriptions: int, months: int, start: str, seed: int, messy: float, file_format: str
 ) -> Parameters:
     """The parameters, or a UsageError naming the first bad one."""
-    if subscriptions < 1:
-        raise UsageError(f"--subscriptions must be at least 1, not {subscriptions}")
+    if not 1 <= subscriptions <= MAX_SUBSCRIPTIONS:
+        raise UsageError(
+            f"--subscriptions must be from 1 to {MAX_SUBSCRIPTIONS:,}, not {subscriptions}"
+        )
     if not 1 <= months <= MAX_MONTHS:
         raise UsageError(f"--months must be between 1 and {MAX_MONTHS}, not {months}")
     match = _PERIOD.match(start)

@@ -27,12 +27,13 @@ _AT_FDCWD = -100
 
 
 @contextmanager
-def publishing(out_dir: Path) -> Iterator[Path]:
+def publishing(out_dir: Path, *, marker: str = MANIFEST, kind: str = "run") -> Iterator[Path]:
     """Yield a staging folder; on normal exit it becomes `out_dir`, on error it is removed
-    together with the parent folders it needed."""
+    together with the parent folders it needed. `out_dir` must be new, empty, or hold an
+    earlier `kind` (it has the file `marker`)."""
     # A symbolic link is followed: the run replaces the folder it points to.
     out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir.absolute()
-    _check_replaceable(out_dir)
+    _check_replaceable(out_dir, marker, kind)
     created = _missing_folders(out_dir.parent)
     published = False
     try:
@@ -97,15 +98,15 @@ def _mode_of(out_dir: Path, staging: Path) -> int:
     return mode
 
 
-def _check_replaceable(out_dir: Path) -> None:
-    """Refuse to replace a folder that holds something other than an earlier run."""
+def _check_replaceable(out_dir: Path, marker: str, kind: str) -> None:
+    """Refuse to replace a folder that holds something other than an earlier `kind`."""
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a folder")
-    if any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file():
+    if any(out_dir.iterdir()) and not (out_dir / marker).is_file():
         raise UsageError(
-            f"{out_dir}: the folder is not empty and holds no earlier run ({MANIFEST}); "
+            f"{out_dir}: the folder is not empty and holds no earlier {kind} ({marker}); "
             "choose a new or empty folder"
         )
 

@@ -1,0 +1,34 @@
+"""A generation that fails halfway leaves the folder as it was (the dataset is written beside
+it and put in its place when complete)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from partnercredit.generate import dataset, generate_dataset
+
+
+def test_a_failed_generation_leaves_the_earlier_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out_dir = tmp_path / "data"
+    generate_dataset(out_dir, subscriptions=50, seed=1)
+    before = {path.name: path.read_bytes() for path in out_dir.iterdir()}
+    written = dataset.revenue_table
+    chunks = []
+
+    def failing_on_the_third_chunk(*args: object, **kwargs: object) -> pa.Table:
+        chunks.append(1)
+        if len(chunks) == 3:
+            raise KeyboardInterrupt
+        return written(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset, "revenue_table", failing_on_the_third_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        generate_dataset(out_dir, subscriptions=200, seed=2, chunk_subscriptions=20)
+    assert len(chunks) == 3
+    assert {path.name: path.read_bytes() for path in out_dir.iterdir()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
