@@ -115,6 +115,7 @@ def run(
     """The complete run: every output table and run.json in `out_dir` (or in a new run folder
     of `workspace`), or nothing."""
     resolved = _resolve_rules(rules)
+    resolved.require_programs()
     run_id = _new_run_id()
     run_folder = _publish_to(out_dir, workspace, run_id)
     with (

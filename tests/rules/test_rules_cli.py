@@ -112,6 +112,16 @@ def test_invalid_rules_raise_one_rules_error(write_rules: WriteRules, command: s
     assert str(result.exception) == "rules.toml: association_types.pal.precedence: missing"
 
 
+@pytest.mark.parametrize("text", ["", "[areas]\ncloud = ['AZURE*']\n"])
+def test_check_refuses_rules_without_a_program(write_rules: WriteRules, text: str) -> None:
+    """What `run` would refuse: there is nothing to credit."""
+    result = _invoke("check", str(write_rules(text)))
+    assert isinstance(result.exception, RulesError)
+    assert str(result.exception) == (
+        "rules.toml: the rules declare no program: there is nothing to credit"
+    )
+
+
 def test_check_of_a_missing_file_names_it(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     result = _invoke("check", str(path))

@@ -54,6 +54,7 @@ def check(
 ) -> None:
     """Check a rules file and summarise it; an invalid file is a one-line error."""
     rules = load_rules(file)
+    rules.require_programs()
     programs = rules.programs.values()
     counts = [
         _count(len(rules.association_types), "association type"),

@@ -69,8 +69,7 @@ def compute_credit(
     partner_roots: ir.Table,
     rules: Rules,
 ) -> CreditResult:
-    if not rules.programs:
-        raise StructuralError("the rules declare no program: there is nothing to credit")
+    rules.require_programs()
     lines = backend.materialize(
         "lines",
         prepare_lines(

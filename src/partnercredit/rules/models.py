@@ -29,6 +29,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from partnercredit.errors import RulesError
+
 KeyPath = tuple[str | int, ...]
 Language = Literal["en", "de"]
 
@@ -364,6 +366,13 @@ class Rules(_Model):
             for area, patterns in self.areas.items()
             if any(fnmatchcase(product, pattern) for pattern in patterns)
         )
+
+    def require_programs(self) -> None:
+        """Rules for a run: without a program there is nothing to credit."""
+        if not self.programs:
+            raise RulesError(
+                f"{self.source_name}: the rules declare no program: there is nothing to credit"
+            )
 
     def rate_for(self, program: Program, product: str) -> Rate | None:
         """The first rate of a payout program whose area holds `product`, if any (SPEC 8)."""
