@@ -187,3 +187,16 @@ VALIDATION_ORDER: tuple[str, ...] = (
 BASE_CURRENCY = "USD"
 TRANSACTING = "transacting"
 """The association type of the partner a revenue line names as its transacting partner."""
+
+REJECTION_REASONS = (
+    "malformed",
+    "duplicate_key",
+    "missing_value",
+    "bad_value",
+    "bad_interval",
+    "unknown_type",
+    "cycle",
+    "bad_reference",
+    "missing_fx",
+)
+"""SPEC 5's reason codes, in the order its checks run."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import ibis
 
-from partnercredit.contract import TABLES
+from partnercredit.contract import REJECTION_REASONS, TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.errors import StrictRefusal, UsageError
@@ -173,6 +173,12 @@ def run(
         return RunReport(session.run_id, run_folder, report, written, summary)
 
 
+def _reason_rank(reason: str) -> int:
+    return (
+        REJECTION_REASONS.index(reason) if reason in REJECTION_REASONS else len(REJECTION_REASONS)
+    )
+
+
 def _resolve_rules(rules: Rules | Path | None) -> Rules:
     return rules if isinstance(rules, Rules) else load_rules(rules)
 
@@ -229,23 +235,31 @@ class _Session:
         self.roots = self.inputs.partner_roots
 
     def report(self, examples_per_reason: int) -> ValidationReport:
+        """Rejections by reason in the order SPEC 5 checks them; the examples of each reason
+        are its first rows, tables in SPEC 4 order."""
         rejected = self.inputs.rejected
-        by_reason = {
+        counts = {
             row["reason"]: row["rows"]
             for row in self.backend.to_arrow(
-                rejected.group_by("reason").aggregate(rows=ibis._.count()).order_by("reason")
+                rejected.group_by("reason").aggregate(rows=ibis._.count())
             ).to_pylist()
         }
+        by_reason = {reason: counts[reason] for reason in sorted(counts, key=_reason_rank)}
+        table_rank = ibis.cases(
+            *((rejected.table == name, rank) for rank, name in enumerate(TABLES)), else_=len(TABLES)
+        )
         ranked = rejected.mutate(
             _rank=ibis.row_number().over(
-                group_by="reason", order_by=[rejected.table, rejected.row_number]
-            )
+                group_by="reason", order_by=[table_rank, rejected.row_number]
+            ),
+            _table_rank=table_rank,
         )
         examples = self.backend.to_arrow(
             ranked.filter(ranked._rank < examples_per_reason)
-            .drop("_rank")
-            .order_by(["reason", "table", "row_number"])
+            .order_by(["_table_rank", "row_number"])
+            .drop("_rank", "_table_rank")
         ).to_pylist()
+        examples.sort(key=lambda row: _reason_rank(row["reason"]))
         return ValidationReport(
             self.inputs.counts, by_reason, [Rejection(**row) for row in examples]
         )

@@ -9,8 +9,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from partnercredit.contract import TABLES
-from partnercredit.generate.report import REASONS
+from partnercredit.contract import REJECTION_REASONS, TABLES
 from tests.generate.oracle import read_table, verdicts
 
 
@@ -42,7 +41,7 @@ def test_every_reason_is_injected(messy_csv: Path) -> None:
     reasons = {
         reason for table in _expected(messy_csv).values() for reason in table["rejected_by_reason"]
     }
-    assert reasons == set(REASONS)
+    assert reasons == set(REJECTION_REASONS)
 
 
 def test_malformed_lines_are_counted(messy_csv: Path) -> None:

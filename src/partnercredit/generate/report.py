@@ -6,22 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from partnercredit.contract import REJECTION_REASONS
 from partnercredit.generate.parameters import Parameters
 
 REPORT_FILE = "generate.json"
 SCHEMA_VERSION = 1
-# SPEC 5's reason codes, in the order its checks run.
-REASONS = (
-    "malformed",
-    "duplicate_key",
-    "missing_value",
-    "bad_value",
-    "bad_interval",
-    "unknown_type",
-    "cycle",
-    "bad_reference",
-    "missing_fx",
-)
 
 
 @dataclass(frozen=True)
@@ -61,7 +50,7 @@ class TableReport:
     @property
     def rejected_by_reason(self) -> dict[str, int]:
         """Rejections per reason code that occurs, in SPEC order."""
-        counts = {reason: 0 for reason in REASONS}
+        counts = {reason: 0 for reason in REJECTION_REASONS}
         for entry in self.injected:
             counts[entry.reason] += entry.rejected
         return {reason: count for reason, count in counts.items() if count}
