@@ -30,6 +30,8 @@ class ProgramSummary:
     """Partners attaining each target as of the last period."""
     eligible_usd: Decimal = Decimal(0)
     earned_usd: Decimal = Decimal(0)
+    blocked_usd: Decimal = Decimal(0)
+    """The part of eligible_usd that earned nothing: requires_any was not met."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,19 @@ def summarize_run(
     missing = _by(backend, unattributed, ["program", "reason"], unattributed.uncredited_usd.sum())
     latest = attainment.filter(attainment.attained & (attainment.as_of_period == span["last"]))
     attaining = _by(backend, latest, ["program", "target"], latest.partner_id.nunique())
-    paid = _by(backend, payouts, ["program"], payouts.eligible_usd.sum(), payouts.earned_usd.sum())
+    blocked = payouts.blocked_reason.fill_null("") != ""
+    paid = _by(
+        backend,
+        payouts,
+        ["program"],
+        payouts.eligible_usd.sum(),
+        payouts.earned_usd.sum(),
+        payouts.eligible_usd.sum(where=blocked),
+    )
     programs = []
     for name, program in rules.programs.items():
         total, partners = credited.get((name,), (Decimal(0), 0))
-        eligible, earned = paid.get((name,), (Decimal(0), Decimal(0)))
+        eligible, earned, blocked_eligible = paid.get((name,), (Decimal(0),) * 3)
         programs.append(
             ProgramSummary(
                 program=name,
@@ -81,6 +91,7 @@ def summarize_run(
                 },
                 eligible_usd=_money(eligible),
                 earned_usd=_money(earned),
+                blocked_usd=_money(blocked_eligible),
             )
         )
     return RunSummary(span["first"], span["last"], rules.fiscal_year_start_month, tuple(programs))

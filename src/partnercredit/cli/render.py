@@ -112,11 +112,16 @@ def run_summary(summary: RunSummary, fiscal_year_start_month: int) -> list[Table
                 targets.add_row(program.program, target, f"{partners:,}")
         tables.append(targets)
     payouts = Table(title="Payouts", title_justify="left")
-    for heading in ("program", "eligible USD", "earned USD"):
+    for heading in ("program", "eligible USD", "of it blocked", "earned USD"):
         payouts.add_column(heading, justify="left" if heading == "program" else "right")
     for program in summary.programs:
         if program.kind == "payout":
-            payouts.add_row(program.program, f"{program.eligible_usd:,}", f"{program.earned_usd:,}")
+            payouts.add_row(
+                program.program,
+                f"{program.eligible_usd:,}",
+                f"{program.blocked_usd:,}",
+                f"{program.earned_usd:,}",
+            )
     tables.append(payouts)
     return tables
 
