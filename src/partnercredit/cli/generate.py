@@ -35,7 +35,8 @@ def generate(
         typer.Option(
             "--messy",
             metavar="FRACTION",
-            help="Share of extra bad rows per table (0..1), of every kind SPEC 5 rejects.",
+            help="Share of extra bad rows per table (0..1), of every kind SPEC 5 rejects; "
+            "any share above 0 adds at least one row of every kind (generate.json lists them).",
         ),
     ] = 0.0,
     format: Annotated[str, typer.Option("--format", metavar="csv|parquet")] = "csv",
