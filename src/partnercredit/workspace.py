@@ -7,10 +7,10 @@ commands that read a run accept a workspace and then read its latest run.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from partnercredit.errors import UsageError
+from partnercredit.outputs.manifest import read_manifest
 from partnercredit.outputs.publish import MANIFEST
 
 RUNS_FOLDER = "runs"
@@ -50,9 +50,9 @@ def run_folder(folder: Path) -> Path:
 
 
 def _finished_at(folder: Path) -> str:
-    """The run's end time as written in its run.json (ISO 8601 in UTC: sorts as text)."""
+    """The run's end time as written in its run.json (ISO 8601 in UTC: sorts as text); a
+    damaged run.json sorts first."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return str(manifest["finished_at"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return str(read_manifest(folder)["finished_at"])
+    except (UsageError, KeyError, TypeError):
         return ""

@@ -69,7 +69,8 @@ def compute_credit(
     partner_roots: ir.Table,
     rules: Rules,
 ) -> CreditResult:
-    rules.require_programs()
+    """Every program's ledger and unattributed revenue; `rules` declare at least one program
+    (the run checks that before reading any input)."""
     lines = backend.materialize(
         "lines",
         prepare_lines(
