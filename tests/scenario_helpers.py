@@ -65,3 +65,14 @@ def sorted_rows(rows: list[dict[str, str]]) -> list[tuple[str, ...]]:
 def expected(scenario: Path, table: str) -> list[dict[str, str]] | None:
     path = scenario / "expected" / f"{table}.csv"
     return read_csv(path) if path.exists() else None
+
+
+def credits_file_order(run_dir: Path) -> list[tuple[str, ...]]:
+    """The credits' (program, partner_id, period, line_id, association_type) as the run's
+    Parquet file holds them (beside CSV outputs, its copy under inputs/)."""
+    path = run_dir / "credits.parquet"
+    if not path.exists():
+        path = run_dir / "inputs" / "credits.parquet"
+    keys = ("program", "partner_id", "period", "line_id", "association_type")
+    table = pq.read_table(path, columns=list(keys))
+    return list(zip(*(table.column(key).to_pylist() for key in keys), strict=True))

@@ -17,7 +17,7 @@ from pathlib import Path
 import ibis
 
 from partnercredit.contract import REJECTION_REASONS, TABLES
-from partnercredit.credit.compute_credit import compute_credit
+from partnercredit.credit.compute_credit import CREDITS_ORDER, compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.errors import StrictRefusal, UsageError
 from partnercredit.outputs.manifest import (
@@ -144,7 +144,9 @@ def run(
         credit.release_states(session.backend)
         written = {
             REJECTED.name: rejected,
-            CREDITS.name: session.write_output(staging, CREDITS, credit.credits, output_format),
+            CREDITS.name: session.write_output(
+                staging, CREDITS, credit.credits, output_format, CREDITS_ORDER
+            ),
             UNATTRIBUTED.name: unattributed,
         }
         credit.release(session.backend)
@@ -278,18 +280,23 @@ class _Session:
         return {name: self.backend.read_parquet(folder / f"{name}.parquet") for name in TABLES}
 
     def write_output(
-        self, staging: Path, table: OutputTable, expr: ibis.Table, output_format: OutputFormat
+        self,
+        staging: Path,
+        table: OutputTable,
+        expr: ibis.Table,
+        output_format: OutputFormat,
+        parquet_keys: tuple[str, ...] = (),
     ) -> int:
-        """Write one output table; returns its rows. CSV runs also keep the table as Parquet
-        under inputs/, which `explain` and the targets stage read quickly; the table is
-        computed once for both files."""
+        """Write one output table (see `write_table` for `parquet_keys`); returns its rows.
+        CSV runs also keep the table as Parquet under inputs/, which `explain` and the targets
+        stage read quickly; the table is computed once for both files."""
         self.on_phase(f"writing {table.name}")
         parquet = parquet_path(staging, table, output_format)
         if output_format == "parquet":
-            write_table(self.backend, expr, table, staging, "parquet")
+            write_table(self.backend, expr, table, staging, "parquet", parquet_keys)
         else:
             computed = self.backend.materialize(table.name, expr)
-            write_table(self.backend, computed, table, parquet.parent, "parquet")
+            write_table(self.backend, computed, table, parquet.parent, "parquet", parquet_keys)
             write_table(self.backend, computed, table, staging, "csv")
         return self.backend.count_rows(parquet)
 

@@ -37,7 +37,7 @@ class CreditResult:
     partner_numbers: ir.Table
     """(partner_id, partner_no): partner numbers sort like the ids."""
     credits: ir.Table
-    """The `credits` output; money in integer cents."""
+    """The `credits` output; money in integer cents; with the CREDITS_ORDER columns."""
     unattributed: ir.Table
     """The `unattributed` output; money in integer cents."""
     batches: int
@@ -111,7 +111,7 @@ def compute_credit(
         lines,
         links,
         numbers,
-        _output_columns(ledger, _CREDIT_COLUMNS),
+        _output_columns(ledger, (*_CREDIT_COLUMNS, *CREDITS_ORDER)),
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
         batches,
         scratch,
@@ -173,7 +173,11 @@ def _credit_batch(
             excluded,
             _split_counts(backend, program, rules.proration, credited),
         )
-        ledgers.append(result.credits.mutate(program=ibis.literal(name)))
+        ledgers.append(
+            result.credits.mutate(
+                program=ibis.literal(name), _order_program=sorted(rules.programs).index(name)
+            )
+        )
         unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
     # Each program's credited partners hold all that the ledger needs of the resolved links.
     backend.drop(resolved)
@@ -201,6 +205,10 @@ _CREDIT_COLUMNS = (
     "credit_usd",
     "seat_credit",
 )
+CREDITS_ORDER = ("_order_program", "_order_partner", "_order_month", "line_id", "_order_type")
+"""What sorts the credits as their Parquet file is sorted (by program, partner_id, period,
+line_id and association_type): integers that rank the texts in code-point order wherever
+one is at hand, since they sort far faster."""
 _UNATTRIBUTED_COLUMNS = (
     "program",
     "line_id",
@@ -219,6 +227,7 @@ def _output_columns(table: ir.Table, columns: tuple[str, ...]) -> ir.Table:
         "credit_usd": "credit_cents",
         "seat_credit": "seat_credit_cents",
         "uncredited_usd": "uncredited_cents",
+        "_order_partner": "partner_no",
     }
     return table.select(**{name: table[named.get(name, name)] for name in columns})
 

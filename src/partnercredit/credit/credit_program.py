@@ -31,8 +31,9 @@ join back to the lines."""
 @dataclass(frozen=True)
 class ProgramCredit:
     credits: ir.Table
-    """(line_no, partner_no, association_type, days, credit_cents, seat_credit_cents, and the
-    LINE_FACTS)"""
+    """(line_no, partner_no, association_type, days, credit_cents, seat_credit_cents,
+    _order_type (the rank of association_type's name), _order_month (the line's first day)
+    and the LINE_FACTS)"""
     unattributed: ir.Table
     """(line_no, reason, days, uncredited_cents, and the LINE_FACTS)"""
 
@@ -84,7 +85,7 @@ def credit_program(
     """`states`: the `segment_states` of the lines; `excluded`: the program's
     `excluded_lines`; `split_counts`: every number of partners credited on one day (for
     daily split credit)."""
-    amounts = lines.select("line_no", *LINE_FACTS, "seat_cents")
+    amounts = lines.select("line_no", *LINE_FACTS, "seat_cents", "month_start")
     shares = _prorate(program, rules.proration, credited, split_counts).join(amounts, "line_no")
     daily = rules.proration == "daily"
     shares = shares.select(
@@ -94,6 +95,8 @@ def credit_program(
         "_numerator",
         partner_no=shares.credit_partner,
         association_type=_type_name(rules, shares.precedence),
+        _order_type=_type_order(rules, shares.precedence),
+        _order_month=shares.month_start,
         days=shares.days if daily else shares.days_in_period,
         _denominator=shares._base * shares.days_in_period if daily else shares._base,
     ).view()
@@ -108,6 +111,8 @@ def credit_program(
         "days",
         "credit_cents",
         "seat_credit_cents",
+        "_order_type",
+        "_order_month",
         *LINE_FACTS,
     )
     unattributed = _unattributed(program, rules, states, credited, excluded, amounts)
@@ -117,6 +122,17 @@ def credit_program(
 def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
     return ibis.cases(
         *((precedence == kind.precedence, name) for name, kind in rules.association_types.items())
+    )
+
+
+def _type_order(rules: Rules, precedence: ir.IntegerValue) -> ir.IntegerValue:
+    """The rank of the type's name in code-point order."""
+    names = sorted(rules.association_types)
+    return ibis.cases(
+        *(
+            (precedence == kind.precedence, names.index(name))
+            for name, kind in rules.association_types.items()
+        )
     )
 
 

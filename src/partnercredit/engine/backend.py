@@ -117,9 +117,16 @@ class Backend(ABC):
         """A result as a stream of Arrow batches."""
 
     @abstractmethod
-    def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
+    def write_parquet(
+        self,
+        expr: ir.Table,
+        path: Path,
+        order_by: Sequence[str] = (),
+        columns: Sequence[str] | None = None,
+    ) -> None:
         """Write a table as Parquet with its declared types, sorted by `order_by` (ascending,
-        nulls first)."""
+        nulls first); only `columns` (by default all), so that rows can be sorted by columns
+        that are not written."""
 
     @abstractmethod
     def write_csv(self, expr: ir.Table, path: Path) -> None:
@@ -235,16 +242,23 @@ class DuckDBBackend(Backend):
     def write_csv(self, expr: ir.Table, path: Path) -> None:
         self.con.to_csv(expr, str(path))
 
-    def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
+    def write_parquet(
+        self,
+        expr: ir.Table,
+        path: Path,
+        order_by: Sequence[str] = (),
+        columns: Sequence[str] | None = None,
+    ) -> None:
         """COPY with every column cast to its declared type: DuckDB widens sums of BIGINT to
         HUGEINT, which would otherwise reach the file as DOUBLE."""
-        columns = ", ".join(
-            f'CAST("{name}" AS {DuckDBType.from_ibis(dtype).sql("duckdb")}) AS "{name}"'
-            for name, dtype in expr.schema().items()
+        schema = expr.schema()
+        written = ", ".join(
+            f'CAST("{name}" AS {DuckDBType.from_ibis(schema[name]).sql("duckdb")}) AS "{name}"'
+            for name in (schema.names if columns is None else columns)
         )
         order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
-        query = f"SELECT {columns} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
+        query = f"SELECT {written} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
         if order:
             query += f" ORDER BY {order}"
         target = str(path).replace("'", "''")

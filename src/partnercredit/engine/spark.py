@@ -190,11 +190,19 @@ class SparkBackend(Backend):
             table.schema, table.to_batches(max_chunksize=_BATCH_ROWS)
         )
 
-    def write_parquet(self, expr: ir.Table, path: Path, order_by: Sequence[str] = ()) -> None:
+    def write_parquet(
+        self,
+        expr: ir.Table,
+        path: Path,
+        order_by: Sequence[str] = (),
+        columns: Sequence[str] | None = None,
+    ) -> None:
         """A folder of part files (sorted: the parts follow each other in name order), with
         the column types DuckDB writes."""
         if order_by:
             expr = expr.order_by([ibis.asc(name, nulls_first=True) for name in order_by])
+        if columns is not None:
+            expr = expr.select(*columns)
         _as_written_by_duckdb(self._dataframe(expr)).write.parquet(str(path))
 
     def write_csv(self, expr: ir.Table, path: Path) -> None:
