@@ -1,8 +1,9 @@
 """Where the time of one complete run goes: every engine step, timed.
 
-`python -m benchmarks.steps DATA_DIR OUT_DIR`
+`python -m benchmarks.steps DATA_DIR OUT_DIR [MEMORY_LIMIT]`
 
-Runs `partnercredit.core.run` on DuckDB with default settings and prints, in order, each
+Runs `partnercredit.core.run` on DuckDB with default settings (or that memory limit, e.g.
+5GB) and prints, in order, each
 phase the run reports and each engine step that takes a measurable time (a table
 materialized, a Parquet file written, a result fetched), with its wall time and the cores it
 kept busy on average (CPU time of the process / wall time).
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from partnercredit import core
-from partnercredit.engine.backend import DuckDBBackend
+from partnercredit.engine.backend import DuckDBBackend, EngineOptions
 
 _SHOWN_FROM_SECONDS = 0.5
 
@@ -45,6 +46,7 @@ def _cpu_seconds() -> float:
 
 def main() -> None:
     data_dir, out_dir = (Path(arg) for arg in sys.argv[1:3])
+    engine = EngineOptions(memory_limit=sys.argv[3]) if len(sys.argv) > 3 else None
     for name in ("materialize", "write_parquet", "to_arrow"):
         setattr(DuckDBBackend, name, _timed(name, getattr(DuckDBBackend, name)))
     started = time.perf_counter()
@@ -52,7 +54,7 @@ def main() -> None:
     def on_phase(phase: str) -> None:
         print(f"{time.perf_counter() - started:7.1f} s  {phase}", flush=True)
 
-    core.run(data_dir, out_dir, on_phase=on_phase)
+    core.run(data_dir, out_dir, engine=engine, on_phase=on_phase)
     print(f"{time.perf_counter() - started:7.1f} s  done", flush=True)
 
 
