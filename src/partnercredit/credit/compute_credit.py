@@ -71,7 +71,9 @@ def compute_credit(
 ) -> CreditResult:
     """Every program's ledger and unattributed revenue; `rules` declare at least one program
     (the run checks that before reading any input)."""
-    lines = backend.materialize(
+    # Kept as Parquet, not by the engine: the lines are read a few times, column by column,
+    # and the memory they would hold is what the sorts of the outputs need.
+    lines = backend.stash(
         "lines",
         prepare_lines(
             accepted["revenue"],
@@ -95,7 +97,7 @@ def compute_credit(
         ledgers, uncrediteds = [], []
         for batch in range(batches):
             # A customer's lines share their links: batches are made of whole customers.
-            part = backend.materialize("batch_lines", _customer_batch(lines, batch, batches))
+            part = backend.stash("batch_lines", _customer_batch(lines, batch, batches))
             ledger, uncredited, states, scratch = _credit_batch(
                 backend, part, links, numbers, roots, rules
             )
@@ -111,7 +113,7 @@ def compute_credit(
         lines,
         links,
         numbers,
-        _output_columns(ledger, (*_CREDIT_COLUMNS, *CREDITS_ORDER)),
+        _output_columns(ledger, tuple(dict.fromkeys((*_CREDIT_COLUMNS, *CREDITS_ORDER)))),
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
         batches,
         scratch,

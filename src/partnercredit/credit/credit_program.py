@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
@@ -94,8 +95,9 @@ def credit_program(
         "seat_cents",
         "_numerator",
         partner_no=shares.credit_partner,
-        association_type=_type_name(rules, shares.precedence),
-        _order_type=_type_order(rules, shares.precedence),
+        association_type=_by_type(rules, shares.precedence, str),
+        # The rank of the type's name in code-point order.
+        _order_type=_by_type(rules, shares.precedence, sorted(rules.association_types).index),
         _order_month=shares.month_start,
         days=shares.days if daily else shares.days_in_period,
         _denominator=shares._base * shares.days_in_period if daily else shares._base,
@@ -119,18 +121,13 @@ def credit_program(
     return ProgramCredit(credits, unattributed)
 
 
-def _type_name(rules: Rules, precedence: ir.IntegerValue) -> ir.StringValue:
-    return ibis.cases(
-        *((precedence == kind.precedence, name) for name, kind in rules.association_types.items())
-    )
-
-
-def _type_order(rules: Rules, precedence: ir.IntegerValue) -> ir.IntegerValue:
-    """The rank of the type's name in code-point order."""
-    names = sorted(rules.association_types)
+def _by_type(
+    rules: Rules, precedence: ir.IntegerValue, value: Callable[[str], str | int]
+) -> ir.Value:
+    """`value` of the name of the association type whose precedence this is."""
     return ibis.cases(
         *(
-            (precedence == kind.precedence, names.index(name))
+            (precedence == kind.precedence, value(name))
             for name, kind in rules.association_types.items()
         )
     )

@@ -226,6 +226,11 @@ class DuckDBBackend(Backend):
         )
         return self.con.table(name)
 
+    def read_parquet(self, path: Path) -> ir.Table:
+        table = super().read_parquet(path)
+        self._views.add(self.local_name(table))  # Ibis reads a Parquet file as a view
+        return table
+
     def ingest_batches(self, stem: str, reader: pa.RecordBatchReader) -> ir.Table:
         name = self.fresh_name(stem)
         raw = self.con.con
@@ -285,7 +290,8 @@ def open_backend(options: EngineOptions | None = None) -> Backend:
 def default_memory_limit() -> str:
     """40% of this machine's memory. DuckDB's own default (80%) lets the process grow to
     most of the machine before it spills; at 40% a run's peak stays near half the memory,
-    leaving room for the operating system's file cache, Python and other work, at the price
-    of spilling earlier on the largest runs."""
+    leaving room for the operating system's file cache, Python and other work. Less is not
+    the default because at 120M lines, 20% (4.8 GB of 24 GiB) ran out of memory in the sort
+    of the unattributed rows (BENCHMARKS.md)."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return f"{int(total * 0.4) >> 20}MB"
