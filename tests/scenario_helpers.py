@@ -67,12 +67,22 @@ def expected(scenario: Path, table: str) -> list[dict[str, str]] | None:
     return read_csv(path) if path.exists() else None
 
 
-def credits_file_order(run_dir: Path) -> list[tuple[str, ...]]:
-    """The credits' (program, partner_id, period, line_id, association_type) as the run's
-    Parquet file holds them (beside CSV outputs, its copy under inputs/)."""
-    path = run_dir / "credits.parquet"
-    if not path.exists():
-        path = run_dir / "inputs" / "credits.parquet"
+def assert_files_in_order(run_dir: Path) -> None:
+    """The run's Parquet files (beside CSV outputs, their copies under inputs/) are in the
+    texts' code-point order, although the engine sorts them by integers that stand for some
+    of the texts (ids like P10 and P9, L10 and L9): credits by program, partner_id, period,
+    line_id and association_type; unattributed by every column, which its three keys
+    program, line_id and reason give when no two rows share them."""
     keys = ("program", "partner_id", "period", "line_id", "association_type")
-    table = pq.read_table(path, columns=list(keys))
-    return list(zip(*(table.column(key).to_pylist() for key in keys), strict=True))
+    credits = _file_order(run_dir, "credits", keys)
+    assert credits == sorted(credits)
+    unattributed = _file_order(run_dir, "unattributed", ("program", "line_id", "reason"))
+    assert unattributed == sorted(set(unattributed))
+
+
+def _file_order(run_dir: Path, table: str, keys: tuple[str, ...]) -> list[tuple[str, ...]]:
+    path = run_dir / f"{table}.parquet"
+    if not path.exists():
+        path = run_dir / "inputs" / f"{table}.parquet"
+    columns = pq.read_table(path, columns=list(keys))
+    return list(zip(*(columns.column(key).to_pylist() for key in keys), strict=True))

@@ -17,7 +17,7 @@ from pathlib import Path
 import ibis
 
 from partnercredit.contract import REJECTION_REASONS, TABLES
-from partnercredit.credit.compute_credit import CREDITS_ORDER, compute_credit
+from partnercredit.credit.compute_credit import CREDITS_ORDER, UNATTRIBUTED_ORDER, compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.errors import StrictRefusal, UsageError
 from partnercredit.outputs.manifest import (
@@ -139,7 +139,7 @@ def run(
         session.backend.drop(credit.links)
         rejected = session.write_output(staging, REJECTED, session.inputs.rejected, output_format)
         unattributed = session.write_output(
-            staging, UNATTRIBUTED, credit.unattributed, output_format
+            staging, UNATTRIBUTED, credit.unattributed, output_format, UNATTRIBUTED_ORDER
         )
         credit.release_states(session.backend)
         written = {

@@ -39,7 +39,8 @@ class CreditResult:
     credits: ir.Table
     """The `credits` output; money in integer cents; with the CREDITS_ORDER columns."""
     unattributed: ir.Table
-    """The `unattributed` output; money in integer cents."""
+    """The `unattributed` output; money in integer cents; with the UNATTRIBUTED_ORDER
+    columns."""
     batches: int
     """In how many batches of customers the lines were credited."""
     scratch: tuple[ir.Table, ...]
@@ -114,7 +115,9 @@ def compute_credit(
         links,
         numbers,
         _output_columns(ledger, tuple(dict.fromkeys((*_CREDIT_COLUMNS, *CREDITS_ORDER)))),
-        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS),
+        _output_columns(
+            uncredited, tuple(dict.fromkeys((*_UNATTRIBUTED_COLUMNS, *UNATTRIBUTED_ORDER)))
+        ),
         batches,
         scratch,
         states,
@@ -175,12 +178,12 @@ def _credit_batch(
             excluded,
             _split_counts(backend, program, rules.proration, credited),
         )
-        ledgers.append(
-            result.credits.mutate(
-                program=ibis.literal(name), _order_program=sorted(rules.programs).index(name)
-            )
-        )
-        unattributed.append(result.unattributed.mutate(program=ibis.literal(name)))
+        program_columns = {
+            "program": ibis.literal(name),
+            "_order_program": sorted(rules.programs).index(name),
+        }
+        ledgers.append(result.credits.mutate(**program_columns))
+        unattributed.append(result.unattributed.mutate(**program_columns))
     # Each program's credited partners hold all that the ledger needs of the resolved links.
     backend.drop(resolved)
     return (
@@ -211,6 +214,10 @@ CREDITS_ORDER = ("_order_program", "_order_partner", "_order_month", "line_id", 
 """What sorts the credits as their Parquet file is sorted (by program, partner_id, period,
 line_id and association_type): integers that rank the texts in code-point order wherever
 one is at hand, since they sort far faster."""
+UNATTRIBUTED_ORDER = ("_order_program", "line_id", "reason")
+"""What sorts the unattributed rows as their Parquet file is sorted (by every column): a line
+has at most one row per program and reason, so these three keys give the same order, and
+far fewer keys sort faster."""
 _UNATTRIBUTED_COLUMNS = (
     "program",
     "line_id",
