@@ -114,10 +114,8 @@ def compute_credit(
         lines,
         links,
         numbers,
-        _output_columns(ledger, tuple(dict.fromkeys((*_CREDIT_COLUMNS, *CREDITS_ORDER)))),
-        _output_columns(
-            uncredited, tuple(dict.fromkeys((*_UNATTRIBUTED_COLUMNS, *UNATTRIBUTED_ORDER)))
-        ),
+        _output_columns(ledger, _CREDIT_COLUMNS, CREDITS_ORDER),
+        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS, UNATTRIBUTED_ORDER),
         batches,
         scratch,
         states,
@@ -230,7 +228,8 @@ _UNATTRIBUTED_COLUMNS = (
 )
 
 
-def _output_columns(table: ir.Table, columns: tuple[str, ...]) -> ir.Table:
+def _output_columns(table: ir.Table, columns: tuple[str, ...], order: tuple[str, ...]) -> ir.Table:
+    """The output's columns and the keys that sort it (a key may be a column too)."""
     named = {
         "amount_usd": "amount_cents",
         "credit_usd": "credit_cents",
@@ -238,7 +237,9 @@ def _output_columns(table: ir.Table, columns: tuple[str, ...]) -> ir.Table:
         "uncredited_usd": "uncredited_cents",
         "_order_partner": "partner_no",
     }
-    return table.select(**{name: table[named.get(name, name)] for name in columns})
+    return table.select(
+        **{name: table[named.get(name, name)] for name in dict.fromkeys((*columns, *order))}
+    )
 
 
 def _partner_numbers(partners: ir.Table) -> ir.Table:
