@@ -233,6 +233,7 @@ class _Session:
         self.on_phase = on_phase
         on_phase("reading and checking inputs")
         self.inputs: ValidatedInputs = validate_inputs(backend, data_dir, rules.declared_types)
+        backend.fit_memory_to(self.inputs.counts["revenue"].read)
         self.hashes = hash_files_in_background(pool, self.inputs.sources)
         self.roots = self.inputs.partner_roots
 

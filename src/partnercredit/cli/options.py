@@ -34,8 +34,9 @@ MemoryOption = Annotated[
     typer.Option(
         "--memory-limit",
         metavar="SIZE",
-        help="Most memory the engine may use, e.g. 8GB (default: 40% of this machine's RAM; "
-        "beyond it, the engine spills to disk).",
+        help="Most memory the engine may use, e.g. 8GB (default: 400 bytes per revenue line, "
+        "at least 2GB and at most 40% of this machine's RAM; beyond it, the engine spills to "
+        "disk).",
     ),
 ]
 SpillOption = Annotated[

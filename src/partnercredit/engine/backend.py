@@ -31,8 +31,8 @@ SCRATCH_PREFIX = "partnercredit-"
 class EngineOptions:
     """How the engine may use this machine.
 
-    memory_limit is passed to the engine as is (e.g. "8GB"); None means 40% of this machine's
-    memory for DuckDB (see `default_memory_limit`) and Spark's own default. spill_dir is where
+    memory_limit is passed to the engine as is (e.g. "8GB"); None means a limit that DuckDB
+    sizes to the input (see `fitted_memory_limit`) and Spark's own default. spill_dir is where
     intermediate data goes when it does not fit; None means the system's temporary folder. Each
     run works in a folder of its own there, removed at the end (or, after a run that was
     killed, by the next run in the same place). lines_per_batch bounds how many revenue lines
@@ -65,6 +65,11 @@ class Backend(ABC):
             ) from None
         self.con: Any = None
         self._names = 0
+
+    @abstractmethod
+    def fit_memory_to(self, lines: int) -> None:
+        """Size the engine's memory to an input of this many revenue lines, unless the user
+        chose a limit."""
 
     def fresh_name(self, stem: str) -> str:
         self._names += 1
@@ -159,7 +164,8 @@ class DuckDBBackend(Backend):
             # Insertion order is never relied upon; dropping it lets DuckDB stream and spill.
             "preserve_insertion_order": False,
         }
-        config["memory_limit"] = options.memory_limit or default_memory_limit()
+        self.memory_limit = options.memory_limit or default_memory_limit()
+        config["memory_limit"] = self.memory_limit
         self._views: set[str] = set()
         if options.threads:
             config["threads"] = options.threads
@@ -174,6 +180,16 @@ class DuckDBBackend(Backend):
                     f"{config['memory_limit']}): {reason}"
                 ) from error
             raise
+
+    def fit_memory_to(self, lines: int) -> None:
+        if self.options.memory_limit is not None:
+            return
+        limit = fitted_memory_limit(lines)
+        try:
+            self.con.con.execute(f"SET memory_limit = '{limit}'")
+        except duckdb.Error:
+            return  # it holds more than that already: keep the limit it has
+        self.memory_limit = limit
 
     def drop(self, table: ir.Table) -> None:
         name = self.local_name(table)
@@ -194,8 +210,7 @@ class DuckDBBackend(Backend):
                 raise
             raise StructuralError(f"{found.group(1)}: {NOT_UTF8}") from None
         except duckdb.OutOfMemoryException as error:
-            limit = self.options.memory_limit or default_memory_limit()
-            raise ResourceError.out_of_memory(limit) from error
+            raise ResourceError.out_of_memory(self.memory_limit) from error
         except duckdb.IOException as error:
             reason = str(error).splitlines()[0]
             raise ResourceError(
@@ -291,7 +306,26 @@ def default_memory_limit() -> str:
     """40% of this machine's memory. DuckDB's own default (80%) lets the process grow to
     most of the machine before it spills; at 40% a run's peak stays near half the memory,
     leaving room for the operating system's file cache, Python and other work. Less is not
-    the default because at 120M lines, 20% (4.8 GB of 24 GiB) ran out of memory in the sort
-    of the unattributed rows (BENCHMARKS.md)."""
+    the most a run may take because at 120M lines, 20% (4.8 GB of 24 GiB) ran out of memory
+    in the sort of the unattributed rows (BENCHMARKS.md)."""
+    return f"{_machine_share() >> 20}MB"
+
+
+MEMORY_PER_LINE = 400
+"""Bytes of engine memory per revenue line when the limit is sized to the input."""
+SMALLEST_MEMORY_LIMIT = 2 << 30
+
+
+def fitted_memory_limit(lines: int) -> str:
+    """MEMORY_PER_LINE bytes per revenue line, at least 2 GiB and at most the default.
+
+    DuckDB fills whatever limit it has with cached and buffered data, so a limit of 40% of
+    the machine makes a run of 12M lines peak at 8-10 GB where 4 GB does the same work a few
+    percent slower (BENCHMARKS.md); inputs of 24M lines and more still get the full 40%."""
+    fitted = min(_machine_share(), max(SMALLEST_MEMORY_LIMIT, lines * MEMORY_PER_LINE))
+    return f"{fitted >> 20}MB"
+
+
+def _machine_share() -> int:
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{int(total * 0.4) >> 20}MB"
+    return int(total * 0.4)

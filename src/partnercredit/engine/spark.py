@@ -105,6 +105,9 @@ class SparkBackend(Backend):
         self._views.append(name)
         return name
 
+    def fit_memory_to(self, lines: int) -> None:
+        """Nothing to do: the driver's memory is fixed when the session starts."""
+
     @contextmanager
     def resource_errors(self) -> Iterator[None]:
         try:

@@ -1,0 +1,58 @@
+"""The DuckDB engine's memory limit: sized to the input unless the user chose one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from partnercredit.engine import EngineOptions, open_backend
+from partnercredit.engine.backend import (
+    SMALLEST_MEMORY_LIMIT,
+    default_memory_limit,
+    fitted_memory_limit,
+)
+
+DEFAULT_MB = int(default_memory_limit().removesuffix("MB"))
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected_mb"),
+    [
+        (0, 2048),
+        (1_000, 2048),
+        (SMALLEST_MEMORY_LIMIT // 400, 2048),
+        (11_746_483, 4480),  # the 1M-subscription benchmark: 4.70e9 bytes
+        (10**9, DEFAULT_MB),
+    ],
+)
+def test_the_fitted_limit_grows_with_the_lines_between_its_bounds(
+    lines: int, expected_mb: int
+) -> None:
+    assert fitted_memory_limit(lines) == f"{min(expected_mb, DEFAULT_MB)}MB"
+
+
+def _limit_as_reported(limit: str) -> str:
+    with duckdb.connect(config={"memory_limit": limit}) as connection:
+        row = connection.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def _engine_limit(options: EngineOptions, lines: int, spill: Path) -> str:
+    options = EngineOptions(memory_limit=options.memory_limit, spill_dir=spill)
+    with open_backend(options) as backend:
+        backend.fit_memory_to(lines)
+        row = backend.con.con.execute("SELECT current_setting('memory_limit')").fetchone()
+    return str(row[0])
+
+
+def test_without_a_limit_the_engine_takes_the_fitted_one(tmp_path: Path) -> None:
+    assert _engine_limit(EngineOptions(), 1_000, tmp_path) == _limit_as_reported("2048MB")
+
+
+def test_a_limit_the_user_chose_is_kept(tmp_path: Path) -> None:
+    assert _engine_limit(EngineOptions(memory_limit="3GB"), 1_000, tmp_path) == (
+        _limit_as_reported("3GB")
+    )
