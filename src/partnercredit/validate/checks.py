@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from partnercredit.contract import TableSpec
 from partnercredit.validate.parse_values import value_rule
@@ -116,19 +118,29 @@ def first_failing(checks: list[Check]) -> ir.IntegerValue:
 
 
 def failing_value(check_index: ir.IntegerValue, checks: list[Check]) -> ir.StringValue:
+    """The text of the failing check's column: one branch per column, not per check."""
+    indexes_by_value: dict[ops.Value, list[int]] = {}
+    for index, check in enumerate(checks):
+        if check.value is not None:
+            indexes_by_value.setdefault(check.value.op(), []).append(index)
     return ibis.cases(
         *(
-            (check_index == index, check.value.cast("string"))
-            for index, check in enumerate(checks)
-            if check.value is not None
+            (check_index.isin(indexes), value.to_expr().cast("string"))
+            for value, indexes in indexes_by_value.items()
         ),
         else_=ibis.null("string"),
     )
 
 
-def describe(check_index: ir.IntegerValue, checks: list[Check], field: str) -> ir.StringValue:
-    """reason, column or code of the failing check, looked up by its index."""
-    return ibis.cases(
-        *((check_index == index, getattr(check, field)) for index, check in enumerate(checks)),
-        else_=ibis.null("string"),
+def check_catalog(checks: list[Check]) -> ir.Table:
+    """(_check, column, reason, message_code) of every check, to be joined by its index."""
+    return ibis.memtable(
+        pa.table(
+            {
+                CHECK: pa.array(range(len(checks)), pa.int64()),
+                "column": pa.array([check.column for check in checks], pa.string()),
+                "reason": pa.array([check.reason for check in checks], pa.string()),
+                "message_code": pa.array([check.code for check in checks], pa.string()),
+            }
+        )
     )

@@ -21,7 +21,7 @@ from partnercredit.validate.checks import (
     KEY,
     VALUE,
     Check,
-    describe,
+    check_catalog,
     failing_value,
     first_failing,
     key_value,
@@ -250,15 +250,16 @@ class _Validation:
 
     def _rejections(self, checked: ir.Table, spec: TableSpec, checks: list[Check]) -> ir.Table:
         failed = checked.filter(checked[CHECK].notnull())
-        index = failed[CHECK]
-        rows = failed.select(
+        catalog = check_catalog(checks)
+        joined = failed.join(catalog, failed[CHECK] == catalog[CHECK])
+        rows = joined.select(
             table=ibis.literal(spec.name),
-            row_number=failed[ROW_COLUMN],
-            key=failed[KEY],
-            column=describe(index, checks, "column"),
-            value=failed[VALUE],
-            reason=describe(index, checks, "reason"),
-            message_code=describe(index, checks, "code"),
+            row_number=joined[ROW_COLUMN],
+            key=joined[KEY],
+            column=joined.column,
+            value=joined[VALUE],
+            reason=joined.reason,
+            message_code=joined.message_code,
         )
         return self._name_reference_problems(rows, spec)
 
