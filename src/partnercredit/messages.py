@@ -81,8 +81,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         "de": '{column} muss größer als null sein, nicht "{value}".',
     },
     "bad_value.quantity": {
-        "en": '{column} must be a whole number of zero or more (at most 15 digits), not "{value}".',
-        "de": '{column} muss eine ganze Zahl ab null sein (höchstens 15 Stellen), nicht "{value}".',
+        "en": '{column} must be a whole number of zero or more (at most 13 digits), not "{value}".',
+        "de": '{column} muss eine ganze Zahl ab null sein (höchstens 13 Stellen), nicht "{value}".',
     },
     "bad_value.country": {
         "en": '{column} must be an ISO 3166-1 country code in capitals such as DE, not "{value}".',
@@ -120,6 +120,12 @@ CATALOG: dict[str, dict[Language, str]] = {
     "missing_fx": {
         "en": "There is no exchange rate for {value} in this line's period.",
         "de": "Für {value} gibt es im Zeitraum dieser Zeile keinen Wechselkurs.",
+    },
+    "bad_value.amount_usd": {
+        "en": '{column} "{value}" is worth 90 trillion USD or more at this period\'s exchange '
+        "rate: more than is computed exactly.",
+        "de": '{column} "{value}" entspricht zum Wechselkurs dieses Zeitraums 90 Billionen USD '
+        "oder mehr: mehr als exakt berechnet wird.",
     },
 }
 

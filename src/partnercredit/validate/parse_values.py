@@ -37,7 +37,7 @@ def _strict_number(integer: int, fraction: int) -> str:
 
 AMOUNT = _strict_number(12, 6)
 RATE = _strict_number(4, 12)
-QUANTITY_STRICT = r"^0*[0-9]{1,15}\z"
+QUANTITY_STRICT = r"^0*[0-9]{1,13}\z"
 
 AMOUNT_TYPE = "decimal(18, 6)"
 RATE_TYPE = "decimal(17, 12)"

@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from partnercredit.contract import BASE_CURRENCY, TABLES, VALIDATION_ORDER, TableSpec
+from partnercredit.contract import BASE_CURRENCY, TABLES, VALIDATION_ORDER, Kind, TableSpec
 from partnercredit.engine import Backend
 from partnercredit.errors import StructuralError
 from partnercredit.readers import MalformedRow, SourceFile, TableStream, discover_tables, open_table
@@ -204,6 +204,16 @@ class _Validation:
         if spec.name == "revenue":
             missing = (table.currency != BASE_CURRENCY) & table._fx_rate.isnull()
             checks.append(Check("missing_fx", "currency", "missing_fx", missing, table.currency))
+            # Last, as it needs the rate: beyond this, the credit's divisions are not exact.
+            checks.append(
+                Check(
+                    "bad_value",
+                    "amount",
+                    "bad_value.amount_usd",
+                    _usd_value(table) >= LARGEST_USD_AMOUNT,
+                    table.amount,
+                )
+            )
         return checks
 
     def _join_hierarchy(self, table: ir.Table) -> ir.Table:
@@ -287,6 +297,19 @@ class _Validation:
                 )
             ).drop("_known")
         return rows
+
+
+LARGEST_USD_AMOUNT = 90_000_000_000_000
+"""Revenue lines are worth less than this in USD: below 2**53 cents, with room for rounding."""
+
+
+def _usd_value(revenue: ir.Table) -> ir.DecimalValue:
+    """|amount| times its rate, exactly (see `add_converted_cents`); null when either is."""
+    amount = typed_value(Kind.AMOUNT, revenue.amount).abs().cast("decimal(38, 6)")
+    rate = ibis.ifelse(
+        revenue.currency == BASE_CURRENCY, ibis.literal(1, "decimal(38, 12)"), revenue._fx_rate
+    )
+    return amount * rate.cast("decimal(38, 12)")
 
 
 def _foreign_references(spec: TableSpec) -> list[str]:
