@@ -83,7 +83,7 @@ def compute_credit(
             accepted["fx_rates"],
         ),
     )
-    line_count = _count_lines(backend, lines)
+    line_count = backend.count(lines)
     links = backend.materialize("links", normalise_links(accepted, rules))
     numbers = backend.materialize("partner_numbers", _partner_numbers(accepted["partners"]))
     roots = backend.materialize("root_numbers", _root_numbers(partner_roots, numbers))
@@ -256,10 +256,6 @@ def _root_numbers(partner_roots: ir.Table, numbers: ir.Table) -> ir.Table:
         roots, partner_roots.root_partner_id == roots._root_id
     )
     return joined.select("partner_no", "root_no")
-
-
-def _count_lines(backend: Backend, lines: ir.Table) -> int:
-    return int(backend.to_arrow(lines.count().as_table()).column(0)[0].as_py())
 
 
 def _types(rules: Rules) -> ir.Table:

@@ -106,9 +106,12 @@ class Backend(ABC):
         if name.startswith("pc_"):
             self.con.drop_table(name, force=True)
 
+    def count(self, table: ir.Table) -> int:
+        return int(self.to_arrow(table.count().as_table()).column(0)[0].as_py())
+
     def count_rows(self, path: Path) -> int:
         """Rows of a Parquet file (or a folder of part files) that this engine wrote."""
-        return int(self.to_arrow(self.read_parquet(path).count().as_table()).column(0)[0].as_py())
+        return self.count(self.read_parquet(path))
 
     def read_parquet(self, path: Path) -> ir.Table:
         return self.con.read_parquet(str(path), table_name=self.fresh_name(path.stem))

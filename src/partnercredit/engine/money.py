@@ -42,7 +42,7 @@ def add_converted_cents(table: ir.Table, name: str, amount: str, usd_per_unit: s
     believes the product has 12 places; the cast to 18 tells it the truth, so that it never
     casts the exact value down.
     """
-    exact = table[amount].abs().cast("decimal(38, 6)") * table[usd_per_unit].cast("decimal(38, 12)")
+    exact = exact_usd(table[amount], table[usd_per_unit])
     table = _step(table, _m_exact=(exact * 100).cast("decimal(38, 18)"))
     table = _step(table, _m_floor=table._m_exact.floor().cast("int64"))
     table = _step(table, _m_fraction=table._m_exact - table._m_floor)
@@ -53,6 +53,11 @@ def add_converted_cents(table: ir.Table, name: str, amount: str, usd_per_unit: s
     )
     signed = ibis.ifelse(table[amount] < 0, -cents, cents)
     return table.mutate(**{name: signed}).drop("_m_exact", "_m_fraction", "_m_floor")
+
+
+def exact_usd(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.DecimalValue:
+    """|amount| times its rate, exactly (see `add_converted_cents`)."""
+    return amount.abs().cast("decimal(38, 6)") * usd_per_unit.cast("decimal(38, 12)")
 
 
 def add_rounded_ratio(

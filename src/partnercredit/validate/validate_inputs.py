@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from partnercredit.contract import BASE_CURRENCY, TABLES, VALIDATION_ORDER, Kind, TableSpec
 from partnercredit.engine import Backend
+from partnercredit.engine.money import exact_usd
 from partnercredit.errors import StructuralError
 from partnercredit.readers import MalformedRow, SourceFile, TableStream, discover_tables, open_table
 from partnercredit.readers.open_table import ROW_COLUMN, text_schema
@@ -90,10 +91,7 @@ def validate_inputs(
     for name, spec in TABLES.items():
         raw.setdefault(name, ibis.memtable(text_schema(spec).empty_table()))
     _require_fx_rates(backend, raw["revenue"], sources)
-    read = {
-        name: int(backend.to_arrow(table.count().as_table()).column(0)[0].as_py())
-        for name, table in raw.items()
-    }
+    read = {name: backend.count(table) for name, table in raw.items()}
 
     validation = _Validation(backend, raw, frozenset(declared_types))
     for name in VALIDATION_ORDER:
@@ -304,12 +302,11 @@ LARGEST_USD_AMOUNT = 90_000_000_000_000
 
 
 def _usd_value(revenue: ir.Table) -> ir.DecimalValue:
-    """|amount| times its rate, exactly (see `add_converted_cents`); null when either is."""
-    amount = typed_value(Kind.AMOUNT, revenue.amount).abs().cast("decimal(38, 6)")
+    """|amount| in USD, exactly; null when the amount or its rate is."""
     rate = ibis.ifelse(
         revenue.currency == BASE_CURRENCY, ibis.literal(1, "decimal(38, 12)"), revenue._fx_rate
     )
-    return amount * rate.cast("decimal(38, 12)")
+    return exact_usd(typed_value(Kind.AMOUNT, revenue.amount), rate)
 
 
 def _foreign_references(spec: TableSpec) -> list[str]:
