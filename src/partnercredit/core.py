@@ -19,6 +19,7 @@ import ibis
 from partnercredit.contract import REJECTION_REASONS, TABLES
 from partnercredit.credit.compute_credit import CREDITS_ORDER, UNATTRIBUTED_ORDER, compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
+from partnercredit.engine.backend import AfterSort
 from partnercredit.errors import StrictRefusal, UsageError
 from partnercredit.outputs.manifest import (
     build_manifest,
@@ -145,7 +146,12 @@ def run(
         written = {
             REJECTED.name: rejected,
             CREDITS.name: session.write_output(
-                staging, CREDITS, credit.credits, output_format, CREDITS_ORDER
+                staging,
+                CREDITS,
+                credit.credits,
+                output_format,
+                CREDITS_ORDER,
+                credit.decode_credits,
             ),
             UNATTRIBUTED.name: unattributed,
         }
@@ -156,6 +162,7 @@ def run(
             resolved,
             session.backend.read_parquet(parquet_path(staging, CREDITS, output_format)),
             credit.lines,
+            credit.products,
             credit.partner_numbers,
             session.roots,
             credit.batches,
@@ -287,18 +294,22 @@ class _Session:
         expr: ibis.Table,
         output_format: OutputFormat,
         parquet_keys: tuple[str, ...] = (),
+        decode: AfterSort | None = None,
     ) -> int:
-        """Write one output table (see `write_table` for `parquet_keys`); returns its rows.
+        """Write one output table (see `write_table` for `parquet_keys` and `decode`); returns
+        its rows.
         CSV runs also keep the table as Parquet under inputs/, which `explain` and the targets
         stage read quickly; the table is computed once for both files."""
         self.on_phase(f"writing {table.name}")
         parquet = parquet_path(staging, table, output_format)
         if output_format == "parquet":
-            write_table(self.backend, expr, table, staging, "parquet", parquet_keys)
+            write_table(self.backend, expr, table, staging, "parquet", parquet_keys, decode)
         else:
             computed = self.backend.materialize(table.name, expr)
-            write_table(self.backend, computed, table, parquet.parent, "parquet", parquet_keys)
-            write_table(self.backend, computed, table, staging, "csv")
+            write_table(
+                self.backend, computed, table, parquet.parent, "parquet", parquet_keys, decode
+            )
+            write_table(self.backend, computed, table, staging, "csv", decode=decode)
         return self.backend.count_rows(parquet)
 
     def write_manifest(

@@ -1,10 +1,14 @@
-"""The DuckDB engine's memory limit: sized to the input unless the user chose one."""
+"""The DuckDB engine: its memory limit (sized to the input unless the user chose one) and
+what it writes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from partnercredit.engine import EngineOptions, open_backend
@@ -56,3 +60,28 @@ def test_a_limit_the_user_chose_is_kept(tmp_path: Path) -> None:
     assert _engine_limit(EngineOptions(memory_limit="3GB"), 1_000, tmp_path) == (
         _limit_as_reported("3GB")
     )
+
+
+def test_rows_are_decoded_after_the_sort_in_order_and_with_declared_types(
+    tmp_path: Path,
+) -> None:
+    names = ibis.literal(["b", "a", "c"], type="array<string>")
+    rows = ibis.memtable(
+        {"code": [0, 1, 2, 0, 1], "rank": [5, 2, 4, 1, 3], "days": [1, 2, 3, 4, 5]}
+    )
+    # A sum of BIGINT, which DuckDB widens to HUGEINT: still BIGINT in the file.
+    summed = rows.group_by(["code", "rank"]).aggregate(days=rows.days.sum())
+    path = tmp_path / "decoded.parquet"
+    with open_backend(EngineOptions(spill_dir=tmp_path)) as backend:
+        backend.write_parquet(
+            summed,
+            path,
+            order_by=("rank",),
+            columns=("name", "days"),
+            after_sort=lambda sorted_rows: sorted_rows.select(
+                name=names[sorted_rows.code], days=sorted_rows.days
+            ),
+        )
+    written = pq.read_table(path)
+    assert written.to_pydict() == {"name": ["b", "a", "a", "c", "b"], "days": [4, 2, 5, 3, 1]}
+    assert written.schema.field("days").type == pa.int64()

@@ -18,11 +18,12 @@ from partnercredit.credit.cut_segments import cut_segments
 from partnercredit.credit.find_cuts import find_cuts
 from partnercredit.credit.match_links import match_links
 from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
-from partnercredit.credit.prepare_lines import prepare_lines
+from partnercredit.credit.prepare_lines import CODED, prepare_lines
 from partnercredit.credit.resolve_links import resolve_links
 from partnercredit.credit.segment_states import segment_states
 from partnercredit.credit.split_base import with_split_base
 from partnercredit.engine import Backend
+from partnercredit.engine.backend import AfterSort
 from partnercredit.engine.money import MAX_EXACT_DIVISOR
 from partnercredit.errors import PartnerCreditError
 from partnercredit.rules import Program, Rules
@@ -36,8 +37,12 @@ class CreditResult:
     links: ir.Table
     partner_numbers: ir.Table
     """(partner_id, partner_no): partner numbers sort like the ids."""
+    products: list[str]
+    """Every product of the lines."""
     credits: ir.Table
-    """The `credits` output; money in integer cents; with the CREDITS_ORDER columns."""
+    """The `credits` output as codes, with the CREDITS_ORDER columns: `decode_credits` makes
+    the output's columns of it; money in integer cents."""
+    decode_credits: AfterSort
     unattributed: ir.Table
     """The `unattributed` output; money in integer cents; with the UNATTRIBUTED_ORDER
     columns."""
@@ -72,6 +77,7 @@ def compute_credit(
 ) -> CreditResult:
     """Every program's ledger and unattributed revenue; `rules` declare at least one program
     (the run checks that before reading any input)."""
+    vocabularies = {column: _distinct(backend, accepted["revenue"], column) for column in CODED}
     # Kept as Parquet, not by the engine: the lines are read a few times, column by column,
     # and the memory they would hold is what the sorts of the outputs need.
     lines = backend.stash(
@@ -81,6 +87,7 @@ def compute_credit(
             accepted["subscriptions"],
             accepted["customers"],
             accepted["fx_rates"],
+            vocabularies,
         ),
     )
     line_count = backend.count(lines)
@@ -114,7 +121,9 @@ def compute_credit(
         lines,
         links,
         numbers,
-        _output_columns(ledger, _CREDIT_COLUMNS, CREDITS_ORDER),
+        vocabularies["product"],
+        _output_columns(ledger, _CODED_CREDIT_COLUMNS, CREDITS_ORDER),
+        _credits_decoder(rules, vocabularies),
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS, UNATTRIBUTED_ORDER),
         batches,
         scratch,
@@ -135,8 +144,8 @@ def _credit_batch(
     roots: ir.Table,
     rules: Rules,
 ) -> tuple[ir.Table, ir.Table, ir.Table, tuple[ir.Table, ...]]:
-    """(ledger, uncredited, states, scratch): every credit (program, partner_id,
-    association_type, days, credit_cents, seat_credit_cents and the line's LINE_FACTS) and the
+    """(ledger, uncredited, states, scratch): every credit (_order_program, partner_id,
+    _order_type, days, credit_cents, seat_credit_cents and the line's LINE_FACTS) and the
     uncredited days of these lines under every program, and the engine's tables they are
     computed from (`states` only for the uncredited days); every other intermediate table is
     dropped again."""
@@ -176,12 +185,11 @@ def _credit_batch(
             excluded,
             _split_counts(backend, program, rules.proration, credited),
         )
-        program_columns = {
-            "program": ibis.literal(name),
-            "_order_program": sorted(rules.programs).index(name),
-        }
-        ledgers.append(result.credits.mutate(**program_columns))
-        unattributed.append(result.unattributed.mutate(**program_columns))
+        order = sorted(rules.programs).index(name)
+        ledgers.append(result.credits.mutate(_order_program=order))
+        unattributed.append(
+            result.unattributed.mutate(program=ibis.literal(name), _order_program=order)
+        )
     # Each program's credited partners hold all that the ledger needs of the resolved links.
     backend.drop(resolved)
     return (
@@ -192,22 +200,22 @@ def _credit_batch(
     )
 
 
-_CREDIT_COLUMNS = (
-    "program",
+_CODED_CREDIT_COLUMNS = (
     "partner_id",
     "line_id",
     "subscription_id",
     "customer_id",
     "period",
-    "product",
-    "workload",
-    "association_type",
+    "product_code",
+    "workload_code",
     "days",
     "days_in_period",
     "amount_usd",
     "credit_usd",
     "seat_credit",
 )
+"""The credits as they are sorted: the program, association type, product and workload as
+integer codes, which `_credits_decoder` turns into the texts once the rows are in order."""
 CREDITS_ORDER = ("_order_program", "_order_partner", "_order_month", "line_id", "_order_type")
 """What sorts the credits as their Parquet file is sorted (by program, partner_id, period,
 line_id and association_type): integers that rank the texts in code-point order wherever
@@ -240,6 +248,37 @@ def _output_columns(table: ir.Table, columns: tuple[str, ...], order: tuple[str,
     return table.select(
         **{name: table[named.get(name, name)] for name in dict.fromkeys((*columns, *order))}
     )
+
+
+def _credits_decoder(rules: Rules, vocabularies: dict[str, list[str]]) -> AfterSort:
+    """The coded credits with the `credits` output's columns added."""
+    programs, types = sorted(rules.programs), sorted(rules.association_types)
+    products, workloads = (vocabularies[column] for column in CODED)
+
+    def decode(rows: ir.Table) -> ir.Table:
+        return rows.mutate(
+            program=_decoded(programs, rows._order_program),
+            product=_decoded(products, rows.product_code),
+            workload=_decoded(workloads, rows.workload_code),
+            association_type=_decoded(types, rows._order_type),
+        )
+
+    return decode
+
+
+def _decoded(values: list[str], code: ir.IntegerValue) -> ir.StringValue:
+    """The value whose index in `values` is `code`, null for none. (Spark indexes arrays by
+    32-bit integers only, fails on a null index, and takes an empty array for one of nulls.)"""
+    if not values:
+        return ibis.null("string")
+    value = ibis.literal(values, type="array<string>")[code.cast("int32")]
+    return ibis.cases((code.notnull(), value), else_=ibis.null("string"))
+
+
+def _distinct(backend: Backend, table: ir.Table, column: str) -> list[str]:
+    """The column's values other than null, in code-point order."""
+    values = table.select(column).distinct()
+    return sorted(backend.to_arrow(values.filter(values[column].notnull())).column(0).to_pylist())
 
 
 def _partner_numbers(partners: ir.Table) -> ir.Table:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import ibis
@@ -20,8 +19,8 @@ LINE_FACTS = (
     "subscription_id",
     "customer_id",
     "period",
-    "product",
-    "workload",
+    "product_code",
+    "workload_code",
     "days_in_period",
     "amount_cents",
 )
@@ -32,9 +31,8 @@ join back to the lines."""
 @dataclass(frozen=True)
 class ProgramCredit:
     credits: ir.Table
-    """(line_no, partner_no, association_type, days, credit_cents, seat_credit_cents,
-    _order_type (the rank of association_type's name), _order_month (the line's first day)
-    and the LINE_FACTS)"""
+    """(line_no, partner_no, days, credit_cents, seat_credit_cents, _order_type (the rank of
+    the association type's name), _order_month (the line's first day) and the LINE_FACTS)"""
     unattributed: ir.Table
     """(line_no, reason, days, uncredited_cents, and the LINE_FACTS)"""
 
@@ -95,9 +93,7 @@ def credit_program(
         "seat_cents",
         "_numerator",
         partner_no=shares.credit_partner,
-        association_type=_by_type(rules, shares.precedence, str),
-        # The rank of the type's name in code-point order.
-        _order_type=_by_type(rules, shares.precedence, sorted(rules.association_types).index),
+        _order_type=_type_rank(rules, shares.precedence),
         _order_month=shares.month_start,
         days=shares.days if daily else shares.days_in_period,
         _denominator=shares._base * shares.days_in_period if daily else shares._base,
@@ -109,7 +105,6 @@ def credit_program(
     credits = shares.select(
         "line_no",
         "partner_no",
-        "association_type",
         "days",
         "credit_cents",
         "seat_credit_cents",
@@ -121,13 +116,13 @@ def credit_program(
     return ProgramCredit(credits, unattributed)
 
 
-def _by_type(
-    rules: Rules, precedence: ir.IntegerValue, value: Callable[[str], str | int]
-) -> ir.Value:
-    """`value` of the name of the association type whose precedence this is."""
+def _type_rank(rules: Rules, precedence: ir.IntegerValue) -> ir.IntegerValue:
+    """The rank, in code-point order, of the name of the association type whose precedence
+    this is."""
+    names = sorted(rules.association_types)
     return ibis.cases(
         *(
-            (precedence == kind.precedence, value(name))
+            (precedence == kind.precedence, names.index(name))
             for name, kind in rules.association_types.items()
         )
     )

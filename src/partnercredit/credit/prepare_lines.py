@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from partnercredit.contract import BASE_CURRENCY
 from partnercredit.engine.money import add_converted_cents
@@ -17,8 +18,9 @@ LINE_COLUMNS = (
     "customer_no",
     "category",
     "period",
-    "product",
+    "product_code",
     "workload",
+    "workload_code",
     "transacting_partner_id",
     "month_start",
     "month_end",
@@ -32,10 +34,32 @@ def month_start(period: ir.StringValue) -> ir.DateValue:
     return period.concat("-01").cast("date")
 
 
+CODED = ("product", "workload")
+"""Texts of a line with few distinct values, which the ledger carries as codes (`product_code`:
+the product's index in its vocabulary) so that the credits sort integers rather than texts."""
+
+
+def vocabulary(values: list[str]) -> ir.Table:
+    """(value, code): each value's index in `values`."""
+    return ibis.memtable(
+        pa.table(
+            {
+                "value": pa.array(values, pa.string()),
+                "code": pa.array(range(len(values)), pa.int64()),
+            }
+        )
+    )
+
+
 def prepare_lines(
-    revenue: ir.Table, subscriptions: ir.Table, customers: ir.Table, fx_rates: ir.Table
+    revenue: ir.Table,
+    subscriptions: ir.Table,
+    customers: ir.Table,
+    fx_rates: ir.Table,
+    vocabularies: dict[str, list[str]],
 ) -> ir.Table:
-    """One row per accepted revenue line (month_end is the first day after the month).
+    """One row per accepted revenue line (month_end is the first day after the month);
+    `vocabularies`: every value of each CODED column.
 
     `line_no`, the line's row in its file, is the key every later stage joins on: integers
     join and sort far faster than text ids."""
@@ -53,6 +77,11 @@ def prepare_lines(
         .join(owners, revenue.subscription_id == owners._subscription)
         .join(numbers, owners.customer_id == numbers._customer)
     )
+    for column in CODED:
+        codes = vocabulary(vocabularies[column]).rename(
+            **{f"_{column}": "value", f"{column}_code": "code"}
+        )
+        joined = joined.left_join(codes, revenue[column] == codes[f"_{column}"])
     start = month_start(joined.period)
     end = start + ibis.interval(months=1)
     rate = joined._rate.fill_null(ibis.literal(1).cast(joined._rate.type()))
@@ -62,8 +91,9 @@ def prepare_lines(
         "customer_id",
         "category",
         "period",
-        "product",
+        "product_code",
         "workload",
+        "workload_code",
         "transacting_partner_id",
         "customer_no",
         line_no=joined[SOURCE_ROW],

@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,8 @@ from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
 EngineName = Literal["duckdb", "spark"]
+AfterSort = Callable[[ir.Table], ir.Table]
+"""A select of sorted rows (see `Backend.write_parquet`)."""
 _INVALID_PARQUET_TEXT = re.compile(r'Invalid string encoding found in Parquet file "(.*?)":')
 SCRATCH_PREFIX = "partnercredit-"
 
@@ -131,10 +133,13 @@ class Backend(ABC):
         path: Path,
         order_by: Sequence[str] = (),
         columns: Sequence[str] | None = None,
+        after_sort: AfterSort | None = None,
     ) -> None:
         """Write a table as Parquet with its declared types, sorted by `order_by` (ascending,
         nulls first); only `columns` (by default all), so that rows can be sorted by columns
-        that are not written."""
+        that are not written. `after_sort` makes the written columns from the sorted rows (a
+        select, which keeps their order): rows of integer codes sort far faster than rows of
+        the texts they stand for."""
 
     @abstractmethod
     def write_csv(self, expr: ir.Table, path: Path) -> None:
@@ -271,21 +276,44 @@ class DuckDBBackend(Backend):
         path: Path,
         order_by: Sequence[str] = (),
         columns: Sequence[str] | None = None,
+        after_sort: AfterSort | None = None,
     ) -> None:
         """COPY with every column cast to its declared type: DuckDB widens sums of BIGINT to
         HUGEINT, which would otherwise reach the file as DOUBLE."""
+        order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
+        self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
+        sorted_view = None
+        if after_sort is not None and not order:
+            expr = after_sort(expr)
+        elif after_sort is not None:
+            # A view of the sorted rows, so that the select runs after the sort: a select in
+            # the sorting query would run before it. DuckDB keeps the order of a sort through
+            # the selects above it.
+            sorted_view = self.fresh_name("sorted")
+            self.con.con.execute(
+                f'CREATE TEMPORARY VIEW "{sorted_view}" AS SELECT * FROM '
+                f"({self._declared_sql(expr)}) ORDER BY {order}"
+            )
+            expr, order = after_sort(self.con.table(sorted_view)), ""
+        query = self._declared_sql(expr, columns)
+        if order:
+            query += f" ORDER BY {order}"
+        target = str(path).replace("'", "''")
+        try:
+            self.con.con.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
+        finally:
+            if sorted_view is not None:
+                self.con.con.execute(f'DROP VIEW "{sorted_view}"')
+
+    @staticmethod
+    def _declared_sql(expr: ir.Table, columns: Sequence[str] | None = None) -> str:
+        """The query of `columns` (by default all) cast to their declared types."""
         schema = expr.schema()
         written = ", ".join(
             f'CAST("{name}" AS {DuckDBType.from_ibis(schema[name]).sql("duckdb")}) AS "{name}"'
             for name in (schema.names if columns is None else columns)
         )
-        order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
-        self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
-        query = f"SELECT {written} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
-        if order:
-            query += f" ORDER BY {order}"
-        target = str(path).replace("'", "''")
-        self.con.con.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
+        return f"SELECT {written} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
 
     def to_batches(self, expr: ir.Table) -> pa.RecordBatchReader:
         # Ibis 12 streams through a cursor method that DuckDB 2 no longer has.

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.formats.pyarrow import PyArrowData
 
-from partnercredit.engine.backend import Backend, EngineName, EngineOptions
+from partnercredit.engine.backend import AfterSort, Backend, EngineName, EngineOptions
 from partnercredit.errors import ResourceError, UsageError
 from partnercredit.work_folders import remove_work_folder
 
@@ -199,11 +199,14 @@ class SparkBackend(Backend):
         path: Path,
         order_by: Sequence[str] = (),
         columns: Sequence[str] | None = None,
+        after_sort: AfterSort | None = None,
     ) -> None:
         """A folder of part files (sorted: the parts follow each other in name order), with
         the column types DuckDB writes."""
         if order_by:
             expr = expr.order_by([ibis.asc(name, nulls_first=True) for name in order_by])
+        if after_sort is not None:
+            expr = after_sort(expr)
         if columns is not None:
             expr = expr.select(*columns)
         _as_written_by_duckdb(self._dataframe(expr)).write.parquet(str(path))

@@ -9,6 +9,7 @@ import ibis
 import ibis.expr.types as ir
 
 from partnercredit.engine import Backend
+from partnercredit.engine.backend import AfterSort
 from partnercredit.engine.money import cents_to_money
 from partnercredit.outputs.tables import OutKind, OutputFormat, OutputTable
 
@@ -22,18 +23,29 @@ def write_table(
     folder: Path,
     fmt: OutputFormat,
     parquet_keys: Sequence[str] = (),
+    decode: AfterSort | None = None,
 ) -> Path:
     """Write `expr` (money as integer cents, rates as text) and return the file written.
 
     Rows are sorted by typed value (nulls first) before any value is turned into text.
     `parquet_keys`: columns of `expr` (written or not) that sort the Parquet file in the
     table's `parquet_order` (integers sort far faster than the texts they stand for).
+    `decode`: makes the table's columns of `expr`'s (a select); the Parquet file's rows are
+    decoded once they are sorted by `parquet_keys`, so that the sort moves the codes.
     """
-    typed = expr.select(
-        *(key for key in parquet_keys if key not in table.column_names),
-        **{name: _typed(expr[name], kind, fmt) for name, kind in table.columns},
-    )
     path = folder / f"{table.name}.{fmt}"
+    if fmt == "parquet" and decode is not None:
+        backend.write_parquet(
+            expr,
+            path,
+            order_by=parquet_keys,
+            columns=table.column_names,
+            after_sort=lambda rows: _typed_columns(decode(rows), table, fmt),
+        )
+        return path
+    if decode is not None:
+        expr = decode(expr)
+    typed = _typed_columns(expr, table, fmt, parquet_keys)
     if fmt == "parquet":
         backend.write_parquet(
             typed,
@@ -51,6 +63,16 @@ def write_table(
             path,
         )
     return path
+
+
+def _typed_columns(
+    expr: ir.Table, table: OutputTable, fmt: OutputFormat, keys: Sequence[str] = ()
+) -> ir.Table:
+    """The table's columns with their output types, and `keys` as they are."""
+    return expr.select(
+        *(key for key in keys if key not in table.column_names),
+        **{name: _typed(expr[name], kind, fmt) for name, kind in table.columns},
+    )
 
 
 def _typed(value: ir.Value, kind: OutKind, fmt: OutputFormat) -> ir.Value:

@@ -29,18 +29,18 @@ def compute_targets(
     rules: Rules,
     credits: ir.Table,
     lines: ir.Table,
+    products: list[str],
     partner_numbers: ir.Table,
     partner_roots: ir.Table,
     batches: int,
 ) -> TargetResult:
     """`credits`: the `credits` output as written (money as decimals); `lines` the revenue
-    lines (period, product). Customers are counted in `batches` batches of partners, one after
-    the other."""
+    lines (period); `products` every product of the lines. Customers are counted in `batches`
+    batches of partners, one after the other."""
     periods = lines.select("period").distinct()
     revenue_months = sorted(
         backend.to_arrow(periods.select(month=month_number(periods.period))).column(0).to_pylist()
     )
-    products = backend.to_arrow(lines.select("product").distinct()).column(0).to_pylist()
     ledger = _ledger(credits, partner_numbers)
     described = ledger.mutate(month=month_number(ledger.period))
     attainments = []
