@@ -17,7 +17,7 @@ from pathlib import Path
 import ibis
 
 from partnercredit.contract import REJECTION_REASONS, TABLES
-from partnercredit.credit.compute_credit import CREDITS_ORDER, UNATTRIBUTED_ORDER, compute_credit
+from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.engine.backend import AfterSort
 from partnercredit.errors import StrictRefusal, UsageError
@@ -140,7 +140,7 @@ def run(
         session.backend.drop(credit.links)
         rejected = session.write_output(staging, REJECTED, session.inputs.rejected, output_format)
         unattributed = session.write_output(
-            staging, UNATTRIBUTED, credit.unattributed, output_format, UNATTRIBUTED_ORDER
+            staging, UNATTRIBUTED, credit.unattributed, output_format, credit.unattributed_order
         )
         credit.release_states(session.backend)
         written = {
@@ -150,7 +150,7 @@ def run(
                 CREDITS,
                 credit.credits,
                 output_format,
-                CREDITS_ORDER,
+                credit.credits_order,
                 credit.decode_credits,
             ),
             UNATTRIBUTED.name: unattributed,

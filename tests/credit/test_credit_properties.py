@@ -10,12 +10,14 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from partnercredit import core
 from partnercredit.engine import EngineOptions
+from partnercredit.outputs.tables import OutputFormat
 from tests.conftest import read_csv
 from tests.random_datasets import Dataset, datasets
 
@@ -28,9 +30,16 @@ SETTINGS = settings(
 )
 
 
-def _run(dataset: Dataset, folder: Path, engine: EngineOptions | None = None) -> Path:
+def _run(
+    dataset: Dataset,
+    folder: Path,
+    engine: EngineOptions | None = None,
+    output_format: OutputFormat = "csv",
+) -> Path:
     data = dataset.write(folder / "data")
-    core.run(data, folder / "out", rules=data / "rules.toml", output_format="csv", engine=engine)
+    core.run(
+        data, folder / "out", rules=data / "rules.toml", output_format=output_format, engine=engine
+    )
     return folder / "out"
 
 
@@ -109,6 +118,36 @@ def test_same_rows_in_any_order_give_the_same_outputs(
     for table in ("credits.csv", "unattributed.csv"):
         assert (again / table).read_bytes() == (first / table).read_bytes()
         assert (reordered / table).read_bytes() == (first / table).read_bytes()
+
+
+@SETTINGS
+@given(dataset=datasets(), seed=st.integers(0, 10_000))
+def test_parquet_outputs_are_sorted_whatever_the_order_of_the_lines(
+    dataset: Dataset, seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The Parquet credits and unattributed rows are in their declared order, whether the
+    revenue file is sorted by line id (the run then sorts by line number) or not."""
+    shuffled = replace(
+        dataset,
+        tables={
+            **dataset.tables,
+            "revenue": random.Random(seed).sample(
+                dataset.tables["revenue"], len(dataset.tables["revenue"])
+            ),
+        },
+    )
+    runs = [
+        _run(case, tmp_path_factory.mktemp("parquet"), output_format="parquet")
+        for case in (dataset, shuffled)
+    ]
+    for name, order in (
+        ("credits", ("program", "partner_id", "period", "line_id", "association_type")),
+        ("unattributed", ("program", "line_id", "reason")),
+    ):
+        tables = [pq.read_table(out / f"{name}.parquet") for out in runs]
+        assert tables[1].equals(tables[0])
+        rows = tables[0].to_pylist()
+        assert rows == sorted(rows, key=lambda row: tuple(row[key] for key in order))
 
 
 @SETTINGS

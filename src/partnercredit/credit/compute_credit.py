@@ -16,6 +16,7 @@ from partnercredit.credit.credit_program import (
 )
 from partnercredit.credit.cut_segments import cut_segments
 from partnercredit.credit.find_cuts import find_cuts
+from partnercredit.credit.line_sort_key import line_sort_key
 from partnercredit.credit.match_links import match_links
 from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
 from partnercredit.credit.prepare_lines import CODED, prepare_lines
@@ -40,12 +41,20 @@ class CreditResult:
     products: list[str]
     """Every product of the lines."""
     credits: ir.Table
-    """The `credits` output as codes, with the CREDITS_ORDER columns: `decode_credits` makes
-    the output's columns of it; money in integer cents."""
+    """The `credits` output as codes, with the `credits_order` columns: `decode_credits`
+    makes the output's columns of it; money in integer cents."""
+    credits_order: tuple[str, ...]
+    """What sorts the credits as their Parquet file is sorted (by program, partner_id,
+    period, line_id and association_type): integers that rank the texts in code-point order
+    wherever one is at hand, since they sort far faster."""
     decode_credits: AfterSort
     unattributed: ir.Table
-    """The `unattributed` output; money in integer cents; with the UNATTRIBUTED_ORDER
+    """The `unattributed` output; money in integer cents; with the `unattributed_order`
     columns."""
+    unattributed_order: tuple[str, ...]
+    """What sorts the unattributed rows as their Parquet file is sorted (by every column): a
+    line has at most one row per program and reason, so these three keys give the same order,
+    and far fewer keys sort faster."""
     batches: int
     """In how many batches of customers the lines were credited."""
     scratch: tuple[ir.Table, ...]
@@ -117,14 +126,19 @@ def compute_credit(
                 backend.drop(table)
         ledger, uncredited = ibis.union(*ledgers), ibis.union(*uncrediteds)
         states, scratch = None, ()
+    line_order = line_sort_key(backend, lines)
+    credits_order = ("_order_program", "_order_partner", "_order_month", line_order, "_order_type")
+    unattributed_order = ("_order_program", line_order, "reason")
     return CreditResult(
         lines,
         links,
         numbers,
         vocabularies["product"],
-        _output_columns(ledger, _CODED_CREDIT_COLUMNS, CREDITS_ORDER),
+        _output_columns(ledger, _CODED_CREDIT_COLUMNS, credits_order),
+        credits_order,
         _credits_decoder(rules, vocabularies),
-        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS, UNATTRIBUTED_ORDER),
+        _output_columns(uncredited, _UNATTRIBUTED_COLUMNS, unattributed_order),
+        unattributed_order,
         batches,
         scratch,
         states,
@@ -216,14 +230,6 @@ _CODED_CREDIT_COLUMNS = (
 )
 """The credits as they are sorted: the program, association type, product and workload as
 integer codes, which `_credits_decoder` turns into the texts once the rows are in order."""
-CREDITS_ORDER = ("_order_program", "_order_partner", "_order_month", "line_id", "_order_type")
-"""What sorts the credits as their Parquet file is sorted (by program, partner_id, period,
-line_id and association_type): integers that rank the texts in code-point order wherever
-one is at hand, since they sort far faster."""
-UNATTRIBUTED_ORDER = ("_order_program", "line_id", "reason")
-"""What sorts the unattributed rows as their Parquet file is sorted (by every column): a line
-has at most one row per program and reason, so these three keys give the same order, and
-far fewer keys sort faster."""
 _UNATTRIBUTED_COLUMNS = (
     "program",
     "line_id",

@@ -39,7 +39,7 @@ CODED = ("product", "workload")
 the product's index in its vocabulary) so that the credits sort integers rather than texts."""
 
 
-def vocabulary(values: list[str]) -> ir.Table:
+def _vocabulary(values: list[str]) -> ir.Table:
     """(value, code): each value's index in `values`."""
     return ibis.memtable(
         pa.table(
@@ -78,7 +78,7 @@ def prepare_lines(
         .join(numbers, owners.customer_id == numbers._customer)
     )
     for column in CODED:
-        codes = vocabulary(vocabularies[column]).rename(
+        codes = _vocabulary(vocabularies[column]).rename(
             **{f"_{column}": "value", f"{column}_code": "code"}
         )
         joined = joined.left_join(codes, revenue[column] == codes[f"_{column}"])
