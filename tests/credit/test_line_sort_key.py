@@ -26,12 +26,11 @@ def backend() -> Iterator[Backend]:
         (["L1", "L2", "L3", "L4", "L5"], 2**20, "line_no"),
         # By text "L10" comes before "L2".
         (["L1", "L2", "L10"], 2**20, "line_id"),
-        # Within one block, and between two blocks (numbers 0-1 | 2-3).
+        # A fall within one block; then between two blocks that each ascend (0-1 | 2-3).
         (["L1", "L3", "L2", "L4"], 4, "line_id"),
         (["L1", "L3", "L2", "L4"], 2, "line_id"),
-        # Each block ascends; the second starts below the end of the first.
-        (["L1", "L5", "L2", "L6"], 2, "line_id"),
-        # Equal ids never occur in accepted lines, but they would not ascend.
+        # Equal ids never occur in accepted lines, but they do not ascend: within one block,
+        # and as the last of one block and the first of the next.
         (["L1", "L1"], 2, "line_id"),
         (["L1", "L1"], 1, "line_id"),
     ],
