@@ -130,7 +130,13 @@ def run(
             raise StrictRefusal(f"--strict: {rows} rejected; nothing was published")
         accepted = session.keep_inputs(staging)
         session.on_phase("crediting partners")
-        credit = compute_credit(session.backend, accepted, session.roots, resolved)
+        credit = compute_credit(
+            session.backend,
+            accepted,
+            session.roots,
+            resolved,
+            lines_ascend="revenue" in session.inputs.ascending_keys,
+        )
         # Sorted by what `explain` looks links up by, so that it reads one row group.
         session.backend.write_parquet(
             credit.explained_links,

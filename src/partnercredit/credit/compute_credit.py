@@ -16,7 +16,6 @@ from partnercredit.credit.credit_program import (
 )
 from partnercredit.credit.cut_segments import cut_segments
 from partnercredit.credit.find_cuts import find_cuts
-from partnercredit.credit.line_sort_key import line_sort_key
 from partnercredit.credit.match_links import match_links
 from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
 from partnercredit.credit.prepare_lines import CODED, prepare_lines
@@ -83,9 +82,12 @@ def compute_credit(
     accepted: dict[str, ir.Table],
     partner_roots: ir.Table,
     rules: Rules,
+    *,
+    lines_ascend: bool,
 ) -> CreditResult:
     """Every program's ledger and unattributed revenue; `rules` declare at least one program
-    (the run checks that before reading any input)."""
+    (the run checks that before reading any input). `lines_ascend`: the revenue's line ids
+    ascend with its `source_row` (validation knows)."""
     vocabularies = {column: _distinct(backend, accepted["revenue"], column) for column in CODED}
     # Kept as Parquet, not by the engine: the lines are read a few times, column by column,
     # and the memory they would hold is what the sorts of the outputs need.
@@ -126,7 +128,9 @@ def compute_credit(
                 backend.drop(table)
         ledger, uncredited = ibis.union(*ledgers), ibis.union(*uncrediteds)
         states, scratch = None, ()
-    line_order = line_sort_key(backend, lines)
+    # Integers sort far faster than texts: the line numbers when they order the lines as
+    # their ids do.
+    line_order = "line_no" if lines_ascend else "line_id"
     credits_order = ("_order_program", "_order_partner", "_order_month", line_order, "_order_type")
     unattributed_order = ("_order_program", line_order, "reason")
     return CreditResult(

@@ -29,6 +29,7 @@ from partnercredit.validate.checks import (
     row_checks,
 )
 from partnercredit.validate.find_duplicates import find_duplicates
+from partnercredit.validate.keys_ascend import keys_ascend
 from partnercredit.validate.message_column import message_column
 from partnercredit.validate.parse_values import typed_value
 from partnercredit.validate.resolve_hierarchy import resolve_hierarchy
@@ -72,6 +73,9 @@ class ValidatedInputs:
     """(partner_id, root_partner_id) for every accepted partner."""
     engine_tables: list[ir.Table]
     """What the engine holds for the tables above, for `release`."""
+    ascending_keys: frozenset[str]
+    """The tables whose keys strictly ascend with their rows in the file: their
+    `source_row` sorts the accepted rows as their keys do."""
 
     def release(self, backend: Backend) -> None:
         """Free the engine of the rows behind `accepted` once they are kept elsewhere."""
@@ -103,7 +107,13 @@ def validate_inputs(
     counts = _count(backend, read, validation.checked, rejected)
     engine_tables = [*validation.checked.values(), *validation.raw.values()]
     return ValidatedInputs(
-        sources, validation.accepted, rejected, counts, validation.roots, engine_tables
+        sources,
+        validation.accepted,
+        rejected,
+        counts,
+        validation.roots,
+        engine_tables,
+        frozenset(validation.ascending_keys),
     )
 
 
@@ -141,13 +151,19 @@ class _Validation:
         self.accepted: dict[str, ir.Table] = {}
         self.rejections: list[ir.Table] = []
         self.roots = _roots_table({})
+        self.ascending_keys: set[str] = set()
 
     def check_table(self, spec: TableSpec) -> None:
         raw = self.raw[spec.name]
         keyed = raw.mutate(**{KEY: key_value(raw, spec)})
-        table = keyed.left_join(find_duplicates(keyed, spec), ROW_COLUMN).drop(
-            f"{ROW_COLUMN}_right"
-        )
+        if keys_ascend(self.backend, keyed, KEY, ROW_COLUMN):
+            # No key occurs twice: the search for duplicates, a group-by of every key, is moot.
+            self.ascending_keys.add(spec.name)
+            table = keyed.mutate(**{DUPLICATE: ibis.null("string")})
+        else:
+            table = keyed.left_join(find_duplicates(keyed, spec), ROW_COLUMN).drop(
+                f"{ROW_COLUMN}_right"
+            )
         if spec.name == "partners":
             table = self._join_hierarchy(table)
         table = self._join_references(table, spec)
