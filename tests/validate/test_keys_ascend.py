@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import ibis
 import pytest
 
 from partnercredit.engine import Backend, EngineOptions, open_backend
+from partnercredit.validate import validate_inputs
 from partnercredit.validate.keys_ascend import keys_ascend
 
 
@@ -56,3 +59,37 @@ def test_keys_ascend_only_when_each_is_above_the_one_before(
 def test_gaps_in_the_numbers_do_not_matter(backend: Backend) -> None:
     """Malformed rows leave gaps in the numbers of the rows read."""
     assert _ascend(backend, [3, 7, 8, 20], ["A", "B", "C", "D"], 4)
+
+
+WORKED_EXAMPLE = Path(__file__).parents[1] / "scenarios" / "01_worked_example" / "data"
+
+
+@pytest.mark.parametrize(
+    ("reorder", "ascending", "collapsed"),
+    [
+        (lambda rows: rows, True, 0),
+        (lambda rows: rows[::-1], False, 0),
+        # An exact copy right after its row: the keys do not ascend, and it collapses.
+        (lambda rows: rows[:1] + rows, False, 1),
+    ],
+)
+def test_validation_knows_which_tables_ascend(
+    backend: Backend,
+    tmp_path: Path,
+    reorder: Callable[[list[str]], list[str]],
+    ascending: bool,
+    collapsed: int,
+) -> None:
+    shutil.copytree(WORKED_EXAMPLE, tmp_path / "data")
+    revenue = tmp_path / "data" / "revenue.csv"
+    header, *rows = revenue.read_text(encoding="utf-8").splitlines()
+    revenue.write_text("\n".join([header, *reorder(rows)]) + "\n", encoding="utf-8")
+    inputs = validate_inputs(backend, tmp_path / "data", ())
+    assert ("revenue" in inputs.ascending_keys) is ascending
+    assert "subscriptions" in inputs.ascending_keys
+    counts = inputs.counts["revenue"]
+    assert (counts.read, counts.accepted, counts.collapsed) == (
+        len(rows) + collapsed,
+        len(rows),
+        collapsed,
+    )
