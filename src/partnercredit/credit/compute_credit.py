@@ -13,6 +13,8 @@ from partnercredit.credit.credit_program import (
     credited_partners,
     excluded_lines,
     partners_per_day,
+    price_credits,
+    price_unattributed,
 )
 from partnercredit.credit.cut_segments import cut_segments
 from partnercredit.credit.find_cuts import find_cuts
@@ -182,7 +184,7 @@ def _credit_batch(
     backend.drop(line_links)
     states = backend.materialize("segment_states", segment_states(rules, segments, resolved))
     backend.drop(segments)
-    ledgers, unattributed, scratch = [], [], []
+    shares, uncredited, scratch = [], [], []
     for name, program in rules.programs.items():
         excluded = excluded_lines(program, lines)
         if excluded is not None:
@@ -197,22 +199,24 @@ def _credit_batch(
         result = credit_program(
             program,
             rules,
-            lines,
             states,
             credited,
             excluded,
             _split_counts(backend, program, rules.proration, credited),
         )
         order = sorted(rules.programs).index(name)
-        ledgers.append(result.credits.mutate(_order_program=order))
-        unattributed.append(
-            result.unattributed.mutate(program=ibis.literal(name), _order_program=order)
+        shares.append(result.shares.mutate(_order_program=order))
+        uncredited.append(
+            result.uncredited.mutate(program=ibis.literal(name), _order_program=order)
         )
     # Each program's credited partners hold all that the ledger needs of the resolved links.
     backend.drop(resolved)
+    # Every program's rows at once: the engine builds one hash table of the lines, not one
+    # per program.
+    ledger = price_credits(rules, ibis.union(*shares), lines)
     return (
-        ibis.union(*ledgers).join(numbers, "partner_no"),
-        ibis.union(*unattributed),
+        ledger.join(numbers, "partner_no"),
+        price_unattributed(rules, ibis.union(*uncredited), lines),
         states,
         tuple(scratch),
     )

@@ -28,13 +28,19 @@ LINE_FACTS = (
 join back to the lines."""
 
 
+_SHARE_COLUMNS = ("line_no", "credit_partner", "precedence", "days", "_numerator", "_base")
+_UNCREDITED_COLUMNS = ("line_no", "reason", "days")
+
+
 @dataclass(frozen=True)
 class ProgramCredit:
-    credits: ir.Table
-    """(line_no, partner_no, days, credit_cents, seat_credit_cents, _order_type (the rank of
-    the association type's name), _order_month (the line's first day) and the LINE_FACTS)"""
-    unattributed: ir.Table
-    """(line_no, reason, days, uncredited_cents, and the LINE_FACTS)"""
+    shares: ir.Table
+    """(line_no, credit_partner, precedence, days, _numerator, _base): each credited partner's
+    share of a line is _numerator / _base of it, divided once more by the days of its month
+    under daily proration; `price_credits` makes the ledger of them."""
+    uncredited: ir.Table
+    """(line_no, reason, days): the days of each line on which nobody is credited, by reason;
+    `price_unattributed` makes the unattributed rows of them."""
 
 
 def excluded_lines(program: Program, lines: ir.Table) -> ir.Table | None:
@@ -75,7 +81,6 @@ def partners_per_day(credited: ir.Table) -> ir.Table:
 def credit_program(
     program: Program,
     rules: Rules,
-    lines: ir.Table,
     states: ir.Table,
     credited: ir.Table,
     excluded: ir.Table | None,
@@ -84,12 +89,23 @@ def credit_program(
     """`states`: the `segment_states` of the lines; `excluded`: the program's
     `excluded_lines`; `split_counts`: every number of partners credited on one day (for
     daily split credit)."""
-    amounts = lines.select("line_no", *LINE_FACTS, "seat_cents", "month_start")
-    shares = _prorate(program, rules.proration, credited, split_counts).join(amounts, "line_no")
+    shares = _prorate(program, rules.proration, credited, split_counts).select(*_SHARE_COLUMNS)
+    uncredited = _uncredited(program, rules, states, credited, excluded)
+    return ProgramCredit(shares, uncredited)
+
+
+def price_credits(rules: Rules, shares: ir.Table, lines: ir.Table) -> ir.Table:
+    """(line_no, partner_no, days, credit_cents, seat_credit_cents, _order_type (the rank of
+    the association type's name), _order_month (the line's first day), the LINE_FACTS and
+    whatever else `shares` carries) of the `ProgramCredit.shares` of every program at once:
+    one join with the lines for all of them."""
+    extra = [name for name in shares.columns if name not in _SHARE_COLUMNS]
+    shares = shares.join(_line_amounts(lines), "line_no")
     daily = rules.proration == "daily"
     shares = shares.select(
         "line_no",
         *LINE_FACTS,
+        *extra,
         "seat_cents",
         "_numerator",
         partner_no=shares.credit_partner,
@@ -102,7 +118,7 @@ def credit_program(
     shares = add_rounded_ratio(
         shares, "seat_credit_cents", "seat_cents", "_numerator", "_denominator"
     )
-    credits = shares.select(
+    return shares.select(
         "line_no",
         "partner_no",
         "days",
@@ -111,9 +127,23 @@ def credit_program(
         "_order_type",
         "_order_month",
         *LINE_FACTS,
+        *extra,
     )
-    unattributed = _unattributed(program, rules, states, credited, excluded, amounts)
-    return ProgramCredit(credits, unattributed)
+
+
+def price_unattributed(rules: Rules, uncredited: ir.Table, lines: ir.Table) -> ir.Table:
+    """(line_no, reason, days, uncredited_cents, the LINE_FACTS and whatever else
+    `uncredited` carries) of the `ProgramCredit.uncredited` of every program at once."""
+    extra = [name for name in uncredited.columns if name not in _UNCREDITED_COLUMNS]
+    joined = uncredited.join(_line_amounts(lines), "line_no")
+    days = joined.days_in_period if rules.proration == "month_end" else joined.days
+    rows = joined.select("line_no", "reason", *LINE_FACTS, *extra, days=days).view()
+    rows = add_rounded_ratio(rows, "uncredited_cents", "amount_cents", "days", "days_in_period")
+    return rows.select("line_no", "reason", "days", "uncredited_cents", *LINE_FACTS, *extra)
+
+
+def _line_amounts(lines: ir.Table) -> ir.Table:
+    return lines.select("line_no", *LINE_FACTS, "seat_cents", "month_start")
 
 
 def _type_rank(rules: Rules, precedence: ir.IntegerValue) -> ir.IntegerValue:
@@ -172,13 +202,12 @@ def _prorate(
     return best.mutate(days=ibis.literal(0, "int64"), _numerator=ibis.literal(1, "int64"))
 
 
-def _unattributed(
+def _uncredited(
     program: Program,
     rules: Rules,
     states: ir.Table,
     credited: ir.Table,
     excluded: ir.Table | None,
-    amounts: ir.Table,
 ) -> ir.Table:
     """The days of each line on which nobody is credited, by the first reason that holds.
 
@@ -201,17 +230,13 @@ def _unattributed(
         .group_by(["line_no", "reason"])
         .aggregate(days=ibis._.seg_days.sum())
     )
-    if excluded is not None:
-        by_reason = ibis.union(
-            by_reason,
-            excluded.select(
-                "line_no",
-                reason=ibis.literal("excluded_category"),
-                days=excluded.days_in_period,
-            ),
-        )
-    by_reason = by_reason.join(amounts, "line_no")
-    days = by_reason.days_in_period if rules.proration == "month_end" else by_reason.days
-    rows = by_reason.select("line_no", "reason", *LINE_FACTS, days=days).view()
-    rows = add_rounded_ratio(rows, "uncredited_cents", "amount_cents", "days", "days_in_period")
-    return rows.select("line_no", "reason", "days", "uncredited_cents", *LINE_FACTS)
+    if excluded is None:
+        return by_reason
+    return ibis.union(
+        by_reason,
+        excluded.select(
+            "line_no",
+            reason=ibis.literal("excluded_category"),
+            days=excluded.days_in_period,
+        ),
+    )
