@@ -122,13 +122,18 @@ def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: Cl
     assert run_cli("run", CLEAN, "--out", out).exit_code == 0
     before = _snapshot(out)
     command = ["run", str(WITH_REJECTIONS), "--out", str(out), "--spill-dir", str(spill)]
-    for delay in (0.5, 1.0, 1.5, 2.0, 2.5):
+    # The last one is killed once it has made its scratch folder, however slow the machine.
+    for delay in (0.5, 1.0, 1.5, 2.0, 2.5, None):
+        earlier = _entries(spill)
         process = subprocess.Popen(
             [sys.executable, "-m", "partnercredit", *command],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(delay)
+        if delay is None:
+            _wait_for_new_entry(spill, earlier, process)
+        else:
+            time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         after = _snapshot(out)
@@ -140,6 +145,18 @@ def test_killed_run_leaves_previous_output_untouched(tmp_path: Path, run_cli: Cl
     assert run_cli(*command).exit_code == 0
     assert list(spill.iterdir()) == []
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "spill"]
+
+
+def _entries(folder: Path) -> set[Path]:
+    return set(folder.iterdir()) if folder.is_dir() else set()
+
+
+def _wait_for_new_entry(folder: Path, earlier: set[Path], process: subprocess.Popen[bytes]) -> None:
+    """Until `folder` holds an entry that is not one of `earlier` (or the process ended)."""
+    deadline = time.monotonic() + 120
+    while not _entries(folder) - earlier and process.poll() is None:
+        assert time.monotonic() < deadline, f"nothing new in {folder} after 120 s"
+        time.sleep(0.05)
 
 
 def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None:
