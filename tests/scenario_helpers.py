@@ -86,3 +86,14 @@ def _file_order(run_dir: Path, table: str, keys: tuple[str, ...]) -> list[tuple[
         path = run_dir / "inputs" / f"{table}.parquet"
     columns = pq.read_table(path, columns=list(keys))
     return list(zip(*(columns.column(key).to_pylist() for key in keys), strict=True))
+
+
+def assert_every_column_optional(run_dir: Path) -> None:
+    """Every Parquet file of the run (outputs and kept inputs; a file or a folder of part
+    files) declares every column optional, whether or not its rows hold a null: a file's
+    schema does not depend on its data."""
+    files = [path for path in run_dir.rglob("*.parquet") if path.is_file()]
+    assert files
+    for path in files:
+        required = [field.name for field in pq.read_schema(path) if not field.nullable]
+        assert required == [], path.relative_to(run_dir)

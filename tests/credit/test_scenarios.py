@@ -12,6 +12,7 @@ from tests.conftest import read_csv
 from tests.scenario_helpers import (
     SCENARIOS,
     as_csv_rows,
+    assert_every_column_optional,
     assert_files_in_order,
     expected,
     reference_for,
@@ -58,6 +59,11 @@ def test_engine_matches_hand_worked_numbers(case: tuple[Path, str], runs: dict[P
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda path: path.name)
 def test_output_files_are_in_order(scenario: Path, runs: dict[Path, Path]) -> None:
     assert_files_in_order(runs[scenario])
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda path: path.name)
+def test_every_parquet_column_is_optional(scenario: Path, runs: dict[Path, Path]) -> None:
+    assert_every_column_optional(runs[scenario])
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)

@@ -85,3 +85,28 @@ def test_rows_are_decoded_after_the_sort_in_order_and_with_declared_types(
     written = pq.read_table(path)
     assert written.to_pydict() == {"name": ["b", "a", "a", "c", "b"], "days": [4, 2, 5, 3, 1]}
     assert written.schema.field("days").type == pa.int64()
+
+
+def test_every_column_is_optional_although_no_row_holds_a_null(tmp_path: Path) -> None:
+    """DuckDB would write a column that it knows to hold no null as required; the file's
+    schema would then depend on the data. Scratch files need not hide it."""
+    with open_backend(EngineOptions(spill_dir=tmp_path)) as backend:
+        table = backend.materialize("full", ibis.memtable({"code": [2, 1], "name": ["b", "a"]}))
+        backend.write_parquet(table, tmp_path / "plain.parquet")
+        backend.write_parquet(table, tmp_path / "sorted.parquet", order_by=("code",))
+        backend.write_parquet(
+            table,
+            tmp_path / "decoded.parquet",
+            order_by=("code",),
+            columns=("name",),
+            after_sort=lambda rows: rows.select("name"),
+        )
+        backend.write_scratch(table, tmp_path / "scratch.parquet")
+    for name in ("plain", "sorted", "decoded"):
+        schema = pq.read_schema(tmp_path / f"{name}.parquet")
+        assert all(field.nullable for field in schema), name
+    assert pq.read_table(tmp_path / "sorted.parquet").to_pydict() == {
+        "code": [1, 2],
+        "name": ["a", "b"],
+    }
+    assert not any(field.nullable for field in pq.read_schema(tmp_path / "scratch.parquet"))

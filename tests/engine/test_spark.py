@@ -25,7 +25,7 @@ from partnercredit.engine.backend import EngineName
 from partnercredit.errors import UsageError
 from partnercredit.generate import generate_dataset
 from tests.conftest import TESTS, read_csv, require
-from tests.scenario_helpers import expected
+from tests.scenario_helpers import assert_every_column_optional, expected
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -119,6 +119,12 @@ def test_the_run_was_made_by_spark(spark_runs: dict[Path, Path]) -> None:
     run = spark_runs[SCENARIOS[0]]
     assert json.loads((run / "run.json").read_text())["engine"] == "spark"
     assert list((run / "inputs" / "credits.parquet").glob("part-*.parquet"))
+
+
+def test_spark_declares_every_column_optional_as_duckdb_does(
+    spark_runs: dict[Path, Path],
+) -> None:
+    assert_every_column_optional(spark_runs[SCENARIOS[0]])
 
 
 def test_spark_writes_what_duckdb_writes_from_messy_inputs(

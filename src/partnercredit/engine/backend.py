@@ -94,8 +94,12 @@ class Backend(ABC):
         from there: for large results that are read only a few times, which the engine need
         not hold (or spill uncompressed)."""
         path = self.scratch / f"{self.fresh_name(stem)}.parquet"
-        self.write_parquet(expr, path)
+        self.write_scratch(expr, path)
         return self.read_parquet(path)
+
+    def write_scratch(self, expr: ir.Table, path: Path) -> None:
+        """Write a table that only this run reads again as Parquet."""
+        self.write_parquet(expr, path)
 
     @staticmethod
     def local_name(table: ir.Table) -> str:
@@ -139,7 +143,8 @@ class Backend(ABC):
         nulls first); only `columns` (by default all), so that rows can be sorted by columns
         that are not written. `after_sort` makes the written columns from the sorted rows (a
         select, which keeps their order): rows of integer codes sort far faster than rows of
-        the texts they stand for."""
+        the texts they stand for. Every column is optional (may hold nulls) in the file's
+        schema, whatever its rows hold, so that the schema does not depend on the data."""
 
     @abstractmethod
     def write_csv(self, expr: ir.Table, path: Path) -> None:
@@ -295,23 +300,40 @@ class DuckDBBackend(Backend):
                 f"({self._declared_sql(expr)}) ORDER BY {order}"
             )
             expr, order = after_sort(self.con.table(sorted_view)), ""
-        query = self._declared_sql(expr, columns)
+        query = self._declared_sql(expr, columns, optional=True)
         if order:
             query += f" ORDER BY {order}"
-        target = str(path).replace("'", "''")
         try:
-            self.con.con.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
+            self._copy(query, path)
         finally:
             if sorted_view is not None:
                 self.con.con.execute(f'DROP VIEW "{sorted_view}"')
 
+    def write_scratch(self, expr: ir.Table, path: Path) -> None:
+        self.con._run_pre_execute_hooks(expr)
+        self._copy(self._declared_sql(expr), path)
+
+    def _copy(self, query: str, path: Path) -> None:
+        target = str(path).replace("'", "''")
+        self.con.con.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
+
     @staticmethod
-    def _declared_sql(expr: ir.Table, columns: Sequence[str] | None = None) -> str:
-        """The query of `columns` (by default all) cast to their declared types."""
+    def _declared_sql(
+        expr: ir.Table, columns: Sequence[str] | None = None, *, optional: bool = False
+    ) -> str:
+        """The query of `columns` (by default all) cast to their declared types. DuckDB
+        writes a column as required (never null) wherever it knows the rows hold no null:
+        `optional` hides that from it."""
         schema = expr.schema()
-        written = ", ".join(
-            f'CAST("{name}" AS {DuckDBType.from_ibis(schema[name]).sql("duckdb")}) AS "{name}"'
+        typed = {
+            name: f'CAST("{name}" AS {DuckDBType.from_ibis(schema[name]).sql("duckdb")})'
             for name in (schema.names if columns is None else columns)
+        }
+        written = ", ".join(
+            f'CASE WHEN "{name}" IS NULL THEN NULL ELSE {value} END AS "{name}"'
+            if optional
+            else f'{value} AS "{name}"'
+            for name, value in typed.items()
         )
         return f"SELECT {written} FROM ({ibis.to_sql(expr, dialect='duckdb')})"
 
