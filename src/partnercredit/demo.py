@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from partnercredit import interrupts
+
 if TYPE_CHECKING:
     from partnercredit.core import PhaseCallback, RunReport
     from partnercredit.engine import EngineOptions
@@ -46,6 +48,8 @@ def run_demo(
         from partnercredit.generate import generate_dataset
 
         generate_dataset(data_dir, subscriptions=subscriptions, seed=seed, file_format="parquet")
+        # The dataset is in place; an interrupt may stop the run again.
+        interrupts.release()
     from partnercredit import core
 
     run_dir = folder / "run"

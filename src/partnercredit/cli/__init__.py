@@ -7,8 +7,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     """Install the signal handlers before the heavy imports, then run the application."""
-    from partnercredit.cli.signals import install_handlers
     from partnercredit.errors import Interrupted
+    from partnercredit.interrupts import install_handlers
 
     install_handlers()
     try:

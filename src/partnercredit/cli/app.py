@@ -8,6 +8,7 @@ from typing import NoReturn
 import typer
 from typer.exceptions import Abort, TyperException
 
+from partnercredit import interrupts
 from partnercredit.cli import (
     compare,
     demo,
@@ -16,7 +17,6 @@ from partnercredit.cli import (
     partner,
     rules,
     run,
-    signals,
     validate,
 )
 from partnercredit.errors import Interrupted, PartnerCreditError, UsageError
@@ -52,7 +52,7 @@ def run_app(argv: list[str] | None = None) -> None:
         _fail(Interrupted("aborted; nothing was published"))
     except Exception:
         # An engine may wrap the interrupt in an error of its own.
-        if signals.received:
+        if interrupts.interrupted():
             _fail(Interrupted("interrupted; nothing was published"))
         raise
     if isinstance(exit_code, int) and exit_code:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from partnercredit import interrupts
 from partnercredit.errors import UsageError
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
@@ -42,6 +43,7 @@ def publishing(out_dir: Path, *, marker: str = MANIFEST, kind: str = "run") -> I
             yield staging
             # Only now: the folder a run replaces may be read-only.
             staging.chmod(mode)
+            interrupts.hold()
             _swap_into_place(staging, out_dir)
             published = True
         finally:

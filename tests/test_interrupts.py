@@ -1,0 +1,72 @@
+"""SIGINT and SIGTERM stop a command until what it publishes goes into place; from then on
+the command finishes (SPEC 9: exit 130 only when nothing was published)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from partnercredit import interrupts
+from partnercredit.errors import Interrupted
+from partnercredit.outputs import publish
+from partnercredit.outputs.publish import MANIFEST, publishing
+
+
+@pytest.fixture
+def handlers() -> Iterator[None]:
+    """partnercredit's handlers, as the command installs them; pytest's afterwards."""
+    kept = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    interrupts.install_handlers()
+    yield
+    for number, handler in kept.items():
+        signal.signal(number, handler)
+
+
+def _interrupt() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_an_interrupt_before_publishing_stops_the_command(handlers: None, tmp_path: Path) -> None:
+    with pytest.raises(Interrupted), publishing(tmp_path / "out") as staging:
+        (staging / MANIFEST).write_text("{}")
+        _interrupt()
+    assert interrupts.interrupted()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupt_while_the_run_goes_into_place_lets_it_finish(
+    handlers: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text("old")
+    swap = publish._swap_into_place
+
+    def interrupted_swap(staging: Path, out_dir: Path) -> None:
+        _interrupt()
+        swap(staging, out_dir)
+
+    monkeypatch.setattr(publish, "_swap_into_place", interrupted_swap)
+    with publishing(out) as staging:
+        (staging / MANIFEST).write_text("new")
+    # Published whole, and the previous run cleared away: no staging folder is left.
+    assert (out / MANIFEST).read_text() == "new"
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+    assert not interrupts.interrupted()
+    _interrupt()  # the summary is being shown: the command still finishes
+
+
+def test_a_command_that_goes_on_after_publishing_is_stopped_again(
+    handlers: None, tmp_path: Path
+) -> None:
+    with publishing(tmp_path / "data") as staging:
+        (staging / MANIFEST).write_text("{}")
+    _interrupt()
+    with pytest.raises(Interrupted, match="nothing more was published"):
+        interrupts.release()
+    with pytest.raises(Interrupted, match="nothing was published"):
+        _interrupt()
