@@ -148,6 +148,35 @@ CASES = [
         "rules.toml: programs.competency.window_months: must be at least 1, got 0",
     ),
     (
+        "[programs.competency]\nkind = 'attainment'\nwindow_months = 1201",
+        "rules.toml: programs.competency.window_months: must be at most 1200, got 1201",
+    ),
+    (
+        "[association_types.dpor]\nprecedence = 99999999999999999999",
+        "rules.toml: association_types.dpor.precedence: must be at most 1000000000, got "
+        "99999999999999999999",
+    ),
+    (
+        "[association_types.dpor]\nprecedence = -1000000001",
+        "rules.toml: association_types.dpor.precedence: must be at least -1000000000, got "
+        "-1000000001",
+    ),
+    # an empty name would be a null in the CSV outputs
+    ('[programs.""]\nkind = "attainment"', 'rules.toml: programs."": must not be empty'),
+    (
+        '[association_types.""]\nprecedence = 1',
+        'rules.toml: association_types."": must not be empty',
+    ),
+    (
+        "[association_types.dpor]\nprecedence = 1\nlabel = { de = '' }",
+        "rules.toml: association_types.dpor.label.de: must not be empty",
+    ),
+    ('[areas]\n"" = ["AZURE*"]', 'rules.toml: areas."": must not be empty'),
+    (
+        f"{ATTAINMENT}\n[[programs.competency.targets]]\nname = ''\narea = 'cloud'\nseats = 1",
+        "rules.toml: programs.competency.targets[0].name: must not be empty",
+    ),
+    (
         "[programs.competency]\nkind = 'attainment'\nrollup = 'top'",
         'rules.toml: programs.competency.rollup: expected "partner" or "root", got "top"',
     ),

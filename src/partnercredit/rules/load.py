@@ -95,6 +95,8 @@ def _explain(error: ErrorDetails) -> tuple[KeyPath, str]:
     problem = ctx.get("error")
     if isinstance(problem, KeyPathError):
         return (*path, *problem.path), str(problem)
+    if kind == "string_too_short":
+        return path[:-1] if path and path[-1] == "[key]" else path, "must not be empty"
     if path and path[-1] == "[key]":
         return path[:-1], "unknown key"
     got = toml_value(error["input"])

@@ -91,6 +91,12 @@ RateValue = Annotated[
     Decimal, BeforeValidator(_toml_number), Field(ge=0, lt=10_000), AfterValidator(_rate_places)
 ]
 Count = Annotated[StrictInt, Field(ge=0, lt=10**12)]
+Precedence = Annotated[StrictInt, Field(ge=-(10**9), le=10**9)]
+WindowMonths = Annotated[StrictInt, Field(ge=1, le=1200)]
+"""At most a hundred years."""
+Name = Annotated[StrictStr, Field(min_length=1)]
+"""A name the rules give (a type, program, target, area, label): never empty, since an empty
+text is a null in the contract's CSV."""
 
 
 class _Model(BaseModel):
@@ -100,11 +106,11 @@ class _Model(BaseModel):
 class AssociationType(_Model):
     """A kind of link between a partner and a customer, subscription or line."""
 
-    name: StrictStr
-    precedence: StrictInt
+    name: Name
+    precedence: Precedence
     exclusive: StrictBool = False
     retroactive: StrictBool = True
-    label: dict[Language, StrictStr]
+    label: dict[Language, Name]
 
     @model_validator(mode="before")
     @classmethod
@@ -142,9 +148,9 @@ class PolicySpan:
 class Target(_Model):
     """A level of an attainment program; every requirement that is set must hold."""
 
-    name: StrictStr
+    name: Name
     area: StrictStr
-    level: StrictStr | None = None
+    level: Name | None = None
     revenue_usd: Minimum | None = None
     seats: Minimum | None = None
     customers: Count | None = None
@@ -214,10 +220,10 @@ _KIND_KEYS: dict[str, tuple[str, ...]] = {
 class Program(_Model):
     """Rules that turn associations into credit: targets (attainment) or money (payout)."""
 
-    name: StrictStr
+    name: Name
     kind: Literal["attainment", "payout"]
     credit: Literal["full", "split"] = "full"
-    window_months: Annotated[StrictInt, Field(ge=1)] = 12
+    window_months: WindowMonths = 12
     rollup: Literal["partner", "root"] = "partner"
     exclude_categories: tuple[StrictStr, ...] = ()
     policies: tuple[Policy, ...] = ()
@@ -285,11 +291,11 @@ class Rules(_Model):
 
     fiscal_year_start_month: Annotated[StrictInt, Field(ge=1, le=12)] = 7
     proration: Literal["daily", "any_day", "month_end"] = "daily"
-    association_types: dict[StrictStr, AssociationType] = Field(default_factory=dict)
-    areas: dict[StrictStr, Annotated[tuple[StrictStr, ...], Field(min_length=1)]] = Field(
+    association_types: dict[Name, AssociationType] = Field(default_factory=dict)
+    areas: dict[Name, Annotated[tuple[StrictStr, ...], Field(min_length=1)]] = Field(
         default_factory=dict
     )
-    programs: dict[StrictStr, Program] = Field(default_factory=dict)
+    programs: dict[Name, Program] = Field(default_factory=dict)
     source_name: StrictStr
     text: StrictStr
 
