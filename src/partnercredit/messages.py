@@ -130,6 +130,10 @@ CATALOG: dict[str, dict[Language, str]] = {
 }
 
 EXPLANATIONS: dict[str, dict[Language, str]] = {
+    "line_rejected": {
+        "en": "line {line_id} was rejected (revenue row {row_number}): {reason}",
+        "de": "Zeile {line_id} wurde abgelehnt (Umsatzzeile {row_number}): {reason}",
+    },
     "line": {
         "en": "Line {line_id}: {product}, {period} ({days} days), subscription {subscription_id} "
         "of customer {customer_id}, category {category}",

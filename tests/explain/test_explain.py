@@ -61,7 +61,24 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
     assert run_cli("run", data, "--out", tmp_path / "out").exit_code == 0
     result = run_cli("explain", tmp_path / "out", "--line", "L2")
     assert result.exit_code == 2
-    assert "was rejected" in result.stderr
+    assert result.stderr == (
+        'partnercredit: line L2 was rejected (revenue row 2): subscription_id "S2" was itself '
+        "rejected (see its own row), so this row cannot be used either.\n"
+    )
+    german = run_cli("explain", tmp_path / "out", "--line", "L2", "--lang", "de")
+    assert german.exit_code == 2
+    assert german.stderr == (
+        'partnercredit: Zeile L2 wurde abgelehnt (Umsatzzeile 2): subscription_id "S2" wurde '
+        "selbst abgelehnt (siehe dessen Zeile), daher kann auch diese Zeile nicht verwendet "
+        "werden.\n"
+    )
+
+
+def test_an_unknown_partner_is_a_usage_error(worked_run: Path, run_cli: CliRunner) -> None:
+    """Not an explanation in which nobody is credited: that would read as no credit."""
+    result = run_cli("explain", worked_run, "--line", "L09", "--partner", "P6")
+    assert result.exit_code == 2
+    assert result.stderr == "partnercredit: --partner: partner 'P6' is not in this run\n"
 
 
 def test_exclusive_tie_break_compares_ids_as_text(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from partnercredit.cli.options import RunFolderArgument
 from partnercredit.errors import UsageError
 from partnercredit.explain import (
     LineExplanation,
+    LineRejected,
     LinkExplanation,
     ProgramExplanation,
     Span,
@@ -40,7 +41,10 @@ def explain(
     """Explain one revenue line: its amount, the policies, every association considered and
     whether it applied, and the resulting credit per partner."""
     chosen = _language(language)
-    explanation = explain_line(run_dir, line, partner=partner, program=program)
+    try:
+        explanation = explain_line(run_dir, line, partner=partner, program=program)
+    except LineRejected as rejected:
+        raise UsageError(rejected.render(chosen)) from None
     if as_json:
         typer.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -3,6 +3,7 @@
 from partnercredit.explain.explain_line import explain_line
 from partnercredit.explain.models import (
     LineExplanation,
+    LineRejected,
     LinkExplanation,
     Message,
     PartnerCredit,
@@ -13,6 +14,7 @@ from partnercredit.explain.models import (
 
 __all__ = [
     "LineExplanation",
+    "LineRejected",
     "LinkExplanation",
     "Message",
     "PartnerCredit",

@@ -11,7 +11,9 @@ from partnercredit.contract import BASE_CURRENCY, TRANSACTING
 from partnercredit.errors import UsageError
 from partnercredit.explain.models import (
     LineExplanation,
+    LineRejected,
     LinkExplanation,
+    Message,
     PartnerCredit,
     PolicyInForce,
     ProgramExplanation,
@@ -48,6 +50,8 @@ def _explain(
     rules = run.facts.rules
     if program is not None and program not in rules.programs:
         raise UsageError(f"--program: the run's rules have no program {program!r}")
+    if partner is not None and not run.rows("partners", "partner_id = ?", partner):
+        raise UsageError(f"--partner: partner {partner!r} is not in this run")
     line = _line(run, line_id)
     subscription = run.rows("subscriptions", "subscription_id = ?", line["subscription_id"])[0]
     rate = _rate(run, line)
@@ -108,10 +112,9 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
         return found[0]
     rejected = run.rows("rejected", "\"table\" = 'revenue' AND key = ?", line_id)
     if rejected:
-        raise UsageError(
-            f"line {line_id} was rejected (revenue row {rejected[0]['row_number']}): "
-            f"{rejected[0]['message']}"
-        )
+        row = rejected[0]
+        params = {name: row[name] or "" for name in ("column", "value", "key")}
+        raise LineRejected(line_id, row["row_number"], Message(row["message_code"], params))
     raise UsageError(f"line {line_id} is not in this run")
 
 

@@ -8,13 +8,27 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from partnercredit.messages import Language
+from partnercredit.errors import UsageError
+from partnercredit.messages import Language, render
 
 
 @dataclass(frozen=True)
 class Message:
     code: str
     params: dict[str, str]
+
+
+class LineRejected(UsageError):
+    """The line asked about was rejected: its rejection, as a message in any language."""
+
+    def __init__(self, line_id: str, row_number: int, reason: Message) -> None:
+        self.line_id, self.row_number, self.reason = line_id, row_number, reason
+        super().__init__(self.render("en"))
+
+    def render(self, language: Language) -> str:
+        reason = render(self.reason.code, self.reason.params, language)
+        params = {"line_id": self.line_id, "row_number": self.row_number, "reason": reason}
+        return render("line_rejected", params, language)
 
 
 @dataclass(frozen=True)
