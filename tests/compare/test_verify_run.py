@@ -6,6 +6,7 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -168,6 +169,26 @@ def test_a_missing_table_is_a_difference(
     result = run_cli("verify", run)
     assert result.exit_code == 1
     assert "NOT verified" in result.stdout
+
+
+def test_a_table_that_cannot_be_read_is_an_io_error_not_a_difference(
+    published: dict[str, Path], tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC 9: exit 2 for an I/O error; exit 1 would say that the run's figures are wrong.
+    (Tests run as root, who reads any file: the refusal is simulated.)"""
+    run = _copy(published["csv"], tmp_path)
+    locked = run / "credits.csv"
+    open_file = Path.open
+
+    def refusing_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return open_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    result = run_cli("verify", run)
+    assert result.exit_code == 2
+    assert result.stderr == f"partnercredit: {locked}: cannot read (Permission denied)\n"
 
 
 def test_run_json_counts_are_checked(published: dict[str, Path], tmp_path: Path) -> None:

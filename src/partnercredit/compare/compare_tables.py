@@ -14,7 +14,7 @@ import duckdb
 
 from partnercredit.engine import EngineOptions
 from partnercredit.engine.backend import default_memory_limit
-from partnercredit.errors import ResourceError, UsageError
+from partnercredit.errors import ResourceError, StructuralError, UsageError
 from partnercredit.outputs.manifest import file_sha256
 from partnercredit.work_folders import make_work_folder, remove_work_folder
 
@@ -130,9 +130,17 @@ def _text_difference(first: Path, other: Path) -> str | None:
 
 
 def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """Why the version at `path` cannot be compared, or None."""
+    """Why the version at `path` cannot be compared, or None. A file this process may not
+    read is not a difference but an I/O error (exit 2)."""
     if not path.exists():
         return "missing"
+    try:
+        for file in sorted(path.iterdir()) if path.is_dir() else [path]:
+            if file.is_file():
+                with file.open("rb"):
+                    pass
+    except OSError as error:
+        raise StructuralError(f"{error.filename}: cannot read ({error.strerror})") from None
     try:
         _count(connection, _relation(path))
     except duckdb.Error as error:
