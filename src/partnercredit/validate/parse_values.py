@@ -66,12 +66,29 @@ def _fails(pattern: str) -> Test:
     return lambda value: ~value.re_search(pattern)
 
 
+# Every day a run works with lies in the years 1 to 9999, which both engines and Python's
+# dates hold: year 0000 is no year of the calendar, a month's end (the first day after it) must
+# exist, and so must a timestamp's day in UTC.
+_YEAR_ZERO = "0000"
+_LAST_PERIOD = "9999-11"
+_OUT_OF_YEARS_IN_UTC = r"^(9999-12-31.*-[0-9]{2}:?[0-9]{2}|0001-01-01.*\+[0-9]{2}:?[0-9]{2})\z"
+
+
 def _is_date(value: ir.StringValue) -> ir.BooleanValue:
-    return value.re_search(DATE) & value.try_cast("date").notnull()
+    return value.re_search(DATE) & ~value.startswith(_YEAR_ZERO) & value.try_cast("date").notnull()
+
+
+def _is_period(value: ir.StringValue) -> ir.BooleanValue:
+    return value.re_search(PERIOD) & ~value.startswith(_YEAR_ZERO) & (value <= _LAST_PERIOD)
 
 
 def _is_timestamp(value: ir.StringValue) -> ir.BooleanValue:
-    return value.re_search(TIMESTAMP) & value.re_extract(TIMESTAMP, 1).try_cast("date").notnull()
+    return (
+        value.re_search(TIMESTAMP)
+        & ~value.startswith(_YEAR_ZERO)
+        & ~value.re_search(_OUT_OF_YEARS_IN_UTC)
+        & value.re_extract(TIMESTAMP, 1).try_cast("date").notnull()
+    )
 
 
 def _is_rate(value: ir.StringValue) -> ir.BooleanValue:
@@ -92,7 +109,7 @@ def value_rule(kind: Kind) -> ValueRule | None:
     """The check of a kind; None for free text."""
     rules: dict[Kind, ValueRule] = {
         Kind.DATE: _single(_is_date, "bad_value.date"),
-        Kind.PERIOD: _single(_matches(PERIOD), "bad_value.period"),
+        Kind.PERIOD: _single(_is_period, "bad_value.period"),
         Kind.TIMESTAMP: _single(_is_timestamp, "bad_value.timestamp"),
         Kind.AMOUNT: ValueRule(
             _matches(AMOUNT),
