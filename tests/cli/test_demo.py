@@ -39,9 +39,12 @@ def test_demo_generates_runs_and_shows_a_partner(tmp_path: Path, run_cli: CliRun
 def test_demo_generates_a_damaged_dataset_again(
     damage: Callable[[Path], None], tmp_path: Path, run_cli: CliRunner
 ) -> None:
-    folder = tmp_path / "demo"
+    folder = tmp_path / "demo ä [x]"
     assert run_cli("demo", "--dir", folder, "--subscriptions", "50").exit_code == 0
     damage(folder / "data")
     result = run_cli("demo", "--dir", folder, "--subscriptions", "50")
     assert result.exit_code == 0, result.stderr
     assert (folder / "data" / "revenue.parquet").is_file()
+    # The commands it suggests can be pasted into a shell (the lines may be wrapped).
+    suggested = f"partnercredit explain '{folder / 'run'}' --line"
+    assert " ".join(suggested.split()) in " ".join(result.stdout.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -35,9 +36,12 @@ def demo(
         out.print()
         partner.show(partner_statement(result.run_dir, result.largest_partner))
     out.print()
-    out.print(f"Data: {result.data_dir}    Run: {result.run_dir}")
+    out.print(f"Data: {result.data_dir}    Run: {result.run_dir}", markup=False)
+    # Quoted so that the commands can be pasted into a shell, whatever the folder's name.
+    run_dir = shlex.quote(str(result.run_dir))
     out.print(
-        f"Try: partnercredit explain {result.run_dir} --line <LINE_ID>   "
-        f"partnercredit partner {result.run_dir} <PARTNER_ID>"
+        f"Try: partnercredit explain {run_dir} --line <LINE_ID>   "
+        f"partnercredit partner {run_dir} <PARTNER_ID>",
+        markup=False,
     )
     del no_serve  # the dashboard does not exist yet: every demo stops after the run

@@ -56,7 +56,7 @@ def checked(
         raise UsageError(f"--months must be between 1 and {MAX_MONTHS}, not {months}")
     match = _PERIOD.match(start)
     if match is None or not 1 <= int(match[2]) <= 12 or not 1900 <= int(match[1]) <= 9000:
-        raise UsageError(f"--start must be a period YYYY-MM from 1900-01 on, not {start!r}")
+        raise UsageError(f"--start must be a period YYYY-MM from 1900-01 to 9000-12, not {start!r}")
     if not 0 <= seed < 2**63:
         raise UsageError(f"--seed must be between 0 and 2**63-1, not {seed}")
     if not 0.0 <= messy <= 1.0:
