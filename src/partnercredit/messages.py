@@ -222,15 +222,20 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "{scope}, workload {workload}",
         "de": "{scope}, Workload {workload}",
     },
+    # As in the inputs, an end is the first day on which a link no longer holds.
     "interval": {
-        "en": "{start} until {end}",
-        "de": "{start} bis {end}",
+        "en": "{start} until {end} (exclusive)",
+        "de": "{start} bis ausschließlich {end}",
     },
+    "interval_open": {"en": "{start} until open end", "de": "{start} bis offenes Ende"},
     "interval_counted_from": {
-        "en": "{start} until {end}, counted from {counted_from} (not retroactive)",
-        "de": "{start} bis {end}, gezählt ab {counted_from} (nicht rückwirkend)",
+        "en": "{start} until {end} (exclusive), counted from {counted_from} (not retroactive)",
+        "de": "{start} bis ausschließlich {end}, gezählt ab {counted_from} (nicht rückwirkend)",
     },
-    "open_end": {"en": "open end", "de": "offenes Ende"},
+    "interval_open_counted_from": {
+        "en": "{start} until open end, counted from {counted_from} (not retroactive)",
+        "de": "{start} bis offenes Ende, gezählt ab {counted_from} (nicht rückwirkend)",
+    },
     "credited": {
         "en": "applied and credited",
         "de": "gilt und wird angerechnet",

@@ -165,13 +165,13 @@ def _link(say: _Wording, link: LinkExplanation) -> str:
     scope = say(f"scope.{link.scope}", id=link.scope_id)
     if link.workload:
         scope = say("scope_workload", scope=scope, workload=link.workload)
-    end = link.valid_to or say("open_end")
-    interval = (
-        say("interval", start=link.source_from, end=end)
-        if link.valid_from == link.source_from
-        else say(
-            "interval_counted_from", start=link.source_from, end=end, counted_from=link.valid_from
-        )
+    interval = say(
+        "interval"
+        + ("_open" if link.valid_to is None else "")
+        + ("" if link.valid_from == link.source_from else "_counted_from"),
+        start=link.source_from,
+        end=link.valid_to,
+        counted_from=link.valid_from,
     )
     return say(
         "link",
