@@ -42,6 +42,9 @@ def test_german_text_has_no_english_left(
     assert "Programm competency: Zielerreichung, volle Anrechnung" in worked.stdout
     assert "P5: 20 von 30 Tagen als Digital Partner of Record: 666.67 USD" in worked.stdout
     assert "Abonnement S1, 2016-09-11 bis offenes Ende" in worked.stdout
+    # E1 ends where E2 starts: its last day is the 10th, which "bis 2016-09-11" would hide.
+    assert "Abonnement S1, 2016-01-01 bis ausschließlich 2016-09-11" in worked.stdout
+    assert "2016-09-01 bis 2016-09-10: gilt und wird angerechnet" in worked.stdout
     nobody = run_cli("explain", prorated_run("month_end"), "--line", "L2", "--lang", "de")
     assert nobody.exit_code == 0, nobody.stderr
     assert "der letzte Tag des Monats, 2016-04-30, entscheidet" in nobody.stdout
@@ -56,6 +59,10 @@ def test_types_show_by_their_label(worked_run: Path, run_cli: CliRunner) -> None
     result = run_cli("explain", worked_run, "--line", "L09", "--program", "competency")
     assert "P5: 20 of 30 days as Digital partner of record: 666.67 USD" in result.stdout
     assert "dpor_events E2: Digital partner of record, P5, subscription S1" in result.stdout
+    assert (
+        "dpor_events E1: Digital partner of record, P1, subscription S1, 2016-01-01 until "
+        "2016-09-11 (exclusive)" in result.stdout
+    )
     document = json.loads(run_cli("explain", worked_run, "--line", "L09", "--json").stdout)
     assert document["type_labels"]["dpor"] == {
         "en": "Digital partner of record",
