@@ -48,6 +48,21 @@ CASES = [
         "rules.toml: line 2: invalid TOML (Cannot overwrite a value, column 28)",
     ),
     ("areas = { cloud = [1,\n", "rules.toml: end of file: invalid TOML (Invalid value)"),
+    # a date as people write it, which TOML cannot read: the message says how to write it
+    (
+        "[programs.c]\nkind = 'attainment'\npolicies = [ { from = 2016-6-1, types = [] } ]",
+        "rules.toml: line 3: invalid TOML (Unclosed inline table, column 27); dates are "
+        "written YYYY-MM-DD, e.g. 2016-06-01",
+    ),
+    (
+        "[programs.c]\nkind = 'attainment'\npolicies = [ { from = 01.06.2016, types = [] } ]",
+        "rules.toml: line 3: invalid TOML (Unclosed inline table, column 24); dates are "
+        "written YYYY-MM-DD, e.g. 2016-06-01",
+    ),
+    (
+        "[programs.c]\nkind = 'attainment'\npolicies = [ { from = 2016-06-01, types = [x] } ]",
+        "rules.toml: line 3: invalid TOML (Invalid value, column 44)",
+    ),
     # top level
     ("proratoin = 'daily'", "rules.toml: proratoin: unknown key"),
     ("text = 'x'", "rules.toml: text: unknown key"),

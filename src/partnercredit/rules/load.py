@@ -34,6 +34,11 @@ _EXPECTED = {
 }
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# A date as people write it that TOML does not read as one: 2016-6-1, 2016/06/01, 01.06.2016.
+_LOOSE_DATE = re.compile(
+    r"=\s*(?:[0-9]{4}(?:[/.][0-9]{1,2}[/.][0-9]{1,2}|-[0-9]-[0-9]{1,2}|-[0-9]{1,2}-[0-9](?![0-9]))"
+    r"|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{4})"
+)
 _TOML_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
@@ -63,7 +68,7 @@ def parse_rules(text: str, source_name: str) -> Rules:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise RulesError(_toml_problem(source_name, str(error))) from error
+        raise RulesError(_toml_problem(source_name, str(error), text)) from error
     for key in _SOURCE_FIELDS:
         if key in data:
             raise RulesError(f"{source_name}: {key}: unknown key")
@@ -73,7 +78,7 @@ def parse_rules(text: str, source_name: str) -> Rules:
         raise RulesError(_validation_problem(source_name, error.errors()[0])) from error
 
 
-def _toml_problem(source_name: str, message: str) -> str:
+def _toml_problem(source_name: str, message: str, text: str) -> str:
     position = _TOML_POSITION.search(message)
     if position is None:
         return f"{source_name}: invalid TOML ({message})"
@@ -81,7 +86,11 @@ def _toml_problem(source_name: str, message: str) -> str:
     line, column = position.groups()
     if line is None:
         return f"{source_name}: end of file: invalid TOML ({reason})"
-    return f"{source_name}: line {line}: invalid TOML ({reason}, column {column})"
+    problem = f"{source_name}: line {line}: invalid TOML ({reason}, column {column})"
+    if _LOOSE_DATE.search(text.splitlines()[int(line) - 1]):
+        # TOML's own message names the character it stumbled on, not the date around it.
+        problem += "; dates are written YYYY-MM-DD, e.g. 2016-06-01"
+    return problem
 
 
 def _validation_problem(source_name: str, error: ErrorDetails) -> str:
