@@ -21,6 +21,16 @@ from tests.conftest import CliRunner
             ("rules", "check"),
             "partnercredit: Missing argument 'FILE' (see `partnercredit rules check --help`)",
         ),
+        # mistakes that come without the command they were made in
+        (
+            ("run", "data", "--out", "out", "--strict=yes"),
+            "partnercredit: Option '--strict' does not take a value "
+            "(see `partnercredit run --help`)",
+        ),
+        (
+            ("rules", "check", "--json=1", "rules.toml"),
+            "partnercredit: No such option: --json (see `partnercredit rules check --help`)",
+        ),
     ],
 )
 def test_usage_mistakes_are_one_line(

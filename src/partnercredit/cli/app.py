@@ -47,7 +47,7 @@ def run_app(argv: list[str] | None = None) -> None:
     except PartnerCreditError as error:
         _fail(error)
     except TyperException as error:
-        _usage_mistake(error)
+        _usage_mistake(error, sys.argv[1:] if argv is None else argv)
     except Abort:
         _fail(Interrupted("aborted; nothing was published"))
     except Exception:
@@ -59,15 +59,28 @@ def run_app(argv: list[str] | None = None) -> None:
         sys.exit(exit_code)
 
 
-def _usage_mistake(error: TyperException) -> NoReturn:
+def _usage_mistake(error: TyperException, argv: list[str]) -> NoReturn:
     """One line for a usage mistake, naming the help to read, exit 2 (SPEC 9); nothing more
     when the help was shown (a command group called without a command)."""
     message = error.format_message().rstrip(".")
     if not message:
         sys.exit(UsageError.exit_code)
     context = getattr(error, "ctx", None)
-    command = context.command_path if context is not None else "partnercredit"
+    command = context.command_path if context is not None else _command_path(argv)
     _fail(UsageError(f"{message} (see `{command} --help`)"))
+
+
+def _command_path(argv: list[str]) -> str:
+    """The command `argv` calls, as far as its first words name one (some mistakes, like a
+    value given to a flag, come without the command they were made in)."""
+    path, command = ["partnercredit"], typer.main.get_command(app)
+    for word in argv:
+        found = getattr(command, "commands", {}).get(word)
+        if found is None:
+            break
+        path.append(word)
+        command = found
+    return " ".join(path)
 
 
 def _fail(error: PartnerCreditError) -> NoReturn:
