@@ -87,8 +87,9 @@ def _toml_problem(source_name: str, message: str, text: str) -> str:
     if line is None:
         return f"{source_name}: end of file: invalid TOML ({reason})"
     problem = f"{source_name}: line {line}: invalid TOML ({reason}, column {column})"
-    if _LOOSE_DATE.search(text.splitlines()[int(line) - 1]):
-        # TOML's own message names the character it stumbled on, not the date around it.
+    # TOML's own message names the character it stumbled on, not the date around it. (TOML
+    # counts lines by line feeds alone; splitlines would also split at other breaks.)
+    if _LOOSE_DATE.search(text.split("\n")[int(line) - 1]):
         problem += "; dates are written YYYY-MM-DD, e.g. 2016-06-01"
     return problem
 

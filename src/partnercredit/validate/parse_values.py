@@ -74,18 +74,22 @@ _LAST_PERIOD = "9999-11"
 _OUT_OF_YEARS_IN_UTC = r"^(9999-12-31.*-[0-9]{2}:?[0-9]{2}|0001-01-01.*\+[0-9]{2}:?[0-9]{2})\z"
 
 
+def _from_year_one(value: ir.StringValue, pattern: str) -> ir.BooleanValue:
+    """`value` matches `pattern` (one that starts with a four-digit year) in a year from 1 on."""
+    return value.re_search(pattern) & ~value.startswith(_YEAR_ZERO)
+
+
 def _is_date(value: ir.StringValue) -> ir.BooleanValue:
-    return value.re_search(DATE) & ~value.startswith(_YEAR_ZERO) & value.try_cast("date").notnull()
+    return _from_year_one(value, DATE) & value.try_cast("date").notnull()
 
 
 def _is_period(value: ir.StringValue) -> ir.BooleanValue:
-    return value.re_search(PERIOD) & ~value.startswith(_YEAR_ZERO) & (value <= _LAST_PERIOD)
+    return _from_year_one(value, PERIOD) & (value <= _LAST_PERIOD)
 
 
 def _is_timestamp(value: ir.StringValue) -> ir.BooleanValue:
     return (
-        value.re_search(TIMESTAMP)
-        & ~value.startswith(_YEAR_ZERO)
+        _from_year_one(value, TIMESTAMP)
         & ~value.re_search(_OUT_OF_YEARS_IN_UTC)
         & value.re_extract(TIMESTAMP, 1).try_cast("date").notnull()
     )
