@@ -163,7 +163,22 @@ def datasets(draw: st.DrawFn) -> Dataset:
             ]
         )
     fx_rates: list[Row] = [
-        [period, "EUR", draw(st.sampled_from(["1.1", "1.0875", "0.999999"]))] for period in PERIODS
+        [
+            period,
+            "EUR",
+            draw(
+                st.sampled_from(
+                    [
+                        "1.1",
+                        "1.0875",
+                        "0.999999",
+                        "1.0869565217391304",
+                        "0.909090909090909090909091",
+                    ]
+                )
+            ),
+        ]
+        for period in PERIODS
     ]
     dpor: list[Row] = []
     for index in range(draw(st.integers(0, 8))):

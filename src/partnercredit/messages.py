@@ -72,9 +72,9 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bad_value.rate_digits": {
         "en": '{column} "{value}" has more digits than are computed exactly: at most 4 '
-        "before and 12 after the decimal point.",
+        "before and 24 after the decimal point.",
         "de": '{column} "{value}" hat mehr Stellen als exakt berechnet werden: höchstens 4 '
-        "vor und 12 nach dem Dezimalpunkt.",
+        "vor und 24 nach dem Dezimalpunkt.",
     },
     "bad_value.rate": {
         "en": '{column} must be greater than zero, not "{value}".',

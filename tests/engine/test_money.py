@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 
 import ibis
@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 from partnercredit.engine.money import (
     EXACT_CENTS,
     MAX_EXACT_DIVISOR,
+    RATE_PLACES,
     add_converted_cents,
     add_rounded_ratio,
     cents_to_money,
     money_to_cents,
+    rate_parts,
 )
 
 AMOUNTS = st.decimals(
@@ -27,12 +29,17 @@ AMOUNTS = st.decimals(
     allow_nan=False,
     allow_infinity=False,
 )
-RATES = st.decimals(
-    min_value=Decimal("0.000000000001"),
-    max_value=Decimal("9999.999999999999"),
-    places=12,
-    allow_nan=False,
-    allow_infinity=False,
+RATES = st.one_of(
+    *(
+        st.decimals(
+            min_value=Decimal(1).scaleb(-places),
+            max_value=Decimal(10_000) - Decimal(1).scaleb(-places),
+            places=places,
+            allow_nan=False,
+            allow_infinity=False,
+        )
+        for places in (2, 12, RATE_PLACES)
+    )
 )
 HALVES = [
     ("10.005", "1"),
@@ -44,6 +51,15 @@ HALVES = [
     ("1000.00", "1.087512345678"),
     ("999999999999.999999", "9999.999999999999"),
     ("-999999999999.999999", "9999.999999999999"),
+    ("999999999999.999999", "9999.999999999999999999999999"),
+    ("-999999999999.999999", "9999.999999999999999999999999"),
+    # The decimals after the 12th decide or carry: 0.5 cents plus a little, half a cent from the
+    # rest alone (to even: 0 and 2), 0.99999999 cents carried to a whole cent by the rest.
+    ("0.01", "0.500000000000000000000001"),
+    ("500000000000", "0.00000000000001"),
+    ("500000000000", "0.00000000000003"),
+    ("110", "0.009090909090909090909091"),
+    ("-110", "0.009090909090909090909091"),
 ]
 
 
@@ -56,16 +72,17 @@ def _converted(con: ibis.BaseBackend, pairs: list[tuple[str, str]]) -> list[int]
     table = ibis.memtable(
         pa.table({"amount": [a for a, _ in pairs], "rate": [r for _, r in pairs]})
     )
-    typed = table.select(
-        amount=table.amount.cast("decimal(18, 6)"), rate=table.rate.cast("decimal(17, 12)")
-    )
-    expr = add_converted_cents(typed, "cents", "amount", "rate")
+    rate = table.rate.cast(f"decimal({4 + RATE_PLACES}, {RATE_PLACES})")
+    whole, rest = rate_parts(rate)
+    typed = table.select(amount=table.amount.cast("decimal(18, 6)"), whole=whole, rest=rest)
+    expr = add_converted_cents(typed, "cents", "amount", "whole", "rest")
     return con.to_pyarrow(expr).column("cents").to_pylist()
 
 
 def _expected(amount: str, rate: str) -> int:
-    exact = Decimal(amount) * Decimal(rate) * 100
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    with localcontext(prec=60):
+        exact = Decimal(amount) * Decimal(rate) * 100
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 def test_conversion_rounds_half_to_even(con: ibis.BaseBackend) -> None:

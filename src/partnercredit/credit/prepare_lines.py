@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from partnercredit.contract import BASE_CURRENCY
-from partnercredit.engine.money import add_converted_cents
+from partnercredit.engine.money import add_converted_cents, rate_parts
 from partnercredit.validate import SOURCE_ROW
 
 LINE_COLUMNS = (
@@ -63,8 +63,10 @@ def prepare_lines(
 
     `line_no`, the line's row in its file, is the key every later stage joins on: integers
     join and sort far faster than text ids."""
-    rates = fx_rates.filter(fx_rates.currency != BASE_CURRENCY).select(
-        _fx_period="period", _fx_currency="currency", _rate="usd_per_unit"
+    foreign = fx_rates.filter(fx_rates.currency != BASE_CURRENCY)
+    whole, rest = rate_parts(foreign.usd_per_unit)
+    rates = foreign.select(
+        _fx_period="period", _fx_currency="currency", _rate_whole=whole, _rate_rest=rest
     )
     owners = subscriptions.select(
         _subscription="subscription_id", customer_id="customer_id", category="category"
@@ -84,7 +86,6 @@ def prepare_lines(
         joined = joined.left_join(codes, revenue[column] == codes[f"_{column}"])
     start = month_start(joined.period)
     end = start + ibis.interval(months=1)
-    rate = joined._rate.fill_null(ibis.literal(1).cast(joined._rate.type()))
     lines = joined.select(
         "line_id",
         "subscription_id",
@@ -102,6 +103,8 @@ def prepare_lines(
         days_in_period=end.delta(start, unit="day").cast("int64"),
         seat_cents=joined.quantity * 100,
         _amount=joined.amount,
-        _rate=rate,
+        _rate_whole=joined._rate_whole.fill_null(ibis.literal(1).cast(joined._rate_whole.type())),
+        _rate_rest=joined._rate_rest.fill_null(ibis.literal(0).cast(joined._rate_rest.type())),
     ).view()
-    return add_converted_cents(lines, "amount_cents", "_amount", "_rate").select(*LINE_COLUMNS)
+    converted = add_converted_cents(lines, "amount_cents", "_amount", "_rate_whole", "_rate_rest")
+    return converted.select(*LINE_COLUMNS)

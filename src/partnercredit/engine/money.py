@@ -31,33 +31,77 @@ def _step(table: ir.Table, **columns: ir.Value) -> ir.Table:
     return table.mutate(**columns).view()
 
 
-def add_converted_cents(table: ir.Table, name: str, amount: str, usd_per_unit: str) -> ir.Table:
-    """Add `name` = round_half_even(amount * usd_per_unit, 2) in cents (SPEC 7.1).
+RATE_PLACES = 24
+"""Decimals of a rate that conversion computes exactly."""
+_WHOLE_PLACES = 12
+_PICO = Decimal(1).scaleb(-_WHOLE_PLACES)
 
-    |amount| (6 places) times the rate (12 places) is exact in decimal(38, 18) for any amount
-    and rate that validation accepts (below 10**12 and 10**4), and so is that times 100; the
-    whole cents are then below 2**63. Spark multiplies decimals exactly too when
+
+def rate_parts(rate: ir.DecimalValue) -> tuple[ir.DecimalValue, ir.DecimalValue]:
+    """`rate` (at most RATE_PLACES decimals) as (its first 12 decimals, the rest below 1e-12).
+
+    Conversion multiplies the amount by each part separately: the product of an amount with
+    all 24 decimals of a rate has 30 decimals and 16 digits before the point, more than a
+    38-digit decimal holds. Used on the rates table, which is small, not on every line."""
+    exact_type, whole_type = f"decimal(38, {RATE_PLACES})", f"decimal(38, {_WHOLE_PLACES})"
+    exact = rate.cast(exact_type)
+    units = exact.floor().cast("int64")
+    # Shifting the whole rate by 12 places would overflow 38 digits; its fraction's does not.
+    picos = ((exact - units.cast(exact_type)) * 10**_WHOLE_PLACES).floor().cast("int64")
+    whole = units.cast(whole_type) + picos.cast("decimal(38, 0)") * ibis.literal(_PICO, whole_type)
+    whole = whole.cast(whole_type)
+    return whole, exact - whole.cast(exact_type)
+
+
+def add_converted_cents(
+    table: ir.Table, name: str, amount: str, rate_whole: str, rate_rest: str
+) -> ir.Table:
+    """Add `name` = round_half_even(amount * rate, 2) in cents (SPEC 7.1), where the rate is
+    given as `rate_parts` makes it.
+
+    |amount| (6 places) times the whole part (12 places), times 100, is exact in
+    decimal(38, 18) for any amount and rate that validation accepts (below 10**12 and 10**4);
+    its whole cents are below 2**63. |amount| times the rest (below 1e-12, 24 places), times
+    100, is below 100 and exact in decimal(38, 30), and so is the first product's fraction
+    plus it. The cents are the first product's floor plus that sum's floor, rounded by the
+    sum's fraction. Spark multiplies decimals exactly too when
     spark.sql.decimalOperations.allowPrecisionLoss is false, as partnercredit sets it. Only
-    widening casts and one floor: rescaling a 128-bit decimal divides, which is slow. Ibis
-    believes the product has 12 places; the cast to 18 tells it the truth, so that it never
-    casts the exact value down.
+    widening casts and floors: rescaling a 128-bit decimal divides, which is slow. Ibis
+    believes a product has the places of its wider factor; the casts tell it the truth, so
+    that it never casts an exact value down.
     """
-    exact = exact_usd(table[amount], table[usd_per_unit])
-    table = _step(table, _m_exact=(exact * 100).cast("decimal(38, 18)"))
-    table = _step(table, _m_floor=table._m_exact.floor().cast("int64"))
-    table = _step(table, _m_fraction=table._m_exact - table._m_floor)
-    cents = table._m_floor + ibis.cases(
+    magnitude = table[amount].abs().cast("decimal(38, 6)")
+    whole = (magnitude * table[rate_whole].cast("decimal(38, 12)") * 100).cast("decimal(38, 18)")
+    rest = (magnitude * table[rate_rest].cast(f"decimal(38, {RATE_PLACES})") * 100).cast(
+        "decimal(38, 30)"
+    )
+    table = _step(table, _m_whole=whole, _m_rest=rest)
+    table = _step(table, _m_floor=table._m_whole.floor().cast("int64"))
+    table = _step(
+        table,
+        _m_sum=(table._m_whole - table._m_floor).cast("decimal(38, 30)") + table._m_rest,
+    )
+    table = _step(table, _m_carry=table._m_sum.floor().cast("int64"))
+    table = _step(
+        table,
+        _m_cents=table._m_floor + table._m_carry,
+        _m_fraction=table._m_sum - table._m_carry,
+    )
+    cents = table._m_cents + ibis.cases(
         (table._m_fraction > _HALF, 1),
-        (table._m_fraction == _HALF, table._m_floor % 2),
+        (table._m_fraction == _HALF, table._m_cents % 2),
         else_=0,
     )
     signed = ibis.ifelse(table[amount] < 0, -cents, cents)
-    return table.mutate(**{name: signed}).drop("_m_exact", "_m_fraction", "_m_floor")
+    return table.mutate(**{name: signed}).drop(
+        "_m_whole", "_m_rest", "_m_floor", "_m_sum", "_m_carry", "_m_cents", "_m_fraction"
+    )
 
 
-def exact_usd(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.DecimalValue:
-    """|amount| times its rate, exactly (see `add_converted_cents`)."""
-    return amount.abs().cast("decimal(38, 6)") * usd_per_unit.cast("decimal(38, 12)")
+def exact_usd(amount: ir.DecimalValue, rate_whole: ir.DecimalValue) -> ir.DecimalValue:
+    """|amount| times the whole part of its rate (see `rate_parts`), exactly: less than the
+    amount in USD by less than 1e-12 of the amount."""
+    return amount.abs().cast("decimal(38, 6)") * rate_whole.cast("decimal(38, 12)")
 
 
 def add_rounded_ratio(

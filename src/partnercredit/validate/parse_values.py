@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from partnercredit.contract import Kind
+from partnercredit.engine.money import RATE_PLACES
 from partnercredit.iso import country_codes, currency_codes
 
 # Every pattern ends with \z (the end of the text), never $: in Java's patterns (Spark) $ also
@@ -36,11 +37,11 @@ def _strict_number(integer: int, fraction: int) -> str:
 
 
 AMOUNT = _strict_number(12, 6)
-RATE = _strict_number(4, 12)
+RATE = _strict_number(4, RATE_PLACES)
 QUANTITY_STRICT = r"^0*[0-9]{1,13}\z"
 
 AMOUNT_TYPE = "decimal(18, 6)"
-RATE_TYPE = "decimal(17, 12)"
+RATE_TYPE = f"decimal({4 + RATE_PLACES}, {RATE_PLACES})"
 
 Test = Callable[[ir.StringValue], ir.BooleanValue]
 
