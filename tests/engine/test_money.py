@@ -73,9 +73,9 @@ def _converted(con: ibis.BaseBackend, pairs: list[tuple[str, str]]) -> list[int]
         pa.table({"amount": [a for a, _ in pairs], "rate": [r for _, r in pairs]})
     )
     rate = table.rate.cast(f"decimal({4 + RATE_PLACES}, {RATE_PLACES})")
-    whole, rest = rate_parts(rate)
-    typed = table.select(amount=table.amount.cast("decimal(18, 6)"), whole=whole, rest=rest)
-    expr = add_converted_cents(typed, "cents", "amount", "whole", "rest")
+    high, low, rest = rate_parts(rate)
+    typed = table.select(amount=table.amount.cast("decimal(18, 6)"), high=high, low=low, rest=rest)
+    expr = add_converted_cents(typed, "cents", "amount", "high", "low", "rest")
     return con.to_pyarrow(expr).column("cents").to_pylist()
 
 

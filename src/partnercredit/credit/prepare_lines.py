@@ -64,9 +64,13 @@ def prepare_lines(
     `line_no`, the line's row in its file, is the key every later stage joins on: integers
     join and sort far faster than text ids."""
     foreign = fx_rates.filter(fx_rates.currency != BASE_CURRENCY)
-    whole, rest = rate_parts(foreign.usd_per_unit)
+    high, low, rest = rate_parts(foreign.usd_per_unit)
     rates = foreign.select(
-        _fx_period="period", _fx_currency="currency", _rate_whole=whole, _rate_rest=rest
+        _fx_period="period",
+        _fx_currency="currency",
+        _rate_high=high,
+        _rate_low=low,
+        _rate_rest=rest,
     )
     owners = subscriptions.select(
         _subscription="subscription_id", customer_id="customer_id", category="category"
@@ -103,8 +107,12 @@ def prepare_lines(
         days_in_period=end.delta(start, unit="day").cast("int64"),
         seat_cents=joined.quantity * 100,
         _amount=joined.amount,
-        _rate_whole=joined._rate_whole.fill_null(ibis.literal(1).cast(joined._rate_whole.type())),
+        # USD: a rate of 1 is 10**12 picos.
+        _rate_high=joined._rate_high.fill_null(10**4),
+        _rate_low=joined._rate_low.fill_null(0),
         _rate_rest=joined._rate_rest.fill_null(ibis.literal(0).cast(joined._rate_rest.type())),
     ).view()
-    converted = add_converted_cents(lines, "amount_cents", "_amount", "_rate_whole", "_rate_rest")
+    converted = add_converted_cents(
+        lines, "amount_cents", "_amount", "_rate_high", "_rate_low", "_rate_rest"
+    )
     return converted.select(*LINE_COLUMNS)

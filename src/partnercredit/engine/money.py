@@ -1,16 +1,17 @@
 """Exact money arithmetic on the engine, with half-even rounding to cents (SPEC 7.1).
 
-Money is held as integer cents (int64). Every rounding is applied once to an exact value:
-either an exact decimal product, or a ratio of 64-bit integers. Nothing passes through
-floating point except divisions that are exact by construction (an integer divisible by its
-divisor, both below 2**53), because Ibis compiles integer division to a floating-point
-division on every backend.
+Money is held as integer cents (int64). Every rounding is applied once to an exact value: a
+product of 64-bit integer limbs (or, for the rare rate with more than 12 decimals, of
+38-digit decimals), or a ratio of 64-bit integers. Nothing passes through floating point
+except divisions that are exact by construction (an integer divisible by its divisor, with a
+quotient far below 2**53), because Ibis compiles integer division to a floating-point division
+on every backend.
 
-The functions work on a table and add one column. The conversion computes each step of its
-128-bit arithmetic in a projection of its own (`view()` stops Ibis from inlining it), because
-it refers to the same intermediate value several times and an engine would otherwise compute
-it again each time; the ratio's 64-bit steps are cheap enough to repeat, and one expression
-lets the engine skip them for whole shares.
+The functions work on a table and add one column. The conversion computes each step in a
+projection of its own (`view()` stops Ibis from inlining it), because it refers to the same
+intermediate value several times and an engine would otherwise compute it again each time;
+the ratio's 64-bit steps are cheap enough to repeat, and one expression lets the engine skip
+them for whole shares.
 """
 
 from __future__ import annotations
@@ -33,75 +34,110 @@ def _step(table: ir.Table, **columns: ir.Value) -> ir.Table:
 
 RATE_PLACES = 24
 """Decimals of a rate that conversion computes exactly."""
-_WHOLE_PLACES = 12
-_PICO = Decimal(1).scaleb(-_WHOLE_PLACES)
+_PICO_PLACES = 12
+_LIMB = 10**8
+"""Conversion multiplies in 64-bit limbs of eight digits: a product of two stays below 2**63."""
+_LIMB_SQUARED = _LIMB * _LIMB
+_HALF_LIMB_SQUARED = _LIMB_SQUARED // 2
+_MICROS_PER_UNIT = 10**6
+_FRACTION_TYPE = "decimal(38, 30)"
 
 
-def rate_parts(rate: ir.DecimalValue) -> tuple[ir.DecimalValue, ir.DecimalValue]:
-    """`rate` (at most RATE_PLACES decimals) as (its first 12 decimals, the rest below 1e-12).
-
-    Conversion multiplies the amount by each part separately: the product of an amount with
-    all 24 decimals of a rate has 30 decimals and 16 digits before the point, more than a
-    38-digit decimal holds. Used on the rates table, which is small, not on every line."""
-    exact_type, whole_type = f"decimal(38, {RATE_PLACES})", f"decimal(38, {_WHOLE_PLACES})"
+def rate_parts(rate: ir.DecimalValue) -> tuple[ir.IntegerValue, ir.IntegerValue, ir.DecimalValue]:
+    """`rate` (at most RATE_PLACES decimals) as (high, low, rest): its first 12 decimals in
+    whole picos (millionths of a millionth) are high * 10**8 + low, and rest (below 1e-12)
+    is what follows them. Computed on the rates table, which is small, not on every line."""
+    exact_type = f"decimal(38, {RATE_PLACES})"
     exact = rate.cast(exact_type)
     units = exact.floor().cast("int64")
     # Shifting the whole rate by 12 places would overflow 38 digits; its fraction's does not.
-    picos = ((exact - units.cast(exact_type)) * 10**_WHOLE_PLACES).floor().cast("int64")
-    whole = units.cast(whole_type) + picos.cast("decimal(38, 0)") * ibis.literal(_PICO, whole_type)
-    whole = whole.cast(whole_type)
-    return whole, exact - whole.cast(exact_type)
+    fraction = exact - units.cast(exact_type)
+    picos = units * 10**_PICO_PLACES + (fraction * 10**_PICO_PLACES).floor().cast("int64")
+    low = picos % _LIMB
+    whole = picos.cast(f"decimal(38, {_PICO_PLACES})") * ibis.literal(
+        Decimal(1).scaleb(-_PICO_PLACES), f"decimal(38, {_PICO_PLACES})"
+    )
+    return _exact_quotient(picos - low, _LIMB), low, exact - whole.cast(exact_type)
 
 
 def add_converted_cents(
-    table: ir.Table, name: str, amount: str, rate_whole: str, rate_rest: str
+    table: ir.Table, name: str, amount: str, rate_high: str, rate_low: str, rate_rest: str
 ) -> ir.Table:
     """Add `name` = round_half_even(amount * rate, 2) in cents (SPEC 7.1), where the rate is
-    given as `rate_parts` makes it.
+    given in the parts `rate_parts` makes.
 
-    |amount| (6 places) times the whole part (12 places), times 100, is exact in
-    decimal(38, 18) for any amount and rate that validation accepts (below 10**12 and 10**4);
-    its whole cents are below 2**63. |amount| times the rest (below 1e-12, 24 places), times
-    100, is below 100 and exact in decimal(38, 30), and so is the first product's fraction
-    plus it. The cents are the first product's floor plus that sum's floor, rounded by the
-    sum's fraction. Spark multiplies decimals exactly too when
-    spark.sql.decimalOperations.allowPrecisionLoss is false, as partnercredit sets it. Only
-    widening casts and floors: rescaling a 128-bit decimal divides, which is slow. Ibis
-    believes a product has the places of its wider factor; the casts tell it the truth, so
-    that it never casts an exact value down.
+    In 64-bit integers: |amount| in micros A = a1 * 10**8 + a0 (below 10**18, as validation
+    accepts at most 12 digits before the point and 6 after it) times the rate's picos
+    W = w1 * 10**8 + w0 (below 10**16) is (a1*w1 + m1) * 10**16 + m0 * 10**8 + a0*w0, where
+    a1*w0 + a0*w1 = m1 * 10**8 + m0; every product and sum stays below 2**63, and A * W / 10**16
+    is the amount in cents. Decimals with 128 bits, which DuckDB rescales slowly, are needed
+    only for a rate with more than 12 decimals: its rest (times the amount, below 100 cents)
+    is added to the fraction of the cents exactly, in decimal(38, 30). Spark multiplies
+    decimals exactly too when spark.sql.decimalOperations.allowPrecisionLoss is false, as
+    partnercredit sets it.
     """
-    magnitude = table[amount].abs().cast("decimal(38, 6)")
-    whole = (magnitude * table[rate_whole].cast("decimal(38, 12)") * 100).cast("decimal(38, 18)")
-    rest = (magnitude * table[rate_rest].cast(f"decimal(38, {RATE_PLACES})") * 100).cast(
-        "decimal(38, 30)"
-    )
-    table = _step(table, _m_whole=whole, _m_rest=rest)
-    table = _step(table, _m_floor=table._m_whole.floor().cast("int64"))
+    micros = _micros(table[amount])
+    table = _step(table, _m_a0=micros % _LIMB, _m_micros=micros)
+    table = _step(table, _m_a1=_exact_quotient(table._m_micros - table._m_a0, _LIMB))
+    a0, a1, w0, w1 = table._m_a0, table._m_a1, table[rate_low], table[rate_high]
+    table = _step(table, _m_middle=a1 * w0 + a0 * w1)
+    table = _step(table, _m_m0=table._m_middle % _LIMB)
+    middle_high = _exact_quotient(table._m_middle - table._m_m0, _LIMB)
+    below = table._m_m0 * _LIMB + table._m_a0 * table[rate_low]
+    carry = ibis.ifelse(below >= _LIMB_SQUARED, 1, 0)
     table = _step(
         table,
-        _m_sum=(table._m_whole - table._m_floor).cast("decimal(38, 30)") + table._m_rest,
+        _m_floor=table._m_a1 * table[rate_high] + middle_high + carry,
+        _m_below=below - carry * _LIMB_SQUARED,
     )
-    table = _step(table, _m_carry=table._m_sum.floor().cast("int64"))
-    table = _step(
-        table,
-        _m_cents=table._m_floor + table._m_carry,
-        _m_fraction=table._m_sum - table._m_carry,
-    )
-    cents = table._m_cents + ibis.cases(
-        (table._m_fraction > _HALF, 1),
-        (table._m_fraction == _HALF, table._m_cents % 2),
-        else_=0,
+    cents = ibis.ifelse(
+        table[rate_rest] == 0,
+        _rounded(table._m_floor, table._m_below, _HALF_LIMB_SQUARED),
+        _with_rest(table, amount, rate_rest),
     )
     signed = ibis.ifelse(table[amount] < 0, -cents, cents)
     return table.mutate(**{name: signed}).drop(
-        "_m_whole", "_m_rest", "_m_floor", "_m_sum", "_m_carry", "_m_cents", "_m_fraction"
+        "_m_a0", "_m_micros", "_m_a1", "_m_middle", "_m_m0", "_m_floor", "_m_below"
     )
 
 
-def exact_usd(amount: ir.DecimalValue, rate_whole: ir.DecimalValue) -> ir.DecimalValue:
-    """|amount| times the whole part of its rate (see `rate_parts`), exactly: less than the
-    amount in USD by less than 1e-12 of the amount."""
-    return amount.abs().cast("decimal(38, 6)") * rate_whole.cast("decimal(38, 12)")
+def _micros(amount: ir.DecimalValue) -> ir.IntegerValue:
+    """|amount| (6 places) in whole millionths. The whole units are taken apart from the
+    fraction: DuckDB keeps both in 64 bits, while amount * 10**6 needs 128."""
+    magnitude = amount.abs()
+    units = magnitude.floor()
+    fraction = (magnitude - units).cast("decimal(7, 6)")
+    return units.cast("int64") * _MICROS_PER_UNIT + (fraction * _MICROS_PER_UNIT).cast("int64")
+
+
+def _rounded(
+    floor: ir.IntegerValue, fraction: ir.NumericValue, half: ir.NumericValue | int | Decimal
+) -> ir.IntegerValue:
+    """floor + fraction rounded half to even, where `half` is what half a unit is."""
+    return floor + ibis.cases(
+        (fraction > half, 1),
+        (fraction == half, floor % 2),
+        else_=0,
+    )
+
+
+def _with_rest(table: ir.Table, amount: str, rate_rest: str) -> ir.IntegerValue:
+    """The rounded cents of a line whose rate has a rest: the fraction of the cents of its
+    first 12 decimals (`_m_below` / 10**16) plus |amount| times the rest."""
+    below = table._m_below.cast("decimal(38, 0)") * ibis.literal(
+        Decimal(1).scaleb(-16), "decimal(38, 16)"
+    )
+    rest = table[amount].abs().cast("decimal(38, 6)") * table[rate_rest].cast(
+        f"decimal(38, {RATE_PLACES})"
+    )
+    total = below.cast(_FRACTION_TYPE) + (rest * 100).cast(_FRACTION_TYPE)
+    carried = total.floor().cast("int64")
+    return _rounded(table._m_floor + carried, total - carried, _HALF)
+
+
+def exact_usd(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.DecimalValue:
+    """|amount| times `usd_per_unit` (at most 12 decimals), exactly."""
+    return amount.abs().cast("decimal(38, 6)") * usd_per_unit.cast("decimal(38, 12)")
 
 
 def add_rounded_ratio(
@@ -132,8 +168,10 @@ def add_rounded_ratio(
     return table.mutate(**{name: ibis.ifelse(n == d, value, signed)})
 
 
-def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue) -> ir.IntegerValue:
-    """dividend / divisor for non-negative integers below 2**53 when divisible."""
+def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue | int) -> ir.IntegerValue:
+    """dividend / divisor for non-negative integers when divisible and the quotient is below
+    2**50: the floating-point quotient is then within a quarter of it, even where the dividend
+    is beyond 2**53 and not held exactly."""
     return (dividend / divisor).round().cast("int64")
 
 

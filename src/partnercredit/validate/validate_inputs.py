@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from partnercredit.contract import BASE_CURRENCY, TABLES, VALIDATION_ORDER, Kind, TableSpec
 from partnercredit.engine import Backend
-from partnercredit.engine.money import exact_usd, rate_parts
+from partnercredit.engine.money import exact_usd
 from partnercredit.errors import StructuralError
 from partnercredit.readers import MalformedRow, SourceFile, TableStream, discover_tables, open_table
 from partnercredit.readers.open_table import ROW_COLUMN, text_schema
@@ -266,8 +266,12 @@ class _Validation:
 
     def _join_fx(self, table: ir.Table) -> ir.Table:
         accepted = self.accepted["fx_rates"]
-        whole, _ = rate_parts(accepted.usd_per_unit)
-        rates = accepted.select(_fx_period="period", _fx_currency="currency", _fx_rate=whole)
+        rates = accepted.select(
+            _fx_period="period",
+            _fx_currency="currency",
+            # Rounded once per rate rather than on every line: all the bound needs.
+            _fx_rate=accepted.usd_per_unit.cast("decimal(38, 12)"),
+        )
         return table.left_join(
             rates, [table.period == rates._fx_period, table.currency == rates._fx_currency]
         )
@@ -315,12 +319,12 @@ class _Validation:
 
 LARGEST_USD_AMOUNT = 90_000_000_000_000
 """Revenue lines are worth less than this in USD: below 2**53 cents, with room for rounding
-and for the decimals of a rate after its 12th, which the check leaves out."""
+and for the decimals of a rate after its 12th, which the check rounds away."""
 
 
 def _usd_value(revenue: ir.Table) -> ir.DecimalValue:
-    """|amount| in USD at the first 12 decimals of its rate (less than a dollar below the
-    exact value); null when the amount or its rate is."""
+    """|amount| in USD at its rate rounded to 12 decimals (within half a dollar of the exact
+    value); null when the amount or its rate is."""
     rate = ibis.ifelse(
         revenue.currency == BASE_CURRENCY, ibis.literal(1, "decimal(38, 12)"), revenue._fx_rate
     )
