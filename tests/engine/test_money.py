@@ -96,22 +96,24 @@ def test_conversion_is_exact(con: ibis.BaseBackend, pairs: list[tuple[Decimal, D
     assert _converted(con, text) == [_expected(a, r) for a, r in text]
 
 
-@settings(max_examples=30, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(-(2**53) + 1, 2**53 - 1),
-            st.integers(1, MAX_EXACT_DIVISOR),
-        ).flatmap(
-            lambda pair: st.tuples(st.just(pair[0]), st.integers(0, pair[1]), st.just(pair[1]))
-        ),
-        min_size=1,
-        max_size=50,
-    )
+CENTS = st.integers(-(2**53) + 1, 2**53 - 1)
+DIVISORS = st.one_of(
+    st.integers(1, MAX_EXACT_DIVISOR),
+    # Split credit whose numbers of partners change often within a month.
+    st.integers(MAX_EXACT_DIVISOR + 1, 2**53 - 1),
+    st.sampled_from([MAX_EXACT_DIVISOR + 1, 2**53 - 1, 31 * 12_252_240]),
 )
-def test_ratio_rounds_half_to_even_exactly(
-    con: ibis.BaseBackend, triples: list[tuple[int, int, int]]
-) -> None:
+WIDE_HALVES = [
+    # cents, numerator, denominator: exactly half way, to even (up from 0.5, down from 2.5).
+    (1, 2**51, 2**52),
+    (5, 2**51, 2**52),
+    (-5, 2**51, 2**52),
+    (2**53 - 1, 2**53 - 2, 2**53 - 1),
+    (100_00, 31 * 12_252_240 - 1, 31 * 12_252_240),
+]
+
+
+def _rounded_ratios(con: ibis.BaseBackend, triples: list[tuple[int, int, int]]) -> list[int]:
     table = ibis.memtable(
         pa.table(
             {
@@ -122,9 +124,30 @@ def test_ratio_rounds_half_to_even_exactly(
         )
     )
     expr = add_rounded_ratio(table, "value", "cents", "numerator", "denominator")
-    actual = con.to_pyarrow(expr).column("value").to_pylist()
+    return con.to_pyarrow(expr).column("value").to_pylist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(CENTS, DIVISORS).flatmap(
+            lambda pair: st.tuples(st.just(pair[0]), st.integers(0, pair[1]), st.just(pair[1]))
+        ),
+        min_size=1,
+        max_size=50,
+    )
+)
+def test_ratio_rounds_half_to_even_exactly(
+    con: ibis.BaseBackend, triples: list[tuple[int, int, int]]
+) -> None:
     expected = [round(Fraction(c * n, d)) for c, n, d in triples]  # round() is half-even
-    assert actual == expected
+    assert _rounded_ratios(con, triples) == expected
+
+
+def test_ratio_of_a_wide_divisor_rounds_halves_to_even(con: ibis.BaseBackend) -> None:
+    expected = [round(Fraction(c * n, d)) for c, n, d in WIDE_HALVES]
+    assert expected[:3] == [0, 2, -2]
+    assert _rounded_ratios(con, WIDE_HALVES) == expected
 
 
 @settings(max_examples=30, deadline=None)

@@ -25,6 +25,7 @@ from partnercredit.engine.backend import EngineName
 from partnercredit.errors import UsageError
 from partnercredit.generate import generate_dataset
 from tests.conftest import TESTS, read_csv, require
+from tests.credit.test_split_limit import one_line_of_march
 from tests.scenario_helpers import assert_every_column_optional, expected
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
@@ -33,6 +34,7 @@ SCENARIOS = [
     TESTS / "scenarios" / name
     for name in (
         "01_worked_example",  # SPEC 10 in full: both programs, payouts
+        "02_fx_conversion",  # half-even conversion, rates with 24 decimals
         "10_split_varying_partners",  # split credit, n_d changing within the month
         "13_rollup_root",  # rollup = root
         "17_payouts",  # attainment, rate areas, requires_any blocking
@@ -144,6 +146,24 @@ def test_spark_writes_what_duckdb_writes_from_messy_inputs(
         assert spark_file == duckdb_file, table
     rejected = read_csv(tmp_path / "spark" / "rejected.csv")
     assert {row["reason"] for row in rejected} >= {"malformed", "bad_reference"}
+
+
+def test_spark_splits_a_line_of_often_changing_partners_as_duckdb_does(
+    spark_session: None, tmp_path: Path
+) -> None:
+    """Split credit whose divisor is beyond 64-bit products of remainders (the wide path of
+    the rounding, in 38-digit decimals and corrected floating point)."""
+    one_line_of_march(tmp_path / "data", [7, 4, 2, 2, 1, 1])
+    rules = TESTS / "scenarios" / "20_split_many_partners" / "rules.toml"
+    engines: tuple[EngineName, ...] = ("duckdb", "spark")
+    for engine in engines:
+        options = EngineOptions(engine=engine)
+        core.run(
+            tmp_path / "data", tmp_path / engine, rules=rules, output_format="csv", engine=options
+        )
+    for table in ("credits", "attainment"):
+        duckdb_file = (tmp_path / "duckdb" / f"{table}.csv").read_text(encoding="utf-8")
+        assert (tmp_path / "spark" / f"{table}.csv").read_text(encoding="utf-8") == duckdb_file
 
 
 def test_spark_rejects_values_that_end_in_a_line_break(spark_session: None, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import ibis
@@ -26,7 +27,7 @@ from partnercredit.credit.segment_states import segment_states
 from partnercredit.credit.split_base import with_split_base
 from partnercredit.engine import Backend
 from partnercredit.engine.backend import AfterSort
-from partnercredit.engine.money import MAX_EXACT_DIVISOR
+from partnercredit.engine.money import MAX_DIVISOR
 from partnercredit.errors import PartnerCreditError
 from partnercredit.rules import Program, Rules
 
@@ -337,12 +338,15 @@ def _split_counts(
     counts = tuple(
         sorted(backend.to_arrow(partners_per_day(credited)).column("partners").to_pylist())
     )
-    bases = with_split_base(credited, counts)
+    if math.lcm(*counts) * _LONGEST_MONTH <= MAX_DIVISOR:
+        return counts  # no line can have a larger base than all counts together
+    # In floating point, which cannot overflow: the check is about being far too large.
+    bases = with_split_base(credited, counts, base_type="float64")
     largest = backend.to_arrow(bases.aggregate(base=bases._base.max())).to_pylist()[0]["base"]
-    if largest is not None and largest * _LONGEST_MONTH > MAX_EXACT_DIVISOR:
+    if largest is not None and largest * _LONGEST_MONTH > MAX_DIVISOR:
         raise PartnerCreditError(
             f"programs.{program.name}: on one revenue line the number of partners that share "
             f"a day changes so often within its month (their least common multiple is "
-            f"{largest}) that partnercredit cannot divide its split credit exactly"
+            f"{int(largest)}) that partnercredit cannot divide its split credit exactly"
         )
     return counts

@@ -16,20 +16,23 @@ import ibis.expr.types as ir
 from partnercredit.credit.segment_states import SEGMENT
 
 
-def with_split_base(credited: ir.Table, counts: Iterable[int]) -> ir.Table:
+def with_split_base(
+    credited: ir.Table, counts: Iterable[int], base_type: str = "int64"
+) -> ir.Table:
     """`credited` (the credited partners of each segment) with `_partners`, the number of
     partners credited in the row's segment, and `_base`, the least common multiple of those
-    numbers over the row's line; `counts` holds every number of partners that occurs."""
+    numbers over the row's line (of `base_type`); `counts` holds every number of partners
+    that occurs."""
     credited = credited.mutate(_partners=ibis._.count().over(ibis.window(group_by=SEGMENT)))
     line = ibis.window(group_by="line_no")
-    base: ir.IntegerValue = ibis.literal(1, "int64")
+    base: ir.NumericValue = ibis.literal(1, base_type)
     # The least common multiple is the product, over primes, of the highest power of each
     # prime that divides one of the counts: a maximum per prime over the line.
     for powers in _prime_powers(counts).values():
         prime_power = ibis.cases(
             *((credited._partners == count, power) for count, power in powers.items()),
             else_=1,
-        )
+        ).cast(base_type)
         base = base * prime_power.max().over(line)
     return credited.mutate(_base=base)
 

@@ -24,7 +24,10 @@ import ibis.expr.types as ir
 EXACT_CENTS = 2**53
 """Amounts (in cents) from here on make every division below exact."""
 MAX_EXACT_DIVISOR = 94_906_265
-"""The largest divisor for which remainder * numerator stays below 2**53."""
+"""The largest divisor for which remainder * numerator stays below 2**53: larger ones take a
+slower path."""
+MAX_DIVISOR = 2**53 - 1
+"""The largest divisor `add_rounded_ratio` divides by exactly."""
 _HALF = Decimal("0.5")
 
 
@@ -132,7 +135,10 @@ def _with_rest(table: ir.Table, amount: str, rate_rest: str) -> ir.IntegerValue:
     )
     total = below.cast(_FRACTION_TYPE) + (rest * 100).cast(_FRACTION_TYPE)
     carried = total.floor().cast("int64")
-    return _rounded(table._m_floor + carried, total - carried, _HALF)
+    # Half as decimal(1, 1): Spark compares two decimals in a type wide enough for both, and
+    # against Ibis's default decimal(18, 3) that type would have lost the fraction's last places.
+    half = ibis.literal(_HALF, "decimal(1, 1)")
+    return _rounded(table._m_floor + carried, total - carried, half)
 
 
 def exact_usd(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.DecimalValue:
@@ -145,27 +151,62 @@ def add_rounded_ratio(
 ) -> ir.Table:
     """Add `name` = round_half_even(cents * numerator / denominator), exactly.
 
-    Requires numerator >= 0, 0 < denominator <= MAX_EXACT_DIVISOR, numerator <= denominator
-    or small, and |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d,
-    so no product exceeds 2**53 and every division below is exact. Most shares are whole
-    (n = d: a partner credited on every day of the line); they take the cents as they are,
-    and the engine computes the rounding only for the others.
+    Requires numerator >= 0, 0 < denominator < 2**53, numerator <= denominator or small, and
+    |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d, so no product
+    exceeds 2**53 and every division below is exact while d <= MAX_EXACT_DIVISOR; a larger
+    divisor (split credit among numbers of partners that change often within a month) takes
+    `_wide_floor`. Most shares are whole (n = d: a partner credited on every day of the line);
+    they take the cents as they are, and the engine computes the rounding only for the others.
     """
     value, n, d = table[cents], table[numerator], table[denominator]
     magnitude = value.abs()
     remainder = magnitude % d
-    part = remainder * n
+    whole = _exact_quotient(magnitude - remainder, d) * n
+    fits = d <= MAX_EXACT_DIVISOR
+    # Zero for a wide divisor, so that no engine overflows on a product it does not need.
+    part = remainder * ibis.ifelse(fits, n, 0)
     part_remainder = part % d
-    floor = _exact_quotient(magnitude - remainder, d) * n + _exact_quotient(
-        part - part_remainder, d
-    )
-    rounded = floor + ibis.cases(
-        (part_remainder * 2 > d, 1),
-        (part_remainder * 2 == d, floor % 2),
-        else_=0,
-    )
+    narrow = _rounded_quotient(whole + _exact_quotient(part - part_remainder, d), part_remainder, d)
+    wide = _rounded_quotient(*_wide_floor(whole, remainder, n, d))
+    rounded = ibis.ifelse(fits, narrow, wide)
     signed = ibis.ifelse(value < 0, -rounded, rounded)
     return table.mutate(**{name: ibis.ifelse(n == d, value, signed)})
+
+
+def _rounded_quotient(
+    floor: ir.IntegerValue, remainder: ir.NumericValue, divisor: ir.NumericValue
+) -> ir.IntegerValue:
+    """floor + remainder / divisor rounded half to even, for 0 <= remainder < divisor."""
+    return floor + ibis.cases(
+        (remainder * 2 > divisor, 1),
+        (remainder * 2 == divisor, floor % 2),
+        else_=0,
+    )
+
+
+def _wide_floor(
+    whole: ir.IntegerValue,
+    remainder: ir.IntegerValue,
+    numerator: ir.IntegerValue,
+    divisor: ir.IntegerValue,
+) -> tuple[ir.IntegerValue, ir.DecimalValue, ir.DecimalValue]:
+    """(whole + floor(remainder * numerator / divisor), the division's remainder, divisor)
+    for remainder, numerator <= divisor < 2**53: the product, up to 2**106, is exact in
+    decimal(38, 0). A floating-point quotient is within 3 of the true one; the remainder it
+    leaves, computed exactly, says by how much (a second floating-point quotient, off by at
+    most one near a multiple of the divisor), and one comparison settles that last one."""
+    wide = "decimal(38, 0)"
+    d = divisor.cast(wide)
+    product = remainder.cast(wide) * numerator.cast(wide)
+    estimate = (
+        remainder.cast("float64") * numerator.cast("float64") / divisor.cast("float64")
+    ).floor()
+    off = product - estimate.cast(wide) * d
+    correction = (off.cast("float64") / divisor.cast("float64")).floor()
+    left = off - correction.cast(wide) * d
+    last = ibis.cases((left < 0, -1), (left >= d, 1), else_=0)
+    floor = whole + estimate.cast("int64") + correction.cast("int64") + last
+    return floor, left - last.cast(wide) * d, d
 
 
 def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue | int) -> ir.IntegerValue:
