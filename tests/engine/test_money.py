@@ -104,7 +104,8 @@ DIVISORS = st.one_of(
     st.sampled_from([MAX_EXACT_DIVISOR + 1, 2**53 - 1, 31 * 12_252_240]),
 )
 WIDE_HALVES = [
-    # cents, numerator, denominator: exactly half way, to even (up from 0.5, down from 2.5).
+    # cents, numerator, denominator: exactly half way, to even (0.5 to 0, 2.5 to 2, -2.5 to
+    # -2); then a whole and a nearly whole product of the largest values.
     (1, 2**51, 2**52),
     (5, 2**51, 2**52),
     (-5, 2**51, 2**52),

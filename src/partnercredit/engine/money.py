@@ -2,16 +2,17 @@
 
 Money is held as integer cents (int64). Every rounding is applied once to an exact value: a
 product of 64-bit integer limbs (or, for the rare rate with more than 12 decimals, of
-38-digit decimals), or a ratio of 64-bit integers. Nothing passes through floating point
-except divisions that are exact by construction (an integer divisible by its divisor, with a
-quotient far below 2**53), because Ibis compiles integer division to a floating-point division
-on every backend.
+38-digit decimals), or a ratio of integers. Ibis compiles integer division to a
+floating-point division on every backend, so floating point is used in two ways only: for
+divisions that are exact by construction (an integer divisible by its divisor, with a
+quotient the float holds exactly), and, for the rare divisor beyond MAX_EXACT_DIVISOR, for an
+estimate that exact decimal arithmetic then corrects.
 
 The functions work on a table and add one column. The conversion computes each step in a
 projection of its own (`view()` stops Ibis from inlining it), because it refers to the same
 intermediate value several times and an engine would otherwise compute it again each time;
-the ratio's 64-bit steps are cheap enough to repeat, and one expression lets the engine skip
-them for whole shares.
+the ratio's steps are cheap enough to repeat (the wide ones are rare), and one expression
+lets the engine skip them for whole shares and for the branch a row does not take.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import ibis
 import ibis.expr.types as ir
 
 EXACT_CENTS = 2**53
-"""Amounts (in cents) from here on make every division below exact."""
+"""Amounts (in cents) below this keep every division below exact."""
 MAX_EXACT_DIVISOR = 94_906_265
 """The largest divisor for which remainder * numerator stays below 2**53: larger ones take a
 slower path."""
@@ -152,9 +153,9 @@ def add_rounded_ratio(
     """Add `name` = round_half_even(cents * numerator / denominator), exactly.
 
     Requires numerator >= 0, 0 < denominator < 2**53, numerator <= denominator or small, and
-    |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d, so no product
-    exceeds 2**53 and every division below is exact while d <= MAX_EXACT_DIVISOR; a larger
-    divisor (split credit among numbers of partners that change often within a month) takes
+    |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d; while
+    d <= MAX_EXACT_DIVISOR and n <= d, no product exceeds 2**53 and every division is exact;
+    a larger divisor (split credit among numbers of partners that change often within a month) takes
     `_wide_floor`. Most shares are whole (n = d: a partner credited on every day of the line);
     they take the cents as they are, and the engine computes the rounding only for the others.
     """
@@ -192,9 +193,10 @@ def _wide_floor(
 ) -> tuple[ir.IntegerValue, ir.DecimalValue, ir.DecimalValue]:
     """(whole + floor(remainder * numerator / divisor), the division's remainder, divisor)
     for remainder, numerator <= divisor < 2**53: the product, up to 2**106, is exact in
-    decimal(38, 0). A floating-point quotient is within 3 of the true one; the remainder it
-    leaves, computed exactly, says by how much (a second floating-point quotient, off by at
-    most one near a multiple of the divisor), and one comparison settles that last one."""
+    decimal(38, 0). A floating-point quotient is within 3 of the true one (2 seen at most);
+    the remainder it leaves, computed exactly, says by how much (a second floating-point
+    quotient, off by at most one near a multiple of the divisor), and one comparison settles
+    that last one."""
     wide = "decimal(38, 0)"
     d = divisor.cast(wide)
     product = remainder.cast(wide) * numerator.cast(wide)
@@ -210,9 +212,10 @@ def _wide_floor(
 
 
 def _exact_quotient(dividend: ir.IntegerValue, divisor: ir.IntegerValue | int) -> ir.IntegerValue:
-    """dividend / divisor for non-negative integers when divisible and the quotient is below
-    2**50: the floating-point quotient is then within a quarter of it, even where the dividend
-    is beyond 2**53 and not held exactly."""
+    """dividend / divisor for non-negative integers when divisible, and either the dividend is
+    below 2**53 (held exactly, so the division is exact) or the quotient is below 2**50 (the
+    floating-point quotient is then within a quarter of it although the dividend is not held
+    exactly)."""
     return (dividend / divisor).round().cast("int64")
 
 
