@@ -15,7 +15,7 @@ from tests.conftest import CliRunner
             "partnercredit: No such option: --bogus (Possible options: --out) "
             "(see `partnercredit validate --help`)",
         ),
-        (("run",), "partnercredit: Missing argument 'data_dir' (see `partnercredit run --help`)"),
+        (("run",), "partnercredit: Missing argument 'DATA_DIR' (see `partnercredit run --help`)"),
         (("nosuch",), "partnercredit: No such command 'nosuch' (see `partnercredit --help`)"),
         (
             ("rules", "check"),

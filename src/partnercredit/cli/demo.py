@@ -18,9 +18,11 @@ def demo(
         Path, typer.Option("--dir", metavar="DIR", help="Where the demo data and run go.")
     ] = Path("demo"),
     subscriptions: Annotated[
-        int, typer.Option("--subscriptions", help="Size of the generated dataset.")
+        int, typer.Option("--subscriptions", metavar="N", help="Size of the generated dataset.")
     ] = DEMO_SUBSCRIPTIONS,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated dataset.")] = DEMO_SEED,
+    seed: Annotated[
+        int, typer.Option("--seed", metavar="S", help="Seed of the generated dataset.")
+    ] = DEMO_SEED,
     no_serve: Annotated[
         bool,
         typer.Option("--no-serve", help="Stop after the run (the dashboard is not built yet)."),

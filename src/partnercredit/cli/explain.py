@@ -36,7 +36,9 @@ def explain(
         str | None, typer.Option("--program", metavar="PROG", help="Only this program.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
-    language: Annotated[str, typer.Option("--lang", help="en or de.")] = "en",
+    language: Annotated[
+        str, typer.Option("--lang", metavar="en|de", help="Language of the explanation.")
+    ] = "en",
 ) -> None:
     """Explain one revenue line: its amount, the policies, every association considered and
     whether it applied, and the resulting credit per partner."""

@@ -16,20 +16,24 @@ if TYPE_CHECKING:
 
 def generate(
     out_dir: Annotated[
-        Path, typer.Argument(help="Folder for the table files and generate.json (created).")
+        Path,
+        typer.Argument(
+            metavar="OUT_DIR", help="Folder for the table files and generate.json (created)."
+        ),
     ],
     subscriptions: Annotated[
         int,
         typer.Option(
             "--subscriptions",
+            metavar="N",
             help="Subscriptions to generate (about one revenue line per active month each).",
         ),
     ],
-    months: Annotated[int, typer.Option("--months", help="Periods to generate.")] = 12,
+    months: Annotated[int, typer.Option("--months", metavar="M", help="Periods to generate.")] = 12,
     start: Annotated[str, typer.Option("--start", metavar="YYYY-MM", help="First period.")] = (
         "2016-01"
     ),
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="S", help="Same seed, same files.")] = 0,
     messy: Annotated[
         float,
         typer.Option(
@@ -39,7 +43,9 @@ def generate(
             "any share above 0 adds at least one row of every kind (generate.json lists them).",
         ),
     ] = 0.0,
-    format: Annotated[str, typer.Option("--format", metavar="csv|parquet")] = "csv",
+    format: Annotated[
+        str, typer.Option("--format", metavar="csv|parquet", help="Table files as CSV or Parquet.")
+    ] = "csv",
 ) -> None:
     """Generate realistic input tables of any size, deterministically from the seed."""
     began = time.perf_counter()

@@ -27,7 +27,10 @@ RunFolderArgument = Annotated[
     ),
 ]
 EngineOption = Annotated[
-    str, typer.Option("--engine", help="Execution engine: duckdb (embedded) or spark.")
+    str,
+    typer.Option(
+        "--engine", metavar="duckdb|spark", help="Execution engine: duckdb (embedded) or spark."
+    ),
 ]
 MemoryOption = Annotated[
     str | None,

@@ -14,7 +14,7 @@ from partnercredit.statement import PartnerStatement, partner_statement
 
 def partner(
     run_dir: RunFolderArgument,
-    partner_id: Annotated[str, typer.Argument(help="The partner.")],
+    partner_id: Annotated[str, typer.Argument(metavar="PARTNER_ID", help="The partner.")],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", metavar="PERIOD", help="YYYY-MM (default: the last period)."),

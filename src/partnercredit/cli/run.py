@@ -19,7 +19,9 @@ from partnercredit.errors import UsageError
 
 
 def run(
-    data_dir: Annotated[Path, typer.Argument(help="Folder with one file per input table.")],
+    data_dir: Annotated[
+        Path, typer.Argument(metavar="DATA_DIR", help="Folder with one file per input table.")
+    ],
     out: Annotated[
         Path | None,
         typer.Option("--out", metavar="OUT_DIR", help="Folder the run is published to."),
@@ -35,7 +37,10 @@ def run(
     ] = None,
     rules: RulesOption = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="Output tables as parquet (typed) or csv.")
+        str,
+        typer.Option(
+            "--format", metavar="parquet|csv", help="Output tables as parquet (typed) or csv."
+        ),
     ] = "parquet",
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail (exit 1) if any input row is rejected.")

@@ -18,7 +18,9 @@ from partnercredit.cli.options import (
 
 
 def validate(
-    data_dir: Annotated[Path, typer.Argument(help="Folder with one file per input table.")],
+    data_dir: Annotated[
+        Path, typer.Argument(metavar="DATA_DIR", help="Folder with one file per input table.")
+    ],
     rules: RulesOption = None,
     out: Annotated[
         Path | None,
