@@ -33,6 +33,7 @@ from partnercredit.outputs.tables import (
     CREDITS,
     PAYOUTS,
     REJECTED,
+    REJECTION_CODES,
     UNATTRIBUTED,
     OutputFormat,
     OutputTable,
@@ -289,6 +290,11 @@ class _Session:
         for name in TABLES:
             self.backend.write_parquet(self.inputs.accepted[name], folder / f"{name}.parquet")
         self.backend.write_parquet(self.roots, folder / "partner_roots.parquet")
+        self.backend.write_parquet(
+            self.inputs.rejected.select("table", "row_number", "message_code"),
+            folder / f"{REJECTION_CODES}.parquet",
+            order_by=("table", "row_number"),
+        )
         self.inputs.release(self.backend)
         self.roots = self.backend.read_parquet(folder / "partner_roots.parquet")
         return {name: self.backend.read_parquet(folder / f"{name}.parquet") for name in TABLES}

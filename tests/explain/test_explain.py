@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from partnercredit.explain import explain_line
@@ -65,6 +66,10 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
         'partnercredit: line L2 was rejected (revenue row 2): subscription_id "S2" was itself '
         "rejected (see its own row), so this row cannot be used either.\n"
     )
+    # rejected holds SPEC 9's columns only; the message codes are kept under inputs/.
+    rejected = duckdb.sql(f"DESCRIBE SELECT * FROM '{tmp_path / 'out' / 'rejected.parquet'}'")
+    spec_columns = ["table", "row_number", "key", "column", "value", "reason", "message"]
+    assert [row[0] for row in rejected.fetchall()] == spec_columns
     german = run_cli("explain", tmp_path / "out", "--line", "L2", "--lang", "de")
     assert german.exit_code == 2
     assert german.stderr == (

@@ -27,6 +27,7 @@ from partnercredit.explain.trace_links import (
     trace_links,
 )
 from partnercredit.outputs.run_tables import RunTables, run_tables
+from partnercredit.outputs.tables import REJECTION_CODES
 from partnercredit.rules import Program, Rules
 
 CENT = Decimal("0.01")
@@ -114,7 +115,10 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
     if rejected:
         row = rejected[0]
         params = {name: row[name] or "" for name in ("column", "value", "key")}
-        raise LineRejected(line_id, row["row_number"], Message(row["message_code"], params))
+        codes = run.rows(
+            REJECTION_CODES, "\"table\" = 'revenue' AND row_number = ?", row["row_number"]
+        )
+        raise LineRejected(line_id, row["row_number"], Message(codes[0]["message_code"], params))
     raise UsageError(f"line {line_id} is not in this run")
 
 

@@ -113,9 +113,12 @@ REJECTED = OutputTable(
         ("value", TEXT),
         ("reason", TEXT),
         ("message", TEXT),
-        ("message_code", TEXT),
     ),
 )
+REJECTION_CODES = "rejection_codes"
+"""Kept under inputs/ beside the accepted rows: each rejection's message code (table,
+row_number, message_code), which with its column, value and key is all a surface needs to
+show the message in another language. Not an output table: SPEC 9 fixes rejected's columns."""
 
 OUTPUT_TABLES: dict[str, OutputTable] = {
     table.name: table for table in (CREDITS, UNATTRIBUTED, ATTAINMENT, PAYOUTS, REJECTED)
