@@ -117,7 +117,8 @@ def _micros(amount: ir.DecimalValue) -> ir.IntegerValue:
 def _rounded(
     floor: ir.IntegerValue, fraction: ir.NumericValue, half: ir.NumericValue | int | Decimal
 ) -> ir.IntegerValue:
-    """floor + fraction rounded half to even, where `half` is what half a unit is."""
+    """floor + fraction rounded half to even, where `half` is what half a unit is (for
+    0 <= fraction < 2 * half)."""
     return floor + ibis.cases(
         (fraction > half, 1),
         (fraction == half, floor % 2),
@@ -155,9 +156,10 @@ def add_rounded_ratio(
     Requires numerator >= 0, 0 < denominator < 2**53, numerator <= denominator or small, and
     |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d; while
     d <= MAX_EXACT_DIVISOR and n <= d, no product exceeds 2**53 and every division is exact;
-    a larger divisor (split credit among numbers of partners that change often within a month) takes
-    `_wide_floor`. Most shares are whole (n = d: a partner credited on every day of the line);
-    they take the cents as they are, and the engine computes the rounding only for the others.
+    a larger divisor (split credit among numbers of partners that change often within a
+    month) takes `_wide_floor`. Most shares are whole (n = d: a partner credited on every day
+    of the line); they take the cents as they are, and the engine computes the rounding only
+    for the others.
     """
     value, n, d = table[cents], table[numerator], table[denominator]
     magnitude = value.abs()
@@ -167,22 +169,13 @@ def add_rounded_ratio(
     # Zero for a wide divisor, so that no engine overflows on a product it does not need.
     part = remainder * ibis.ifelse(fits, n, 0)
     part_remainder = part % d
-    narrow = _rounded_quotient(whole + _exact_quotient(part - part_remainder, d), part_remainder, d)
-    wide = _rounded_quotient(*_wide_floor(whole, remainder, n, d))
+    # r / d against a half is 2 * r against d.
+    narrow = _rounded(whole + _exact_quotient(part - part_remainder, d), part_remainder * 2, d)
+    wide_floor, wide_remainder, wide_divisor = _wide_floor(whole, remainder, n, d)
+    wide = _rounded(wide_floor, wide_remainder * 2, wide_divisor)
     rounded = ibis.ifelse(fits, narrow, wide)
     signed = ibis.ifelse(value < 0, -rounded, rounded)
     return table.mutate(**{name: ibis.ifelse(n == d, value, signed)})
-
-
-def _rounded_quotient(
-    floor: ir.IntegerValue, remainder: ir.NumericValue, divisor: ir.NumericValue
-) -> ir.IntegerValue:
-    """floor + remainder / divisor rounded half to even, for 0 <= remainder < divisor."""
-    return floor + ibis.cases(
-        (remainder * 2 > divisor, 1),
-        (remainder * 2 == divisor, floor % 2),
-        else_=0,
-    )
 
 
 def _wide_floor(
