@@ -9,6 +9,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from partnercredit.explain import LineExplanation, explain_line
+from partnercredit.outputs.run_layout import parquet_path
+from partnercredit.outputs.tables import CREDITS
 
 CREDITED = ("credited", "credited_month_end", "credited_any_day")
 """The statuses of a link that credits its partner as its own type (SPEC 7.7-7.8)."""
@@ -31,13 +33,22 @@ def credited_days(explanation: LineExplanation, program: str) -> Counter[tuple[s
 
 
 def check_explanations(run_dir: Path) -> int:
-    """Explain every line of a run and compare credited days with the ledger.
+    """Explain every line of a run and compare its amount in USD and its credited days with
+    the ledger.
 
     Returns the number of (line, program) pairs checked."""
     lines = pq.read_table(run_dir / "inputs" / "revenue.parquet").column("line_id").to_pylist()
+    output_format = "parquet" if (run_dir / "credits.parquet").exists() else "csv"
+    credits = pq.read_table(
+        parquet_path(run_dir, CREDITS, output_format),
+        columns=["line_id", "amount_usd"],
+    )
+    amounts_usd = dict(zip(*(column.to_pylist() for column in credits.columns), strict=True))
     checked = 0
     for line_id in lines:
         explanation = explain_line(run_dir, line_id)
+        if line_id in amounts_usd:
+            assert explanation.amount_usd == amounts_usd[line_id], line_id
         for program in explanation.programs:
             ledger = Counter(
                 {(row.partner_id, row.association_type): row.days for row in program.partners}

@@ -66,9 +66,9 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bad_value.amount_digits": {
         "en": '{column} "{value}" has more digits than are computed exactly: at most 12 '
-        "before and 6 after the decimal point.",
+        "before and 24 after the decimal point.",
         "de": '{column} "{value}" hat mehr Stellen als exakt berechnet werden: höchstens 12 '
-        "vor und 6 nach dem Dezimalpunkt.",
+        "vor und 24 nach dem Dezimalpunkt.",
     },
     "bad_value.rate_digits": {
         "en": '{column} "{value}" has more digits than are computed exactly: at most 4 '

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnercredit.engine.money import (
+    AMOUNT_PLACES,
     EXACT_CENTS,
     MAX_EXACT_DIVISOR,
     RATE_PLACES,
@@ -21,14 +22,18 @@ from partnercredit.engine.money import (
     money_to_cents,
     rate_parts,
 )
+from partnercredit.validate.parse_values import AMOUNT_TYPE, WIDE_AMOUNT_TYPE
 
-AMOUNTS = st.decimals(
-    min_value=Decimal("-999999999999.999999"),
-    max_value=Decimal("999999999999.999999"),
-    places=6,
-    allow_nan=False,
-    allow_infinity=False,
-)
+
+def _amounts(places: int) -> st.SearchStrategy[Decimal]:
+    """Amounts of up to 12 digits before the point and `places` after it, built from their
+    digits (a Decimal computed in the default context keeps only 28 of them)."""
+    largest = 10 ** (12 + places) - 1
+    return st.integers(-largest, largest).map(lambda digits: Decimal(f"{digits}E-{places}"))
+
+
+AMOUNTS = _amounts(6)
+LONG_AMOUNTS = st.one_of(_amounts(6), _amounts(14), _amounts(17), _amounts(AMOUNT_PLACES))
 RATES = st.one_of(
     *(
         st.decimals(
@@ -61,6 +66,29 @@ HALVES = [
     ("110", "0.009090909090909090909091"),
     ("-110", "0.009090909090909090909091"),
 ]
+LONG_HALVES = [
+    # Amounts written from floating-point numbers, in USD: the tail decides or carries.
+    ("59.97000000000001", "1"),
+    ("0.30000000000000004", "1"),
+    ("0.005000000000000000000001", "1"),
+    ("-0.005000000000000000000001", "1"),
+    ("0.015000000000000000000000", "1"),
+    ("999999999999.999999999999999999999999", "9999.999999999999999999999999"),
+    ("-999999999999.999999999999999999999999", "9999.999999999999999999999999"),
+    # The amount's tail times the rate's rest (about 4e-32 USD) alone lifts a product that is
+    # otherwise exactly half a cent (0.004999999999 + 2e-22 + 9.999999998e-13 = 0.005) above
+    # the half: 1 cent, where the tie would give 0. Then a product 1.5e-46 USD below 1.5 cents
+    # (1.5 * 0.01 - 1.5e-22 * 1e-24): 1 cent, where the tie would give 2.
+    ("1.0000000002", "0.004999999999000000000200"),
+    ("-1.0000000002", "0.004999999999000000000200"),
+    ("1.50000000000000000000015", "0.009999999999999999999999"),
+    # Exactly half a cent up to 10**-34 cents, plus 5e-45 USD from the tail times the rest,
+    # which only the sticky digit carries: 1 cent, where the tie would give 0.
+    ("0.000000500000000000005000", "9999.999999999900000000000001"),
+    ("-0.000000500000000000005000", "9999.999999999900000000000001"),
+    # Short amounts in the wide type take the same path as in the narrow one.
+    *HALVES,
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +96,15 @@ def con() -> ibis.BaseBackend:
     return ibis.duckdb.connect()
 
 
-def _converted(con: ibis.BaseBackend, pairs: list[tuple[str, str]]) -> list[int]:
+def _converted(
+    con: ibis.BaseBackend, pairs: list[tuple[str, str]], amount_type: str = AMOUNT_TYPE
+) -> list[int]:
     table = ibis.memtable(
         pa.table({"amount": [a for a, _ in pairs], "rate": [r for _, r in pairs]})
     )
     rate = table.rate.cast(f"decimal({4 + RATE_PLACES}, {RATE_PLACES})")
     high, low, rest = rate_parts(rate)
-    typed = table.select(amount=table.amount.cast("decimal(18, 6)"), high=high, low=low, rest=rest)
+    typed = table.select(amount=table.amount.cast(amount_type), high=high, low=low, rest=rest)
     expr = add_converted_cents(typed, "cents", "amount", "high", "low", "rest")
     return con.to_pyarrow(expr).column("cents").to_pylist()
 
@@ -89,11 +119,26 @@ def test_conversion_rounds_half_to_even(con: ibis.BaseBackend) -> None:
     assert _converted(con, HALVES) == [_expected(a, r) for a, r in HALVES]
 
 
+def test_conversion_of_long_amounts_rounds_half_to_even(con: ibis.BaseBackend) -> None:
+    converted = _converted(con, LONG_HALVES, WIDE_AMOUNT_TYPE)
+    assert converted == [_expected(a, r) for a, r in LONG_HALVES]
+    assert converted[7:13] == [1, -1, 1, 1, -1, _expected(*HALVES[0])]
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(AMOUNTS, RATES), min_size=1, max_size=50))
 def test_conversion_is_exact(con: ibis.BaseBackend, pairs: list[tuple[Decimal, Decimal]]) -> None:
     text = [(str(amount), str(rate)) for amount, rate in pairs]
     assert _converted(con, text) == [_expected(a, r) for a, r in text]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(LONG_AMOUNTS, RATES), min_size=1, max_size=50))
+def test_conversion_of_long_amounts_is_exact(
+    con: ibis.BaseBackend, pairs: list[tuple[Decimal, Decimal]]
+) -> None:
+    text = [(f"{amount:f}", str(rate)) for amount, rate in pairs]
+    assert _converted(con, text, WIDE_AMOUNT_TYPE) == [_expected(a, r) for a, r in text]
 
 
 CENTS = st.integers(-(2**53) + 1, 2**53 - 1)

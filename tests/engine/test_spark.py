@@ -35,6 +35,7 @@ SCENARIOS = [
     for name in (
         "01_worked_example",  # SPEC 10 in full: both programs, payouts
         "02_fx_conversion",  # half-even conversion, rates with 24 decimals
+        "21_long_amounts",  # amounts with up to 24 decimals
         "10_split_varying_partners",  # split credit, n_d changing within the month
         "13_rollup_root",  # rollup = root
         "17_payouts",  # attainment, rate areas, requires_any blocking

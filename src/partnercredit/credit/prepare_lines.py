@@ -110,7 +110,7 @@ def prepare_lines(
         # USD: a rate of 1 is 10**12 picos.
         _rate_high=joined._rate_high.fill_null(10**4),
         _rate_low=joined._rate_low.fill_null(0),
-        _rate_rest=joined._rate_rest.fill_null(ibis.literal(0).cast(joined._rate_rest.type())),
+        _rate_rest=joined._rate_rest.fill_null(0),
     ).view()
     converted = add_converted_cents(
         lines, "amount_cents", "_amount", "_rate_high", "_rate_low", "_rate_rest"

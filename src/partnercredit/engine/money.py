@@ -1,9 +1,10 @@
 """Exact money arithmetic on the engine, with half-even rounding to cents (SPEC 7.1).
 
 Money is held as integer cents (int64). Every rounding is applied once to an exact value: a
-product of 64-bit integer limbs (or, for the rare rate with more than 12 decimals, of
-38-digit decimals), or a ratio of integers. Ibis compiles integer division to a
-floating-point division on every backend, so floating point is used in two ways only: for
+product of 64-bit integer limbs (or, for the rare rate with more than 12 decimals or amount
+with more than 6, of 38-digit decimals), or a ratio of integers. Ibis compiles integer
+division to a floating-point division on every backend, so floating point is used in two
+ways only: for
 divisions that are exact by construction (an integer divisible by its divisor, with a
 quotient the float holds exactly), and, for the rare divisor beyond MAX_EXACT_DIVISOR, for an
 estimate that exact decimal arithmetic then corrects.
@@ -43,14 +44,17 @@ _LIMB = 10**8
 """Conversion multiplies in 64-bit limbs of eight digits: a product of two stays below 2**63."""
 _LIMB_SQUARED = _LIMB * _LIMB
 _HALF_LIMB_SQUARED = _LIMB_SQUARED // 2
-_MICROS_PER_UNIT = 10**6
-_FRACTION_TYPE = "decimal(38, 30)"
+_MICRO_PLACES = 6
+_MICROS_PER_UNIT = 10**_MICRO_PLACES
+AMOUNT_PLACES = 24
+"""Decimals of an amount that conversion computes exactly."""
 
 
-def rate_parts(rate: ir.DecimalValue) -> tuple[ir.IntegerValue, ir.IntegerValue, ir.DecimalValue]:
+def rate_parts(rate: ir.DecimalValue) -> tuple[ir.IntegerValue, ir.IntegerValue, ir.IntegerValue]:
     """`rate` (at most RATE_PLACES decimals) as (high, low, rest): its first 12 decimals in
-    whole picos (millionths of a millionth) are high * 10**8 + low, and rest (below 1e-12)
-    is what follows them. Computed on the rates table, which is small, not on every line."""
+    whole picos (millionths of a millionth) are high * 10**8 + low, and rest (below 10**12) is
+    what follows them, in units of 10**-24. Computed on the rates table, which is small, not
+    on every line."""
     exact_type = f"decimal(38, {RATE_PLACES})"
     exact = rate.cast(exact_type)
     units = exact.floor().cast("int64")
@@ -58,30 +62,29 @@ def rate_parts(rate: ir.DecimalValue) -> tuple[ir.IntegerValue, ir.IntegerValue,
     fraction = exact - units.cast(exact_type)
     picos = units * 10**_PICO_PLACES + (fraction * 10**_PICO_PLACES).floor().cast("int64")
     low = picos % _LIMB
-    whole = picos.cast(f"decimal(38, {_PICO_PLACES})") * ibis.literal(
-        Decimal(1).scaleb(-_PICO_PLACES), f"decimal(38, {_PICO_PLACES})"
-    )
-    return _exact_quotient(picos - low, _LIMB), low, exact - whole.cast(exact_type)
+    whole = picos.cast(f"decimal(38, {_PICO_PLACES})") * _power_of_ten(-_PICO_PLACES)
+    rest = (exact - whole.cast(exact_type)) * _power_of_ten(RATE_PLACES)
+    return _exact_quotient(picos - low, _LIMB), low, rest.cast("int64")
 
 
 def add_converted_cents(
     table: ir.Table, name: str, amount: str, rate_high: str, rate_low: str, rate_rest: str
 ) -> ir.Table:
     """Add `name` = round_half_even(amount * rate, 2) in cents (SPEC 7.1), where the rate is
-    given in the parts `rate_parts` makes.
+    given in the parts `rate_parts` makes and the amount has at most AMOUNT_PLACES decimals.
 
-    In 64-bit integers: |amount| in micros A = a1 * 10**8 + a0 (below 10**18, as validation
-    accepts at most 12 digits before the point and 6 after it) times the rate's picos
+    In 64-bit integers: |amount| in whole micros A = a1 * 10**8 + a0 (below 10**18, as
+    validation accepts at most 12 digits before the point) times the rate's picos
     W = w1 * 10**8 + w0 (below 10**16) is (a1*w1 + m1) * 10**16 + m0 * 10**8 + a0*w0, where
     a1*w0 + a0*w1 = m1 * 10**8 + m0; every product and sum stays below 2**63, and A * W / 10**16
-    is the amount in cents. Decimals with 128 bits, which DuckDB rescales slowly, are needed
-    only for a rate with more than 12 decimals: its rest (times the amount, below 100 cents)
-    is added to the fraction of the cents exactly, in decimal(38, 30). Spark multiplies
-    decimals exactly too when spark.sql.decimalOperations.allowPrecisionLoss is false, as
-    partnercredit sets it.
+    is the amount in cents. Only a line whose rate has more than 12 decimals, or whose amount
+    has more than 6, takes `_with_rest`, in 38-digit decimals (which DuckDB rescales slowly).
+    An amount column of at most 6 decimals (the usual input) skips every step about the
+    amount's tail. Spark multiplies decimals exactly too when
+    spark.sql.decimalOperations.allowPrecisionLoss is false, as partnercredit sets it.
     """
-    micros = _micros(table[amount])
-    table = _step(table, _m_a0=micros % _LIMB, _m_micros=micros)
+    micros, tail = _micros_and_tail(table[amount])
+    table = _step(table, _m_a0=micros % _LIMB, _m_micros=micros, _m_tail=tail)
     table = _step(table, _m_a1=_exact_quotient(table._m_micros - table._m_a0, _LIMB))
     a0, a1, w0, w1 = table._m_a0, table._m_a1, table[rate_low], table[rate_high]
     table = _step(table, _m_middle=a1 * w0 + a0 * w1)
@@ -94,24 +97,42 @@ def add_converted_cents(
         _m_floor=table._m_a1 * table[rate_high] + middle_high + carry,
         _m_below=below - carry * _LIMB_SQUARED,
     )
+    exact = table[rate_rest] == 0
+    if _has_tail(table[amount]):
+        exact = exact & (table._m_tail == 0)
     cents = ibis.ifelse(
-        table[rate_rest] == 0,
+        exact,
         _rounded(table._m_floor, table._m_below, _HALF_LIMB_SQUARED),
-        _with_rest(table, amount, rate_rest),
+        _with_rest(table, rate_high, rate_low, rate_rest),
     )
     signed = ibis.ifelse(table[amount] < 0, -cents, cents)
     return table.mutate(**{name: signed}).drop(
-        "_m_a0", "_m_micros", "_m_a1", "_m_middle", "_m_m0", "_m_floor", "_m_below"
+        "_m_a0", "_m_micros", "_m_tail", "_m_a1", "_m_middle", "_m_m0", "_m_floor", "_m_below"
     )
 
 
-def _micros(amount: ir.DecimalValue) -> ir.IntegerValue:
-    """|amount| (6 places) in whole millionths. The whole units are taken apart from the
-    fraction: DuckDB keeps both in 64 bits, while amount * 10**6 needs 128."""
+def _has_tail(amount: ir.DecimalValue) -> bool:
+    scale = amount.type().scale
+    return scale is None or scale > _MICRO_PLACES
+
+
+def _micros_and_tail(amount: ir.DecimalValue) -> tuple[ir.IntegerValue, ir.IntegerValue]:
+    """|amount| as whole millionths and the tail after them (its decimals 7 to 24, in units
+    of 10**-24). The whole units are taken apart from the fraction: DuckDB keeps both in 64
+    bits for an amount of 6 decimals, while |amount| * 10**6 would need 128."""
     magnitude = amount.abs()
-    units = magnitude.floor()
-    fraction = (magnitude - units).cast("decimal(7, 6)")
-    return units.cast("int64") * _MICROS_PER_UNIT + (fraction * _MICROS_PER_UNIT).cast("int64")
+    units = magnitude.floor().cast("int64")
+    if not _has_tail(amount):
+        fraction = (magnitude - magnitude.floor()).cast("decimal(7, 6)")
+        micros = (fraction * _MICROS_PER_UNIT).cast("int64")
+        return units * _MICROS_PER_UNIT + micros, ibis.literal(0, "int64")
+    exact_type = f"decimal(38, {AMOUNT_PLACES})"
+    in_micros = (magnitude - units.cast(exact_type)).cast(exact_type) * _power_of_ten(_MICRO_PLACES)
+    micros = in_micros.floor()
+    # What is left has 18 decimals at most: cut to those, it is shifted to an integer in 38.
+    tail_places = AMOUNT_PLACES - _MICRO_PLACES
+    tail = (in_micros - micros).cast(f"decimal(38, {tail_places})") * _power_of_ten(tail_places)
+    return units * _MICROS_PER_UNIT + micros.cast("int64"), tail.cast("int64")
 
 
 def _rounded(
@@ -126,16 +147,27 @@ def _rounded(
     )
 
 
-def _with_rest(table: ir.Table, amount: str, rate_rest: str) -> ir.IntegerValue:
-    """The rounded cents of a line whose rate has a rest: the fraction of the cents of its
-    first 12 decimals (`_m_below` / 10**16) plus |amount| times the rest."""
-    below = table._m_below.cast("decimal(38, 0)") * ibis.literal(
-        Decimal(1).scaleb(-16), "decimal(38, 16)"
-    )
-    rest = table[amount].abs().cast("decimal(38, 6)") * table[rate_rest].cast(
-        f"decimal(38, {RATE_PLACES})"
-    )
-    total = below.cast(_FRACTION_TYPE) + (rest * 100).cast(_FRACTION_TYPE)
+def _with_rest(table: ir.Table, rate_high: str, rate_low: str, rate_rest: str) -> ir.IntegerValue:
+    """The rounded cents of a line whose rate or amount has more decimals than the limbs
+    hold. With the amount's tail T and the rate's rest R (both in units of 10**-24), the
+    fraction of the cents beyond the limbs' floor is, in units of 10**-34 cents:
+    `_m_below` * 10**18 + A * R * 10**6 + T * W + T * R / 10**12. The last term alone is not
+    whole: its floor is added, and one more unit of 10**-35 stands for any remainder, which
+    decides a tie but can never make one (a sticky digit). At most about 1.02 * 10**37 units
+    of 10**-35, in decimal(38, 0)."""
+    wide = "decimal(38, 0)"
+    picos = table[rate_high].cast(wide) * _LIMB + table[rate_low].cast(wide)
+    tail, rest = table._m_tail.cast(wide), table[rate_rest].cast(wide)
+    beyond = tail * rest * _power_of_ten(-12)
+    beyond_floor = beyond.floor().cast(wide)
+    sticky = ibis.ifelse(beyond > beyond_floor.cast(beyond.type()), 1, 0)
+    units = (
+        table._m_below.cast(wide) * _power_of_ten(18)
+        + table._m_micros.cast(wide) * rest * _power_of_ten(6)
+        + tail * picos
+        + beyond_floor
+    ) * _power_of_ten(1) + sticky
+    total = units * _power_of_ten(-35)
     carried = total.floor().cast("int64")
     # Half as decimal(1, 1): Spark compares two decimals in a type wide enough for both, and
     # against Ibis's default decimal(18, 3) that type would have lost the fraction's last places.
@@ -143,8 +175,15 @@ def _with_rest(table: ir.Table, amount: str, rate_rest: str) -> ir.IntegerValue:
     return _rounded(table._m_floor + carried, total - carried, half)
 
 
+def _power_of_ten(exponent: int) -> ir.DecimalValue:
+    """10**exponent as an exact decimal literal of 38 digits (Ibis multiplies two decimals
+    only when one type holds the other)."""
+    return ibis.literal(Decimal(1).scaleb(exponent), f"decimal(38, {max(-exponent, 0)})")
+
+
 def exact_usd(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.DecimalValue:
-    """|amount| times `usd_per_unit` (at most 12 decimals), exactly."""
+    """|amount| (rounded to 6 decimals, if it has more) times `usd_per_unit` (at most 12
+    decimals), exactly."""
     return amount.abs().cast("decimal(38, 6)") * usd_per_unit.cast("decimal(38, 12)")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from partnercredit.outputs.run_tables import RunTables, run_tables
 from partnercredit.outputs.tables import REJECTION_CODES
 from partnercredit.rules import Program, Rules
 
+_EXACT_PRODUCT_DIGITS = 64
 CENT = Decimal("0.01")
 
 
@@ -56,7 +57,7 @@ def _explain(
     line = _line(run, line_id)
     subscription = run.rows("subscriptions", "subscription_id = ?", line["subscription_id"])[0]
     rate = _rate(run, line)
-    amount_usd = (line["amount"] * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    amount_usd = _converted(line["amount"], rate)
     links = _links(run, line, subscription["customer_id"])
     roots = _roots(run, links)
     first_day = date.fromisoformat(f"{line['period']}-01")
@@ -105,6 +106,12 @@ def _explain(
         programs=programs,
         type_labels={name: dict(kind.label) for name, kind in rules.association_types.items()},
     )
+
+
+def _converted(amount: Decimal, rate: Decimal) -> Decimal:
+    # An amount has up to 36 digits and a rate up to 28: the product is exact in 64.
+    with localcontext(prec=_EXACT_PRODUCT_DIGITS):
+        return (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def _line(run: RunTables, line_id: str) -> dict[str, Any]:

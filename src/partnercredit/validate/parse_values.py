@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 
 from partnercredit.contract import Kind
-from partnercredit.engine.money import RATE_PLACES
+from partnercredit.engine.money import AMOUNT_PLACES, RATE_PLACES
 from partnercredit.iso import country_codes, currency_codes
 
 # Every pattern ends with \z (the end of the text), never $: in Java's patterns (Spark) $ also
@@ -36,11 +36,16 @@ def _strict_number(integer: int, fraction: int) -> str:
     return rf"^[+-]?0*[0-9]{{1,{integer}}}(\.[0-9]{{1,{fraction}}}0*)?\z"
 
 
-AMOUNT = _strict_number(12, 6)
+AMOUNT = _strict_number(12, AMOUNT_PLACES)
 RATE = _strict_number(4, RATE_PLACES)
 QUANTITY_STRICT = r"^0*[0-9]{1,13}\z"
 
 AMOUNT_TYPE = "decimal(18, 6)"
+"""The type of amounts when none has more than 6 places after its point (the usual input):
+the engine computes with it in 64 bits."""
+WIDE_AMOUNT_TYPE = f"decimal({12 + AMOUNT_PLACES}, {AMOUNT_PLACES})"
+LONG_AMOUNT = "%._______%"
+"""A LIKE pattern of amounts that may need WIDE_AMOUNT_TYPE: 7 or more places after the point."""
 RATE_TYPE = f"decimal({4 + RATE_PLACES}, {RATE_PLACES})"
 
 Test = Callable[[ir.StringValue], ir.BooleanValue]
@@ -135,14 +140,14 @@ def value_rule(kind: Kind) -> ValueRule | None:
     return rules.get(kind)
 
 
-def typed_value(kind: Kind, value: ir.StringValue) -> ir.Value:
-    """The typed value of text that passed the kind's checks."""
+def typed_value(kind: Kind, value: ir.StringValue, amount_type: str = AMOUNT_TYPE) -> ir.Value:
+    """The typed value of text that passed the kind's checks; amounts in `amount_type`."""
     if kind is Kind.DATE:
         return value.try_cast("date")
     if kind is Kind.TIMESTAMP:
         return parse_timestamp(value)
     if kind is Kind.AMOUNT:
-        return value.try_cast(AMOUNT_TYPE)
+        return value.try_cast(amount_type)
     if kind is Kind.RATE:
         return value.try_cast(RATE_TYPE)
     if kind is Kind.QUANTITY:

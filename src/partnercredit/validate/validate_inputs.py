@@ -31,7 +31,12 @@ from partnercredit.validate.checks import (
 from partnercredit.validate.find_duplicates import find_duplicates
 from partnercredit.validate.keys_ascend import keys_ascend
 from partnercredit.validate.message_column import message_column
-from partnercredit.validate.parse_values import typed_value
+from partnercredit.validate.parse_values import (
+    AMOUNT_TYPE,
+    LONG_AMOUNT,
+    WIDE_AMOUNT_TYPE,
+    typed_value,
+)
 from partnercredit.validate.resolve_hierarchy import resolve_hierarchy
 
 REJECTED_COLUMNS = (
@@ -152,6 +157,7 @@ class _Validation:
         self.rejections: list[ir.Table] = []
         self.roots = _roots_table({})
         self.ascending_keys: set[str] = set()
+        self.amount_type = _amount_type(backend, raw["revenue"])
 
     def check_table(self, spec: TableSpec) -> None:
         raw = self.raw[spec.name]
@@ -181,7 +187,10 @@ class _Validation:
             DUPLICATE,
             CHECK,
             **{VALUE: failing_value(table[CHECK], checks)},
-            **{column.name: _typed(table, spec, column.name) for column in spec.columns},
+            **{
+                column.name: _typed(table, spec, column.name, self.amount_type)
+                for column in spec.columns
+            },
         )
         checked = self.backend.materialize(f"checked_{spec.name}", checked)
         if spec.name not in _REFERENCED:
@@ -224,7 +233,7 @@ class _Validation:
                     "bad_value",
                     "amount",
                     "bad_value.amount_usd",
-                    _usd_value(table) >= LARGEST_USD_AMOUNT,
+                    _usd_value(table, self.amount_type) >= LARGEST_USD_AMOUNT,
                     table.amount,
                 )
             )
@@ -322,13 +331,13 @@ LARGEST_USD_AMOUNT = 90_000_000_000_000
 and for the decimals of a rate after its 12th, which the check rounds away."""
 
 
-def _usd_value(revenue: ir.Table) -> ir.DecimalValue:
+def _usd_value(revenue: ir.Table, amount_type: str) -> ir.DecimalValue:
     """|amount| in USD at its rate rounded to 12 decimals (within half a dollar of the exact
     value); null when the amount or its rate is."""
     rate = ibis.ifelse(
         revenue.currency == BASE_CURRENCY, ibis.literal(1, "decimal(38, 12)"), revenue._fx_rate
     )
-    return exact_usd(typed_value(Kind.AMOUNT, revenue.amount), rate)
+    return exact_usd(typed_value(Kind.AMOUNT, revenue.amount, amount_type), rate)
 
 
 def _foreign_references(spec: TableSpec) -> list[str]:
@@ -359,9 +368,16 @@ def _roots_table(roots: dict[str, str]) -> ir.Table:
     )
 
 
-def _typed(table: ir.Table, spec: TableSpec, name: str) -> ir.Value:
+def _amount_type(backend: Backend, revenue: ir.Table) -> str:
+    """The type of the revenue's amounts: the narrow one unless an amount may need more than 6
+    decimals (a quick scan for one with 7 or more places after its point)."""
+    long = revenue.filter(revenue.amount.like(LONG_AMOUNT)).select("amount").limit(1)
+    return WIDE_AMOUNT_TYPE if backend.to_arrow(long).num_rows else AMOUNT_TYPE
+
+
+def _typed(table: ir.Table, spec: TableSpec, name: str, amount_type: str) -> ir.Value:
     column = spec.column(name)
-    value = typed_value(column.kind, table[name])
+    value = typed_value(column.kind, table[name], amount_type)
     if column.default is not None:
         value = value.fill_null(typed_value(column.kind, ibis.literal(column.default)))
     return value
