@@ -83,8 +83,8 @@ def add_converted_cents(
     amount's tail. Spark multiplies decimals exactly too when
     spark.sql.decimalOperations.allowPrecisionLoss is false, as partnercredit sets it.
     """
-    micros, tail = _micros_and_tail(table[amount])
-    table = _step(table, _m_a0=micros % _LIMB, _m_micros=micros, _m_tail=tail)
+    table = _with_micros_and_tail(table, amount)
+    table = _step(table, _m_a0=table._m_micros % _LIMB)
     table = _step(table, _m_a1=_exact_quotient(table._m_micros - table._m_a0, _LIMB))
     a0, a1, w0, w1 = table._m_a0, table._m_a1, table[rate_low], table[rate_high]
     table = _step(table, _m_middle=a1 * w0 + a0 * w1)
@@ -92,23 +92,26 @@ def add_converted_cents(
     middle_high = _exact_quotient(table._m_middle - table._m_m0, _LIMB)
     below = table._m_m0 * _LIMB + table._m_a0 * table[rate_low]
     carry = ibis.ifelse(below >= _LIMB_SQUARED, 1, 0)
+    exact = table[rate_rest] == 0
+    if _has_tail(table[amount]):
+        exact = exact & (table._m_tail == 0)
     table = _step(
         table,
         _m_floor=table._m_a1 * table[rate_high] + middle_high + carry,
         _m_below=below - carry * _LIMB_SQUARED,
+        _m_exact=exact,
     )
-    exact = table[rate_rest] == 0
-    if _has_tail(table[amount]):
-        exact = exact & (table._m_tail == 0)
+    table = _with_rest(table, rate_high, rate_low, rate_rest)
+    # Half as decimal(1, 1): Spark compares two decimals in a type wide enough for both, and
+    # against Ibis's default decimal(18, 3) that type would have lost the fraction's last places.
+    half = ibis.literal(_HALF, "decimal(1, 1)")
     cents = ibis.ifelse(
-        exact,
+        table._m_exact,
         _rounded(table._m_floor, table._m_below, _HALF_LIMB_SQUARED),
-        _with_rest(table, rate_high, rate_low, rate_rest),
+        _rounded(table._m_floor + table._m_carried, table._m_total - table._m_carried, half),
     )
     signed = ibis.ifelse(table[amount] < 0, -cents, cents)
-    return table.mutate(**{name: signed}).drop(
-        "_m_a0", "_m_micros", "_m_tail", "_m_a1", "_m_middle", "_m_m0", "_m_floor", "_m_below"
-    )
+    return table.mutate(**{name: signed}).drop(*(c for c in table.columns if c.startswith("_m_")))
 
 
 def _has_tail(amount: ir.DecimalValue) -> bool:
@@ -116,23 +119,53 @@ def _has_tail(amount: ir.DecimalValue) -> bool:
     return scale is None or scale > _MICRO_PLACES
 
 
-def _micros_and_tail(amount: ir.DecimalValue) -> tuple[ir.IntegerValue, ir.IntegerValue]:
-    """|amount| as whole millionths and the tail after them (its decimals 7 to 24, in units
-    of 10**-24). The whole units are taken apart from the fraction: DuckDB keeps both in 64
-    bits for an amount of 6 decimals, while |amount| * 10**6 would need 128."""
-    magnitude = amount.abs()
-    units = magnitude.floor().cast("int64")
-    if not _has_tail(amount):
-        fraction = (magnitude - magnitude.floor()).cast("decimal(7, 6)")
-        micros = (fraction * _MICROS_PER_UNIT).cast("int64")
-        return units * _MICROS_PER_UNIT + micros, ibis.literal(0, "int64")
+def _unless(condition: ir.BooleanValue, value: ir.Value) -> ir.Value:
+    """`value` where `condition` is false, else null: an engine computes it only there."""
+    return ibis.ifelse(condition, ibis.null(value.type()), value)
+
+
+def _with_micros_and_tail(table: ir.Table, amount: str) -> ir.Table:
+    """Add `_m_micros`, |amount| in whole millionths, and `_m_tail`, its decimals 7 to 24 in
+    units of 10**-24. The whole units are taken apart from the fraction: DuckDB keeps both in
+    64 bits for an amount of 6 decimals, while |amount| * 10**6 would need 128. An amount of
+    a wider type takes the steps in 128 bits only where it has a tail."""
+    magnitude = table[amount].abs()
+    if not _has_tail(table[amount]):
+        return _step(table, _m_micros=_short_micros(magnitude), _m_tail=ibis.literal(0, "int64"))
+    # Rounded to 6 places (a cast, several times faster than a try_cast), it is the same
+    # amount unless there is a tail; only then can it reach 10**12, beyond decimal(18, 6).
+    table = _step(table, _m_rounded=magnitude.cast(f"decimal(38, {_MICRO_PLACES})"))
     exact_type = f"decimal(38, {AMOUNT_PLACES})"
-    in_micros = (magnitude - units.cast(exact_type)).cast(exact_type) * _power_of_ten(_MICRO_PLACES)
-    micros = in_micros.floor()
+    rounded, magnitude = table._m_rounded.cast(exact_type), table[amount].abs().cast(exact_type)
+    table = _step(table, _m_has_tail=rounded != magnitude)
+    short_type = f"decimal(18, {_MICRO_PLACES})"
+    table = _step(table, _m_short=_unless(table._m_has_tail, table._m_rounded.cast(short_type)))
+    long = ~table._m_has_tail
+    table = _step(table, _m_units=_unless(long, table[amount].abs().floor().cast(exact_type)))
+    in_micros = (table[amount].abs() - table._m_units) * _power_of_ten(_MICRO_PLACES)
+    table = _step(table, _m_in_micros=in_micros)
+    table = _step(table, _m_micro_part=table._m_in_micros.floor())
     # What is left has 18 decimals at most: cut to those, it is shifted to an integer in 38.
     tail_places = AMOUNT_PLACES - _MICRO_PLACES
-    tail = (in_micros - micros).cast(f"decimal(38, {tail_places})") * _power_of_ten(tail_places)
-    return units * _MICROS_PER_UNIT + micros.cast("int64"), tail.cast("int64")
+    left = (table._m_in_micros - table._m_micro_part).cast(f"decimal(38, {tail_places})")
+    return _step(
+        table,
+        _m_micros=ibis.ifelse(
+            table._m_has_tail,
+            table._m_units.cast("int64") * _MICROS_PER_UNIT + table._m_micro_part.cast("int64"),
+            _short_micros(table._m_short),
+        ),
+        _m_tail=ibis.ifelse(
+            table._m_has_tail, (left * _power_of_ten(tail_places)).cast("int64"), 0
+        ),
+    )
+
+
+def _short_micros(magnitude: ir.DecimalValue) -> ir.IntegerValue:
+    """A non-negative amount of at most 6 decimals in whole millionths, in 64 bits."""
+    units = magnitude.floor()
+    fraction = (magnitude - units).cast(f"decimal({_MICRO_PLACES + 1}, {_MICRO_PLACES})")
+    return units.cast("int64") * _MICROS_PER_UNIT + (fraction * _MICROS_PER_UNIT).cast("int64")
 
 
 def _rounded(
@@ -147,32 +180,37 @@ def _rounded(
     )
 
 
-def _with_rest(table: ir.Table, rate_high: str, rate_low: str, rate_rest: str) -> ir.IntegerValue:
-    """The rounded cents of a line whose rate or amount has more decimals than the limbs
-    hold. With the amount's tail T and the rate's rest R (both in units of 10**-24), the
-    fraction of the cents beyond the limbs' floor is, in units of 10**-34 cents:
+def _with_rest(table: ir.Table, rate_high: str, rate_low: str, rate_rest: str) -> ir.Table:
+    """Add `_m_carried` and `_m_total` for a line whose rate or amount has more decimals than
+    the limbs hold (null for the others, which skip every step): the cents to add to
+    `_m_floor` and the fraction of a cent left (`_m_total` - `_m_carried`).
+
+    With the amount's tail T and the rate's rest R (both in units of 10**-24), the fraction of
+    the cents beyond the limbs' floor is, in units of 10**-34 cents:
     `_m_below` * 10**18 + A * R * 10**6 + T * W + T * R / 10**12. The last term alone is not
     whole: its floor is added, and one more unit of 10**-35 stands for any remainder, which
     decides a tie but can never make one (a sticky digit). At most about 1.02 * 10**37 units
-    of 10**-35, in decimal(38, 0)."""
+    of 10**-35, in decimal(38, 0). Each value is a step of its own, as it is used twice."""
     wide = "decimal(38, 0)"
-    picos = table[rate_high].cast(wide) * _LIMB + table[rate_low].cast(wide)
-    tail, rest = table._m_tail.cast(wide), table[rate_rest].cast(wide)
-    beyond = tail * rest * _power_of_ten(-12)
-    beyond_floor = beyond.floor().cast(wide)
+
+    def tail_and_rest(table: ir.Table) -> tuple[ir.DecimalValue, ir.DecimalValue]:
+        return table._m_tail.cast(wide), table[rate_rest].cast(wide)
+
+    tail, rest = tail_and_rest(table)
+    table = _step(table, _m_beyond=_unless(table._m_exact, tail * rest * _power_of_ten(-12)))
+    table = _step(table, _m_beyond_floor=table._m_beyond.floor().cast(wide))
+    beyond, beyond_floor = table._m_beyond, table._m_beyond_floor
     sticky = ibis.ifelse(beyond > beyond_floor.cast(beyond.type()), 1, 0)
+    picos = table[rate_high].cast(wide) * _LIMB + table[rate_low].cast(wide)
+    tail, rest = tail_and_rest(table)
     units = (
         table._m_below.cast(wide) * _power_of_ten(18)
         + table._m_micros.cast(wide) * rest * _power_of_ten(6)
         + tail * picos
         + beyond_floor
     ) * _power_of_ten(1) + sticky
-    total = units * _power_of_ten(-35)
-    carried = total.floor().cast("int64")
-    # Half as decimal(1, 1): Spark compares two decimals in a type wide enough for both, and
-    # against Ibis's default decimal(18, 3) that type would have lost the fraction's last places.
-    half = ibis.literal(_HALF, "decimal(1, 1)")
-    return _rounded(table._m_floor + carried, total - carried, half)
+    table = _step(table, _m_total=_unless(table._m_exact, units * _power_of_ten(-35)))
+    return _step(table, _m_carried=table._m_total.floor().cast("int64"))
 
 
 def _power_of_ten(exponent: int) -> ir.DecimalValue:
