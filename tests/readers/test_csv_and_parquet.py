@@ -90,7 +90,16 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     assert with_types["revenue"].equals(text["revenue"])
 
 
-@pytest.mark.parametrize("name", ["first_problem_revenue", "first_problem_associations"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "first_problem_revenue",
+        "first_problem_associations",
+        # Decimals of 24 places, some of them 0 or below 10**-6, which Arrow writes as 0E-24.
+        "bad_value_amount_digits",
+        "bad_value_rate_digits",
+    ],
+)
 def test_the_typed_inputs_a_run_keeps_read_back_as_the_same_rows(name: str, tmp_path: Path) -> None:
     """The accepted inputs a run keeps (dates, timestamps, decimals, integers as Parquet types)
     are valid inputs themselves: read back, every row is accepted with the same values."""

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, localcontext
 from typing import Annotated
 
 import typer
@@ -100,7 +101,7 @@ def show(explanation: LineExplanation, language: Language) -> None:
         "  "
         + say(
             "usd" if e.currency == "USD" else "conversion",
-            amount=e.amount.normalize(),
+            amount=_without_trailing_zeros(e.amount),
             currency=e.currency,
             rate=e.usd_per_unit,
             amount_usd=e.amount_usd,
@@ -192,3 +193,9 @@ def _status(say: _Wording, span: Span) -> str:
     if "type" in params:
         params["type"] = say.type(span.params["type"])
     return say(span.status, **params)
+
+
+def _without_trailing_zeros(amount: Decimal) -> Decimal:
+    # An amount has up to 36 digits; normalize() in the default context would round it to 28.
+    with localcontext(prec=64):
+        return amount.normalize()

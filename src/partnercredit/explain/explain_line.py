@@ -111,7 +111,9 @@ def _explain(
 def _converted(amount: Decimal, rate: Decimal) -> Decimal:
     # An amount has up to 36 digits and a rate up to 28: the product is exact in 64.
     with localcontext(prec=_EXACT_PRODUCT_DIGITS):
-        return (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+        cents = (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    # A tiny refund rounds to -0.00, which the outputs write as 0.00.
+    return cents.copy_abs() if cents.is_zero() else cents
 
 
 def _line(run: RunTables, line_id: str) -> dict[str, Any]:

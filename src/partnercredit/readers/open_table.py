@@ -258,6 +258,20 @@ def _as_text(column: pa.Array) -> pa.Array:
     """The column as text; an empty text is null, as an empty CSV field is."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-    if not pa.types.is_string(column.type):
+    if pa.types.is_decimal(column.type):
+        column = _decimal_text(column)
+    elif not pa.types.is_string(column.type):
         column = column.cast(pa.string())
     return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+
+
+def _decimal_text(column: pa.Array) -> pa.Array:
+    """Decimals in plain notation, as a CSV file would hold them: Arrow writes a value whose
+    scale is large against its digits with an exponent (0 of decimal(36, 24) as 0E-24), which
+    the number check refuses. The few such values are written again in plain notation."""
+    text = column.cast(pa.string())
+    exponent = pc.fill_null(pc.match_substring(text, "E"), False)
+    if not pc.any(exponent).as_py():
+        return text
+    plain = [format(value, "f") for value in column.filter(exponent).to_pylist()]
+    return pc.replace_with_mask(text, exponent, pa.array(plain, pa.string()))
