@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from partnercredit.explain import LineExplanation, explain_line
+from partnercredit.outputs.run_facts import read_run_facts
 from partnercredit.outputs.run_layout import parquet_path
 from partnercredit.outputs.tables import CREDITS
 
@@ -38,9 +39,8 @@ def check_explanations(run_dir: Path) -> int:
 
     Returns the number of (line, program) pairs checked."""
     lines = pq.read_table(run_dir / "inputs" / "revenue.parquet").column("line_id").to_pylist()
-    output_format = "parquet" if (run_dir / "credits.parquet").exists() else "csv"
     credits = pq.read_table(
-        parquet_path(run_dir, CREDITS, output_format),
+        parquet_path(run_dir, CREDITS, read_run_facts(run_dir).output_format),
         columns=["line_id", "amount_usd"],
     )
     amounts_usd = dict(zip(*(column.to_pylist() for column in credits.columns), strict=True))

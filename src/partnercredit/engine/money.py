@@ -4,10 +4,9 @@ Money is held as integer cents (int64). Every rounding is applied once to an exa
 product of 64-bit integer limbs (or, for the rare rate with more than 12 decimals or amount
 with more than 6, of 38-digit decimals), or a ratio of integers. Ibis compiles integer
 division to a floating-point division on every backend, so floating point is used in two
-ways only: for
-divisions that are exact by construction (an integer divisible by its divisor, with a
-quotient the float holds exactly), and, for the rare divisor beyond MAX_EXACT_DIVISOR, for an
-estimate that exact decimal arithmetic then corrects.
+ways only: for divisions that are exact by construction (an integer divisible by its
+divisor, with a quotient the float holds exactly), and, for the rare divisor beyond
+MAX_EXACT_DIVISOR, for an estimate that exact decimal arithmetic then corrects.
 
 The functions work on a table and add one column. The conversion computes each step in a
 projection of its own (`view()` stops Ibis from inlining it), because it refers to the same
@@ -136,8 +135,8 @@ def _with_micros_and_tail(table: ir.Table, amount: str) -> ir.Table:
     # amount unless there is a tail; only then can it reach 10**12, beyond decimal(18, 6).
     table = _step(table, _m_rounded=magnitude.cast(f"decimal(38, {_MICRO_PLACES})"))
     exact_type = f"decimal(38, {AMOUNT_PLACES})"
-    rounded, magnitude = table._m_rounded.cast(exact_type), table[amount].abs().cast(exact_type)
-    table = _step(table, _m_has_tail=rounded != magnitude)
+    rounded = table._m_rounded.cast(exact_type)
+    table = _step(table, _m_has_tail=rounded != table[amount].abs().cast(exact_type))
     short_type = f"decimal(18, {_MICRO_PLACES})"
     table = _step(table, _m_short=_unless(table._m_has_tail, table._m_rounded.cast(short_type)))
     long = ~table._m_has_tail

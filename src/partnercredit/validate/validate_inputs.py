@@ -332,8 +332,8 @@ and for the decimals of a rate after its 12th, which the check rounds away."""
 
 
 def _usd_value(revenue: ir.Table, amount_type: str) -> ir.DecimalValue:
-    """|amount| in USD at its rate rounded to 12 decimals (within half a dollar of the exact
-    value); null when the amount or its rate is."""
+    """|amount| rounded to 6 decimals in USD at its rate rounded to 12 decimals (within half
+    a dollar of the exact value); null when the amount or its rate is."""
     rate = ibis.ifelse(
         revenue.currency == BASE_CURRENCY, ibis.literal(1, "decimal(38, 12)"), revenue._fx_rate
     )
