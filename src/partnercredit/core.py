@@ -159,6 +159,7 @@ def run(
                 output_format,
                 credit.credits_order,
                 credit.decode_credits,
+                credit.credit_ranges,
             ),
             UNATTRIBUTED.name: unattributed,
         }
@@ -307,19 +308,27 @@ class _Session:
         output_format: OutputFormat,
         parquet_keys: tuple[str, ...] = (),
         decode: AfterSort | None = None,
+        ranges: int = 1,
     ) -> int:
-        """Write one output table (see `write_table` for `parquet_keys` and `decode`); returns
-        its rows.
+        """Write one output table (see `write_table` for `parquet_keys`, `decode` and
+        `ranges`); returns its rows.
         CSV runs also keep the table as Parquet under inputs/, which `explain` and the targets
         stage read quickly; the table is computed once for both files."""
         self.on_phase(f"writing {table.name}")
         parquet = parquet_path(staging, table, output_format)
         if output_format == "parquet":
-            write_table(self.backend, expr, table, staging, "parquet", parquet_keys, decode)
+            write_table(self.backend, expr, table, staging, "parquet", parquet_keys, decode, ranges)
         else:
             computed = self.backend.materialize(table.name, expr)
             write_table(
-                self.backend, computed, table, parquet.parent, "parquet", parquet_keys, decode
+                self.backend,
+                computed,
+                table,
+                parquet.parent,
+                "parquet",
+                parquet_keys,
+                decode,
+                ranges,
             )
             write_table(self.backend, computed, table, staging, "csv", decode=decode)
         return self.backend.count_rows(parquet)

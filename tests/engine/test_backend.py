@@ -110,3 +110,51 @@ def test_every_column_is_optional_although_no_row_holds_a_null(tmp_path: Path) -
         "name": ["a", "b"],
     }
     assert not any(field.nullable for field in pq.read_schema(tmp_path / "scratch.parquet"))
+
+
+@pytest.mark.parametrize("rows", [0, 1, 40_000])
+def test_a_partitioned_stash_holds_every_row_with_its_types(tmp_path: Path, rows: int) -> None:
+    numbers = ibis.memtable({"value": list(range(rows))}, schema={"value": "int64"})
+    table = numbers.mutate(
+        part=(numbers.value % 3).cast("int16"), text=numbers.value.cast("string")
+    )
+    with open_backend(EngineOptions(spill_dir=tmp_path)) as backend:
+        stashed = backend.stash("parts", table, partition_by="part")
+        assert stashed.schema() == table.schema()
+        read = backend.to_arrow(stashed.order_by("value")).to_pydict()
+        in_part = backend.count(stashed.filter(stashed.part == 1))
+    assert read == _rows_with_parts(rows)
+    assert in_part == len(range(1, rows, 3))
+
+
+def _rows_with_parts(rows: int) -> dict[str, list[object]]:
+    return {
+        "value": list(range(rows)),
+        "part": [value % 3 for value in range(rows)],
+        "text": [str(value) for value in range(rows)],
+    }
+
+
+def test_rows_sorted_range_by_range_make_one_sorted_file(tmp_path: Path) -> None:
+    """Ranges 0, 1 and 3 hold rows (2 none), each in many rows of both threads' batches;
+    the file holds them in the order of one sort, decoded after it."""
+    count = 300_000
+    keys = [(value * 7_919) % count for value in range(count)]
+    rows = ibis.memtable({"key": keys}, schema={"key": "int64"})
+    ranged = rows.mutate(
+        part=ibis.cases((rows.key >= 200_000, 3), (rows.key >= 100_000, 1), else_=0).cast("int16")
+    )
+    path = tmp_path / "sorted.parquet"
+    with open_backend(EngineOptions(spill_dir=tmp_path)) as backend:
+        stashed = backend.stash("ranged", ranged, partition_by="part")
+        backend.write_parquet(
+            stashed,
+            path,
+            order_by=("part", "key"),
+            columns=("text",),
+            after_sort=lambda sorted_rows: sorted_rows.select(text=sorted_rows.key.cast("string")),
+            ranges=4,
+        )
+        left = list(backend.scratch.glob("pc_range_*"))
+    assert pq.read_table(path).column("text").to_pylist() == [str(key) for key in range(count)]
+    assert left == []

@@ -32,6 +32,7 @@ from partnercredit.errors import PartnerCreditError
 from partnercredit.rules import Program, Rules
 
 _LONGEST_MONTH = 31
+_CREDIT_RANGE = "_order_range"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class CreditResult:
     period, line_id and association_type): integers that rank the texts in code-point order
     wherever one is at hand, since they sort far faster."""
     decode_credits: AfterSort
+    credit_ranges: int
+    """In how many ranges of their order the credits may be sorted (see
+    `Backend.write_parquet`)."""
     unattributed: ir.Table
     """The `unattributed` output; money in integer cents; with the `unattributed_order`
     columns."""
@@ -115,6 +119,7 @@ def compute_credit(
         ledger, uncredited, states, scratch = _credit_batch(
             backend, lines, links, numbers, roots, rules
         )
+        bounds: list[int] = []
     else:
         ledgers, uncrediteds = [], []
         for batch in range(batches):
@@ -123,9 +128,14 @@ def compute_credit(
             ledger, uncredited, states, scratch = _credit_batch(
                 backend, part, links, numbers, roots, rules
             )
+            if batch == 0:
+                # The first batch's customers are a sample of all: its credits show where
+                # to cut the credits' order into ranges of about equal rows.
+                ledger = backend.stash("first_ledger", ledger)
+                bounds = _range_bounds(backend, ledger, batches)
             # Written to Parquet rather than kept by the engine: the next batch and the sorts
             # of the outputs need the memory.
-            ledgers.append(backend.stash("ledger", ledger))
+            ledgers.append(backend.stash("ledger", _in_ranges(ledger, bounds), _CREDIT_RANGE))
             uncrediteds.append(backend.stash("uncredited", uncredited))
             for table in (states, *scratch, part):
                 backend.drop(table)
@@ -134,7 +144,14 @@ def compute_credit(
     # Integers sort far faster than texts: the line numbers when they order the lines as
     # their ids do.
     line_order = "line_no" if lines_ascend else "line_id"
-    credits_order = ("_order_program", "_order_partner", "_order_month", line_order, "_order_type")
+    credits_order: tuple[str, ...] = (
+        *((_CREDIT_RANGE,) if batches > 1 else ()),
+        "_order_program",
+        "_order_partner",
+        "_order_month",
+        line_order,
+        "_order_type",
+    )
     unattributed_order = ("_order_program", line_order, "reason")
     return CreditResult(
         lines,
@@ -144,6 +161,7 @@ def compute_credit(
         _output_columns(ledger, _CODED_CREDIT_COLUMNS, credits_order),
         credits_order,
         _credits_decoder(rules, vocabularies),
+        len(bounds) + 1,
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS, unattributed_order),
         unattributed_order,
         batches,
@@ -155,6 +173,41 @@ def compute_credit(
 def _customer_batch(table: ir.Table, batch: int, batches: int) -> ir.Table:
     """The rows of every `batches`-th customer (by `customer_no`), from the `batch`-th on."""
     return table.filter(table.customer_no % batches == batch)
+
+
+def _range_bounds(backend: Backend, ledger: ir.Table, ranges: int) -> list[int]:
+    """Where ranges of about equal rows of `ledger` begin, in the order of its sort key
+    (program, partner), but the first; fewer ranges where one partner holds more rows than
+    a range would."""
+    key = _range_key(ledger)
+    counts = backend.to_arrow(ledger.group_by(key=key).agg(rows=ledger.count()).order_by("key"))
+    total = sum(counts["rows"].to_pylist())
+    bounds: list[int] = []
+    before = 0
+    for key_value, rows in zip(counts["key"].to_pylist(), counts["rows"].to_pylist(), strict=True):
+        if len(bounds) < ranges - 1 and before * ranges >= total * (len(bounds) + 1):
+            bounds.append(key_value)
+        before += rows
+    return bounds
+
+
+def _in_ranges(ledger: ir.Table, bounds: list[int]) -> ir.Table:
+    """`ledger` with the number of its row's range (see `_range_bounds`) as _CREDIT_RANGE."""
+    key = _range_key(ledger)
+    number = (
+        ibis.cases(
+            *((key >= bound, index + 1) for index, bound in reversed(list(enumerate(bounds)))),
+            else_=0,
+        )
+        if bounds
+        else ibis.literal(0)
+    )
+    return ledger.mutate(**{_CREDIT_RANGE: number.cast("int16")})
+
+
+def _range_key(ledger: ir.Table) -> ir.IntegerValue:
+    """(program, partner) as one integer that sorts as the pair does."""
+    return ledger._order_program.cast("int64") * (1 << 32) + ledger.partner_no.cast("int64")
 
 
 def _credit_batch(

@@ -89,10 +89,12 @@ class Backend(ABC):
         """Compute an expression once and keep the result as a table."""
         return self.con.create_table(self.fresh_name(stem), expr)
 
-    def stash(self, stem: str, expr: ir.Table) -> ir.Table:
+    def stash(self, stem: str, expr: ir.Table, partition_by: str | None = None) -> ir.Table:
         """Compute an expression once into a Parquet file of the scratch folder and read it
         from there: for large results that are read only a few times, which the engine need
-        not hold (or spill uncompressed)."""
+        not hold (or spill uncompressed). `partition_by`: a column of few values by which
+        the engine may file the rows apart, so that a filter on it reads only the rows it
+        keeps."""
         path = self.scratch / f"{self.fresh_name(stem)}.parquet"
         self.write_scratch(expr, path)
         return self.read_parquet(path)
@@ -138,13 +140,16 @@ class Backend(ABC):
         order_by: Sequence[str] = (),
         columns: Sequence[str] | None = None,
         after_sort: AfterSort | None = None,
+        ranges: int = 1,
     ) -> None:
         """Write a table as Parquet with its declared types, sorted by `order_by` (ascending,
         nulls first); only `columns` (by default all), so that rows can be sorted by columns
         that are not written. `after_sort` makes the written columns from the sorted rows (a
         select, which keeps their order): rows of integer codes sort far faster than rows of
         the texts they stand for. Every column is optional (may hold nulls) in the file's
-        schema, whatever its rows hold, so that the schema does not depend on the data."""
+        schema, whatever its rows hold, so that the schema does not depend on the data.
+        `ranges` > 1: the first key of `order_by` numbers ranges of the rows 0, 1, ...,
+        `ranges` - 1, so that the engine may sort them one range at a time."""
 
     @abstractmethod
     def write_csv(self, expr: ir.Table, path: Path) -> None:
@@ -247,10 +252,9 @@ class DuckDBBackend(Backend):
             else f'NULL::VARCHAR AS "{column}"'
             for column in stream.spec.column_names
         )
-        path = str(stream.source.path).replace("'", "''")
         self.con.con.execute(
             f'CREATE VIEW "{name}" AS SELECT {columns}, file_row_number + 1 AS "{ROW_COLUMN}" '
-            f"FROM read_parquet('{path}', file_row_number = true)"
+            f"FROM read_parquet('{_quoted(stream.source.path)}', file_row_number = true)"
         )
         return self.con.table(name)
 
@@ -282,11 +286,15 @@ class DuckDBBackend(Backend):
         order_by: Sequence[str] = (),
         columns: Sequence[str] | None = None,
         after_sort: AfterSort | None = None,
+        ranges: int = 1,
     ) -> None:
         """COPY with every column cast to its declared type: DuckDB widens sums of BIGINT to
         HUGEINT, which would otherwise reach the file as DOUBLE."""
-        order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
+        if ranges > 1 and order_by:
+            self._write_in_ranges(expr, path, order_by, columns, after_sort, ranges)
+            return
+        order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
         sorted_view = None
         if after_sort is not None and not order:
             expr = after_sort(expr)
@@ -309,13 +317,68 @@ class DuckDBBackend(Backend):
             if sorted_view is not None:
                 self.con.con.execute(f'DROP VIEW "{sorted_view}"')
 
+    def _write_in_ranges(
+        self,
+        expr: ir.Table,
+        path: Path,
+        order_by: Sequence[str],
+        columns: Sequence[str] | None,
+        after_sort: AfterSort | None,
+        ranges: int,
+    ) -> None:
+        """Each range sorted into a scratch file of its own, then the files copied into one
+        in their order. One sort of every row at once spills most of them at 120M lines and
+        has run out of memory there while it wrote its rows (BENCHMARKS.md); a range's sort
+        fits in memory."""
+        order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
+        parts = [self.scratch / f"{self.fresh_name('range')}.parquet" for _ in range(ranges)]
+        try:
+            for number, part in enumerate(parts):
+                in_range = expr.filter(expr[order_by[0]] == number)
+                self._copy(f"{self._declared_sql(in_range)} ORDER BY {order}", part)
+            in_order = self.con.read_parquet([str(part) for part in parts])
+            self._views.add(self.local_name(in_order))
+            written = in_order if after_sort is None else after_sort(in_order)
+            # Files read in the order listed, and their rows in the order written.
+            self.con.con.execute("SET preserve_insertion_order = true")
+            try:
+                self._copy(self._declared_sql(written, columns, optional=True), path)
+            finally:
+                self.con.con.execute("SET preserve_insertion_order = false")
+                self.drop(in_order)
+        finally:
+            for part in parts:
+                part.unlink(missing_ok=True)
+
+    def stash(self, stem: str, expr: ir.Table, partition_by: str | None = None) -> ir.Table:
+        if partition_by is None:
+            return super().stash(stem, expr)
+        name = self.fresh_name(stem)
+        folder = self.scratch / name
+        self.con._run_pre_execute_hooks(expr)
+        self.con.con.execute(
+            f"COPY ({self._declared_sql(expr)}) TO '{_quoted(folder)}' "
+            f'(FORMAT PARQUET, PARTITION_BY ("{partition_by}"))'
+        )
+        if not any(folder.glob("*/*.parquet")):
+            return super().stash(stem, expr)  # no rows: one file, which keeps the schema
+        kind = DuckDBType.from_ibis(expr.schema()[partition_by]).sql("duckdb")
+        columns = ", ".join(f'"{column}"' for column in expr.columns)
+        self._views.add(name)
+        self.con.con.execute(
+            # In the expression's column order: the engine reads the partition's last.
+            f'CREATE VIEW "{name}" AS SELECT {columns} FROM read_parquet('
+            f"'{_quoted(folder)}/*/*.parquet', hive_partitioning = true, "
+            f"hive_types = {{'{partition_by}': '{kind}'}})"
+        )
+        return self.con.table(name)
+
     def write_scratch(self, expr: ir.Table, path: Path) -> None:
         self.con._run_pre_execute_hooks(expr)
         self._copy(self._declared_sql(expr), path)
 
     def _copy(self, query: str, path: Path) -> None:
-        target = str(path).replace("'", "''")
-        self.con.con.execute(f"COPY ({query}) TO '{target}' (FORMAT PARQUET)")
+        self.con.con.execute(f"COPY ({query}) TO '{_quoted(path)}' (FORMAT PARQUET)")
 
     @staticmethod
     def _declared_sql(
@@ -342,6 +405,11 @@ class DuckDBBackend(Backend):
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
         sql = ibis.to_sql(expr, dialect="duckdb")
         return self.con.con.sql(sql).to_arrow_reader(256 * 1024)
+
+
+def _quoted(path: Path) -> str:
+    """A path as the text of an SQL string literal."""
+    return str(path).replace("'", "''")
 
 
 def open_backend(options: EngineOptions | None = None) -> Backend:

@@ -140,7 +140,7 @@ class SparkBackend(Backend):
         frame.write.parquet(str(path))
         return self._view(name, path, frame.schema)
 
-    def stash(self, stem: str, expr: ir.Table) -> ir.Table:
+    def stash(self, stem: str, expr: ir.Table, partition_by: str | None = None) -> ir.Table:
         # Spark keeps every materialized table in Parquet already.
         return self.materialize(stem, expr)
 
@@ -200,9 +200,10 @@ class SparkBackend(Backend):
         order_by: Sequence[str] = (),
         columns: Sequence[str] | None = None,
         after_sort: AfterSort | None = None,
+        ranges: int = 1,
     ) -> None:
         """A folder of part files (sorted: the parts follow each other in name order), with
-        the column types DuckDB writes."""
+        the column types DuckDB writes. Spark's sort cuts the rows into ranges by itself."""
         if order_by:
             expr = expr.order_by([ibis.asc(name, nulls_first=True) for name in order_by])
         if after_sort is not None:

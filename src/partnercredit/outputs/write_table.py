@@ -24,6 +24,7 @@ def write_table(
     fmt: OutputFormat,
     parquet_keys: Sequence[str] = (),
     decode: AfterSort | None = None,
+    ranges: int = 1,
 ) -> Path:
     """Write `expr` (money as integer cents, rates as text) and return the file written.
 
@@ -32,6 +33,7 @@ def write_table(
     table's `parquet_order` (integers sort far faster than the texts they stand for).
     `decode`: makes the table's columns of `expr`'s (a select); the Parquet file's rows are
     decoded once they are sorted by `parquet_keys`, so that the sort moves the codes.
+    `ranges`: see `Backend.write_parquet`.
     """
     path = folder / f"{table.name}.{fmt}"
     if fmt == "parquet" and decode is not None:
@@ -41,6 +43,7 @@ def write_table(
             order_by=parquet_keys,
             columns=table.column_names,
             after_sort=lambda rows: _typed_columns(decode(rows), table, fmt),
+            ranges=ranges,
         )
         return path
     if decode is not None:
