@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from partnercredit import interrupts
+from partnercredit.engine.file_scans import parquet_scan
 
 if TYPE_CHECKING:
     from partnercredit.core import PhaseCallback, RunReport
@@ -71,11 +72,11 @@ def _generated_with(data_dir: Path) -> dict[str, int] | None:
 
 
 def _largest_partner(run_dir: Path) -> str | None:
-    source = str(run_dir / "credits.parquet").replace("'", "''")
     row = (
         duckdb.connect()
         .execute(
-            f"SELECT partner_id FROM read_parquet('{source}') GROUP BY partner_id "
+            f"SELECT partner_id FROM {parquet_scan(run_dir / 'credits.parquet')} "
+            "GROUP BY partner_id "
             "ORDER BY sum(credit_usd) DESC, partner_id LIMIT 1"
         )
         .fetchone()

@@ -201,3 +201,28 @@ def test_bad_memory_limit_is_one_line_and_leaves_no_scratch_folder(
     assert "--memory-limit lots" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert list(spill.iterdir()) == []
+
+
+def test_folders_named_like_columns_change_nothing(tmp_path: Path, run_cli: CliRunner) -> None:
+    """DuckDB would read a folder `name=value` on a file's path as a column `name`, and put
+    its value into a file's column of that name: in the inputs' path, the output's and the
+    spill folder's, such folders are only folders."""
+    plain, odd = tmp_path / "plain", tmp_path / "customer_id=C0" / "partner_id=P0"
+    for root in (plain, odd):
+        generated = run_cli(
+            "generate", root / "data", "--subscriptions", "40", "--format", "parquet"
+        )
+        assert generated.exit_code == 0, generated.stderr
+    runs = [
+        run_cli("run", root / "data", "--out", root / "out", "--spill-dir", root / spill)
+        for root, spill in ((plain, "spill"), (odd, "period=2016-01"))
+    ]
+    assert [run.exit_code for run in runs] == [0, 0], runs[1].stderr
+    for table in ("credits", "unattributed", "attainment", "payouts"):
+        written = [pq.read_table(root / "out" / f"{table}.parquet") for root in (plain, odd)]
+        assert written[0].num_rows > 0, table
+        assert written[1].equals(written[0]), table
+    partner = pq.read_table(plain / "out" / "credits.parquet").column("partner_id")[0].as_py()
+    statements = [run_cli("partner", root / "out", partner) for root in (plain, odd)]
+    assert statements[1].stdout == statements[0].stdout
+    assert run_cli("verify", odd / "out").exit_code == 0

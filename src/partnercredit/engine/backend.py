@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
+from partnercredit.engine.file_scans import parquet_scan, sql_text
 from partnercredit.errors import ResourceError, StructuralError, UsageError
 from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
@@ -254,14 +255,17 @@ class DuckDBBackend(Backend):
         )
         self.con.con.execute(
             f'CREATE VIEW "{name}" AS SELECT {columns}, file_row_number + 1 AS "{ROW_COLUMN}" '
-            f"FROM read_parquet('{_quoted(stream.source.path)}', file_row_number = true)"
+            f"FROM {parquet_scan(stream.source.path, 'file_row_number = true')}"
         )
         return self.con.table(name)
 
     def read_parquet(self, path: Path) -> ir.Table:
-        table = super().read_parquet(path)
-        self._views.add(self.local_name(table))  # Ibis reads a Parquet file as a view
-        return table
+        return self._view_of_parquet(self.fresh_name(path.stem), str(path))
+
+    def _view_of_parquet(self, name: str, files: str | list[str]) -> ir.Table:
+        """A view (Ibis reads Parquet as one) of the files' own columns (see `file_scans`)."""
+        self._views.add(name)
+        return self.con.read_parquet(files, table_name=name, hive_partitioning=False)
 
     def ingest_batches(self, stem: str, reader: pa.RecordBatchReader) -> ir.Table:
         name = self.fresh_name(stem)
@@ -336,8 +340,9 @@ class DuckDBBackend(Backend):
             for number, part in enumerate(parts):
                 in_range = expr.filter(expr[order_by[0]] == number)
                 self._copy(f"{self._declared_sql(in_range)} ORDER BY {order}", part)
-            in_order = self.con.read_parquet([str(part) for part in parts])
-            self._views.add(self.local_name(in_order))
+            in_order = self._view_of_parquet(
+                self.fresh_name("ranges"), [str(part) for part in parts]
+            )
             written = in_order if after_sort is None else after_sort(in_order)
             # Files read in the order listed, and their rows in the order written.
             self.con.con.execute("SET preserve_insertion_order = true")
@@ -357,28 +362,20 @@ class DuckDBBackend(Backend):
         folder = self.scratch / name
         self.con._run_pre_execute_hooks(expr)
         self.con.con.execute(
-            f"COPY ({self._declared_sql(expr)}) TO '{_quoted(folder)}' "
-            f'(FORMAT PARQUET, PARTITION_BY ("{partition_by}"))'
+            f"COPY ({self._declared_sql(expr)}) TO {sql_text(folder)} (FORMAT PARQUET, "
+            f'PARTITION_BY ("{partition_by}"), WRITE_PARTITION_COLUMNS true)'
         )
         if not any(folder.glob("*/*.parquet")):
             return super().stash(stem, expr)  # no rows: one file, which keeps the schema
-        kind = DuckDBType.from_ibis(expr.schema()[partition_by]).sql("duckdb")
-        columns = ", ".join(f'"{column}"' for column in expr.columns)
-        self._views.add(name)
-        self.con.con.execute(
-            # In the expression's column order: the engine reads the partition's last.
-            f'CREATE VIEW "{name}" AS SELECT {columns} FROM read_parquet('
-            f"'{_quoted(folder)}/*/*.parquet', hive_partitioning = true, "
-            f"hive_types = {{'{partition_by}': '{kind}'}})"
-        )
-        return self.con.table(name)
+        # The files keep the partition's column: a filter on it skips the others' row groups.
+        return self._view_of_parquet(name, str(folder / "*" / "*.parquet"))
 
     def write_scratch(self, expr: ir.Table, path: Path) -> None:
         self.con._run_pre_execute_hooks(expr)
         self._copy(self._declared_sql(expr), path)
 
     def _copy(self, query: str, path: Path) -> None:
-        self.con.con.execute(f"COPY ({query}) TO '{_quoted(path)}' (FORMAT PARQUET)")
+        self.con.con.execute(f"COPY ({query}) TO {sql_text(path)} (FORMAT PARQUET)")
 
     @staticmethod
     def _declared_sql(
@@ -405,11 +402,6 @@ class DuckDBBackend(Backend):
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables with DuckDB
         sql = ibis.to_sql(expr, dialect="duckdb")
         return self.con.con.sql(sql).to_arrow_reader(256 * 1024)
-
-
-def _quoted(path: Path) -> str:
-    """A path as the text of an SQL string literal."""
-    return str(path).replace("'", "''")
 
 
 def open_backend(options: EngineOptions | None = None) -> Backend:

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from partnercredit.engine.file_scans import parquet_scan
 from partnercredit.errors import UsageError
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
 from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
@@ -32,10 +33,10 @@ class RunTables:
     ) -> list[dict[str, Any]]:
         """`SELECT columns FROM table WHERE where` (which may end in GROUP BY ...)."""
         path = self._parquet(table)
-        source = str(path / "*.parquet" if path.is_dir() else path).replace("'", "''")
+        source = parquet_scan(path / "*.parquet" if path.is_dir() else path)
         try:
             result = self.connection.execute(
-                f"SELECT {columns} FROM read_parquet('{source}') WHERE {where}", list(params)
+                f"SELECT {columns} FROM {source} WHERE {where}", list(params)
             )
             names = [column[0] for column in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
