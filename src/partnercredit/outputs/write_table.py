@@ -33,7 +33,8 @@ def write_table(
     table's `parquet_order` (integers sort far faster than the texts they stand for).
     `decode`: makes the table's columns of `expr`'s (a select); the Parquet file's rows are
     decoded once they are sorted by `parquet_keys`, so that the sort moves the codes.
-    `ranges`: see `Backend.write_parquet`.
+    `ranges`: the first of `parquet_keys` numbers ranges of the rows (see
+    `Backend.write_parquet`), with or without `decode`.
     """
     path = folder / f"{table.name}.{fmt}"
     if fmt == "parquet" and decode is not None:
@@ -55,6 +56,7 @@ def write_table(
             path,
             order_by=parquet_keys or table.parquet_order or table.column_names,
             columns=table.column_names,
+            ranges=ranges,
         )
     else:
         ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in table.column_names])
