@@ -147,7 +147,12 @@ def run(
         session.backend.drop(credit.links)
         rejected = session.write_output(staging, REJECTED, session.inputs.rejected, output_format)
         unattributed = session.write_output(
-            staging, UNATTRIBUTED, credit.unattributed, output_format, credit.unattributed_order
+            staging,
+            UNATTRIBUTED,
+            credit.unattributed,
+            output_format,
+            credit.unattributed_order,
+            ranges=credit.unattributed_ranges,
         )
         credit.release_states(session.backend)
         written = {

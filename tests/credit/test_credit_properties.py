@@ -155,13 +155,14 @@ def test_parquet_outputs_are_sorted_whatever_the_order_of_the_lines(
 def test_crediting_in_batches_changes_nothing(
     dataset: Dataset, lines_per_batch: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Large inputs are credited in batches of customers, and their credits sorted in
-    ranges; every output is the same, the credits' Parquet copy row for row."""
+    """Large inputs are credited in batches of customers, and their credits and unattributed
+    rows sorted in ranges; every output is the same, their Parquet copies row for row."""
     whole = _run(dataset, tmp_path_factory.mktemp("whole"))
     batched = _run(
         dataset, tmp_path_factory.mktemp("batched"), EngineOptions(lines_per_batch=lines_per_batch)
     )
     for table in ("credits.csv", "unattributed.csv", "attainment.csv", "payouts.csv"):
         assert (batched / table).read_bytes() == (whole / table).read_bytes()
-    kept = [pq.read_table(out / "inputs" / "credits.parquet") for out in (whole, batched)]
-    assert kept[1].equals(kept[0])
+    for table in ("credits.parquet", "unattributed.parquet"):
+        kept = [pq.read_table(out / "inputs" / table) for out in (whole, batched)]
+        assert kept[1].equals(kept[0])

@@ -21,6 +21,7 @@ from partnercredit.credit.cut_segments import cut_segments
 from partnercredit.credit.find_cuts import find_cuts
 from partnercredit.credit.match_links import match_links
 from partnercredit.credit.normalise_links import LINK_COLUMNS, normalise_links
+from partnercredit.credit.order_ranges import RANGE_COLUMN, in_ranges, range_bounds
 from partnercredit.credit.prepare_lines import CODED, prepare_lines
 from partnercredit.credit.resolve_links import resolve_links
 from partnercredit.credit.segment_states import segment_states
@@ -32,7 +33,7 @@ from partnercredit.errors import PartnerCreditError
 from partnercredit.rules import Program, Rules
 
 _LONGEST_MONTH = 31
-_CREDIT_RANGE = "_order_range"
+_CREDIT_RANGE_KEYS = ("_order_program", "partner_no")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class CreditResult:
     """What sorts the unattributed rows as their Parquet file is sorted (by every column): a
     line has at most one row per program and reason, so these three keys give the same order,
     and far fewer keys sort faster."""
+    unattributed_ranges: int
+    """In how many ranges of their order the unattributed rows may be sorted."""
     batches: int
     """In how many batches of customers the lines were credited."""
     scratch: tuple[ir.Table, ...]
@@ -113,13 +116,18 @@ def compute_credit(
     numbers = backend.materialize("partner_numbers", _partner_numbers(accepted["partners"]))
     roots = backend.materialize("root_numbers", _root_numbers(partner_roots, numbers))
     batches = max(1, -(-line_count // backend.options.lines_per_batch))
+    # Integers sort far faster than texts: the line numbers when they order the lines as
+    # their ids do.
+    line_order = "line_no" if lines_ascend else "line_id"
+    unattributed_keys = ("_order_program", line_order)
     if batches == 1:
         # Credited straight into the outputs; the engine keeps the tables they are computed
         # from until they are written (`CreditResult.release`).
         ledger, uncredited, states, scratch = _credit_batch(
             backend, lines, links, numbers, roots, rules
         )
-        bounds: list[int] = []
+        credit_bounds: list[tuple[object, ...]] = []
+        unattributed_bounds: list[tuple[object, ...]] = []
     else:
         ledgers, uncrediteds = [], []
         for batch in range(batches):
@@ -129,30 +137,41 @@ def compute_credit(
                 backend, part, links, numbers, roots, rules
             )
             if batch == 0:
-                # The first batch's customers are a sample of all: its credits show where
-                # to cut the credits' order into ranges of about equal rows.
+                # The first batch's customers are a sample of all: its rows show where to
+                # cut each output's order into ranges of about equal rows, which are sorted
+                # one at a time (one sort of every row can run out of memory).
                 ledger = backend.stash("first_ledger", ledger)
-                bounds = _range_bounds(backend, ledger, batches)
+                uncredited = backend.stash("first_uncredited", uncredited)
+                credit_bounds = range_bounds(backend, ledger, _CREDIT_RANGE_KEYS, batches)
+                unattributed_bounds = range_bounds(backend, uncredited, unattributed_keys, batches)
             # Written to Parquet rather than kept by the engine: the next batch and the sorts
             # of the outputs need the memory.
-            ledgers.append(backend.stash("ledger", _in_ranges(ledger, bounds), _CREDIT_RANGE))
-            uncrediteds.append(backend.stash("uncredited", uncredited))
+            ledgers.append(
+                backend.stash(
+                    "ledger", in_ranges(ledger, _CREDIT_RANGE_KEYS, credit_bounds), RANGE_COLUMN
+                )
+            )
+            uncrediteds.append(
+                backend.stash(
+                    "uncredited",
+                    in_ranges(uncredited, unattributed_keys, unattributed_bounds),
+                    RANGE_COLUMN,
+                )
+            )
             for table in (states, *scratch, part):
                 backend.drop(table)
         ledger, uncredited = ibis.union(*ledgers), ibis.union(*uncrediteds)
         states, scratch = None, ()
-    # Integers sort far faster than texts: the line numbers when they order the lines as
-    # their ids do.
-    line_order = "line_no" if lines_ascend else "line_id"
+    in_ranges_first = (RANGE_COLUMN,) if batches > 1 else ()
     credits_order: tuple[str, ...] = (
-        *((_CREDIT_RANGE,) if batches > 1 else ()),
+        *in_ranges_first,
         "_order_program",
         "_order_partner",
         "_order_month",
         line_order,
         "_order_type",
     )
-    unattributed_order = ("_order_program", line_order, "reason")
+    unattributed_order = (*in_ranges_first, *unattributed_keys, "reason")
     return CreditResult(
         lines,
         links,
@@ -161,9 +180,10 @@ def compute_credit(
         _output_columns(ledger, _CODED_CREDIT_COLUMNS, credits_order),
         credits_order,
         _credits_decoder(rules, vocabularies),
-        len(bounds) + 1,
+        len(credit_bounds) + 1,
         _output_columns(uncredited, _UNATTRIBUTED_COLUMNS, unattributed_order),
         unattributed_order,
+        len(unattributed_bounds) + 1,
         batches,
         scratch,
         states,
@@ -173,41 +193,6 @@ def compute_credit(
 def _customer_batch(table: ir.Table, batch: int, batches: int) -> ir.Table:
     """The rows of every `batches`-th customer (by `customer_no`), from the `batch`-th on."""
     return table.filter(table.customer_no % batches == batch)
-
-
-def _range_bounds(backend: Backend, ledger: ir.Table, ranges: int) -> list[int]:
-    """Where ranges of about equal rows of `ledger` begin, in the order of its sort key
-    (program, partner), but the first; fewer ranges where one partner holds more rows than
-    a range would."""
-    key = _range_key(ledger)
-    counts = backend.to_arrow(ledger.group_by(key=key).agg(rows=ledger.count()).order_by("key"))
-    total = sum(counts["rows"].to_pylist())
-    bounds: list[int] = []
-    before = 0
-    for key_value, rows in zip(counts["key"].to_pylist(), counts["rows"].to_pylist(), strict=True):
-        if len(bounds) < ranges - 1 and before * ranges >= total * (len(bounds) + 1):
-            bounds.append(key_value)
-        before += rows
-    return bounds
-
-
-def _in_ranges(ledger: ir.Table, bounds: list[int]) -> ir.Table:
-    """`ledger` with the number of its row's range (see `_range_bounds`) as _CREDIT_RANGE."""
-    key = _range_key(ledger)
-    number = (
-        ibis.cases(
-            *((key >= bound, index + 1) for index, bound in reversed(list(enumerate(bounds)))),
-            else_=0,
-        )
-        if bounds
-        else ibis.literal(0)
-    )
-    return ledger.mutate(**{_CREDIT_RANGE: number.cast("int16")})
-
-
-def _range_key(ledger: ir.Table) -> ir.IntegerValue:
-    """(program, partner) as one integer that sorts as the pair does."""
-    return ledger._order_program.cast("int64") * (1 << 32) + ledger.partner_no.cast("int64")
 
 
 def _credit_batch(
