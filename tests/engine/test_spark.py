@@ -130,16 +130,23 @@ def test_spark_declares_every_column_optional_as_duckdb_does(
     assert_every_column_optional(spark_runs[SCENARIOS[0]])
 
 
+@pytest.mark.parametrize(
+    "spark_batch", [EngineOptions.lines_per_batch, 100], ids=["whole", "batched"]
+)
 def test_spark_writes_what_duckdb_writes_from_messy_inputs(
-    spark_session: None, tmp_path: Path
+    spark_session: None, tmp_path: Path, spark_batch: int
 ) -> None:
     """Generated inputs with bad rows of every kind (malformed lines, bad values, unknown
-    references), currencies and recorded_at offsets: every output file is the same."""
+    references), currencies and recorded_at offsets: every output file is the same, also
+    when Spark credits the lines in batches (about 240 lines in batches of 100) and DuckDB
+    does not."""
     data = tmp_path / "data"
     generate_dataset(data, subscriptions=60, months=4, seed=5, messy=0.1)
-    engines: tuple[EngineName, ...] = ("duckdb", "spark")
-    for engine in engines:
-        options = EngineOptions(engine=engine)
+    engines: dict[EngineName, EngineOptions] = {
+        "duckdb": EngineOptions(),
+        "spark": EngineOptions(engine="spark", lines_per_batch=spark_batch),
+    }
+    for engine, options in engines.items():
         core.run(data, tmp_path / engine, output_format="csv", engine=options)
     for table in OUTPUTS:
         duckdb_file = (tmp_path / "duckdb" / f"{table}.csv").read_text(encoding="utf-8")

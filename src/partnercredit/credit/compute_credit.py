@@ -120,14 +120,14 @@ def compute_credit(
     # their ids do.
     line_order = "line_no" if lines_ascend else "line_id"
     unattributed_keys = ("_order_program", line_order)
+    credit_bounds: list[tuple[object, ...]] = []
+    unattributed_bounds: list[tuple[object, ...]] = []
     if batches == 1:
         # Credited straight into the outputs; the engine keeps the tables they are computed
         # from until they are written (`CreditResult.release`).
         ledger, uncredited, states, scratch = _credit_batch(
             backend, lines, links, numbers, roots, rules
         )
-        credit_bounds: list[tuple[object, ...]] = []
-        unattributed_bounds: list[tuple[object, ...]] = []
     else:
         ledgers, uncrediteds = [], []
         for batch in range(batches):
@@ -136,7 +136,7 @@ def compute_credit(
             ledger, uncredited, states, scratch = _credit_batch(
                 backend, part, links, numbers, roots, rules
             )
-            if batch == 0:
+            if batch == 0 and backend.sorts_in_ranges:
                 # The first batch's customers are a sample of all: its rows show where to
                 # cut each output's order into ranges of about equal rows, which are sorted
                 # one at a time (one sort of every row can run out of memory).

@@ -54,6 +54,9 @@ class Backend(ABC):
     """An open Ibis connection with a private scratch folder."""
 
     name: EngineName
+    sorts_in_ranges: bool = True
+    """Whether `write_parquet` sorts `ranges` one at a time (which spares the engine memory);
+    callers need not number ranges for an engine that does not."""
 
     def __init__(self, options: EngineOptions) -> None:
         self.options = options

@@ -57,6 +57,7 @@ class SparkBackend(Backend):
     running, with the session settings it changed put back."""
 
     name: EngineName = "spark"
+    sorts_in_ranges = False  # its sort cuts the rows into ranges by itself
 
     def __init__(self, options: EngineOptions) -> None:
         active = SparkSession.getActiveSession()
