@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from partnercredit import core
+from partnercredit.credit.compute_credit import CreditResult
 from partnercredit.engine import EngineOptions
+from partnercredit.generate import generate_dataset
 from partnercredit.outputs.tables import OutputFormat
 from tests.conftest import read_csv
 from tests.random_datasets import Dataset, datasets
@@ -166,3 +168,34 @@ def test_crediting_in_batches_changes_nothing(
     for table in ("credits.parquet", "unattributed.parquet"):
         kept = [pq.read_table(out / "inputs" / table) for out in (whole, batched)]
         assert kept[1].equals(kept[0])
+
+
+def test_outputs_of_unordered_line_ids_are_sorted_in_ranges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revenue file whose line ids do not ascend, credited in three batches: the credits
+    and the unattributed rows (sorted by their line id texts) are cut into ranges, and both
+    files equal those of one pass row for row."""
+    data = tmp_path / "data"
+    generate_dataset(data, subscriptions=40, months=3, seed=7)
+    header, *rows = (data / "revenue.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(3).shuffle(rows)
+    (data / "revenue.csv").write_text(header + "".join(rows), encoding="utf-8")
+    results: list[CreditResult] = []
+    credit = core.compute_credit
+
+    def recorded(*args: object, **kwargs: object) -> CreditResult:
+        results.append(credit(*args, **kwargs))  # type: ignore[arg-type]
+        return results[-1]
+
+    monkeypatch.setattr(core, "compute_credit", recorded)
+    runs = [tmp_path / "whole", tmp_path / "batched"]
+    for out, lines_per_batch in zip(runs, (len(rows), len(rows) // 3 + 1), strict=True):
+        core.run(data, out, engine=EngineOptions(lines_per_batch=lines_per_batch))
+    assert [result.batches for result in results] == [1, 3]
+    assert results[1].unattributed_order[:3] == ("_order_range", "_order_program", "line_id")
+    assert results[1].credit_ranges > 1
+    assert results[1].unattributed_ranges > 1
+    for table in ("credits.parquet", "unattributed.parquet"):
+        written = [pq.read_table(out / table) for out in runs]
+        assert written[1].equals(written[0])

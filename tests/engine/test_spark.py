@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from partnercredit import core
@@ -152,6 +153,12 @@ def test_spark_writes_what_duckdb_writes_from_messy_inputs(
         duckdb_file = (tmp_path / "duckdb" / f"{table}.csv").read_text(encoding="utf-8")
         spark_file = (tmp_path / "spark" / f"{table}.csv").read_text(encoding="utf-8")
         assert spark_file == duckdb_file, table
+    # The Parquet copies keep the order of their sort keys (the CSV files sort every column).
+    for table in ("credits", "unattributed"):
+        kept = [
+            pq.read_table(tmp_path / engine / "inputs" / f"{table}.parquet") for engine in engines
+        ]
+        assert kept[1].equals(kept[0]), table
     rejected = read_csv(tmp_path / "spark" / "rejected.csv")
     assert {row["reason"] for row in rejected} >= {"malformed", "bad_reference"}
 

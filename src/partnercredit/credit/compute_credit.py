@@ -61,7 +61,8 @@ class CreditResult:
     unattributed_order: tuple[str, ...]
     """What sorts the unattributed rows as their Parquet file is sorted (by every column): a
     line has at most one row per program and reason, so these three keys give the same order,
-    and far fewer keys sort faster."""
+    and far fewer keys sort faster; in a batched run the number of the row's range (see
+    `unattributed_ranges`) comes first."""
     unattributed_ranges: int
     """In how many ranges of their order the unattributed rows may be sorted."""
     batches: int

@@ -26,7 +26,11 @@ def range_bounds(
     if ranges < 2 or total == 0:
         return []
     ordered = sample.select(*keys).mutate(
-        **{_POSITION: ibis.row_number().over(order_by=[sample[key] for key in keys])}
+        **{
+            _POSITION: ibis.row_number().over(
+                order_by=[ibis.asc(sample[key], nulls_first=True) for key in keys]
+            )
+        }
     )
     positions = sorted({0, *(total * part // ranges for part in range(1, ranges))})
     found = backend.to_arrow(
