@@ -318,24 +318,25 @@ class _Session:
         """Write one output table (see `write_table` for `parquet_keys`, `decode` and
         `ranges`); returns its rows.
         CSV runs also keep the table as Parquet under inputs/, which `explain` and the targets
-        stage read quickly; the table is computed once for both files."""
+        stage read quickly; the table is computed once for both files, unless it comes in
+        ranges: a batched run keeps those rows as Parquet already, and reading them twice
+        costs less than holding every row in the engine."""
         self.on_phase(f"writing {table.name}")
         parquet = parquet_path(staging, table, output_format)
         if output_format == "parquet":
             write_table(self.backend, expr, table, staging, "parquet", parquet_keys, decode, ranges)
         else:
-            computed = self.backend.materialize(table.name, expr)
-            write_table(
-                self.backend,
-                computed,
-                table,
-                parquet.parent,
-                "parquet",
-                parquet_keys,
-                decode,
-                ranges,
+            computed = expr if ranges > 1 else self.backend.materialize(table.name, expr)
+            files: tuple[tuple[Path, OutputFormat], ...] = (
+                (parquet.parent, "parquet"),
+                (staging, "csv"),
             )
-            write_table(self.backend, computed, table, staging, "csv", decode=decode)
+            for folder, fmt in files:
+                write_table(
+                    self.backend, computed, table, folder, fmt, parquet_keys, decode, ranges
+                )
+            if computed is not expr:
+                self.backend.drop(computed)
         return self.backend.count_rows(parquet)
 
     def write_manifest(

@@ -19,7 +19,8 @@ from partnercredit import core
 from partnercredit.credit.compute_credit import CreditResult
 from partnercredit.engine import EngineOptions
 from partnercredit.generate import generate_dataset
-from partnercredit.outputs.tables import OutputFormat
+from partnercredit.outputs.run_layout import parquet_path
+from partnercredit.outputs.tables import OUTPUT_TABLES, OutputFormat
 from tests.conftest import read_csv
 from tests.random_datasets import Dataset, datasets
 
@@ -170,12 +171,14 @@ def test_crediting_in_batches_changes_nothing(
         assert kept[1].equals(kept[0])
 
 
+@pytest.mark.parametrize("output_format", ["parquet", "csv"])
 def test_outputs_of_unordered_line_ids_are_sorted_in_ranges(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    output_format: OutputFormat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A revenue file whose line ids do not ascend, credited in three batches: the credits
     and the unattributed rows (sorted by their line id texts) are cut into ranges, and both
-    files equal those of one pass row for row."""
+    files equal those of one pass row for row (CSV: byte for byte, and their Parquet copies
+    row for row)."""
     data = tmp_path / "data"
     generate_dataset(data, subscriptions=40, months=3, seed=7)
     header, *rows = (data / "revenue.csv").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -191,11 +194,19 @@ def test_outputs_of_unordered_line_ids_are_sorted_in_ranges(
     monkeypatch.setattr(core, "compute_credit", recorded)
     runs = [tmp_path / "whole", tmp_path / "batched"]
     for out, lines_per_batch in zip(runs, (len(rows), len(rows) // 3 + 1), strict=True):
-        core.run(data, out, engine=EngineOptions(lines_per_batch=lines_per_batch))
+        core.run(
+            data,
+            out,
+            output_format=output_format,
+            engine=EngineOptions(lines_per_batch=lines_per_batch),
+        )
     assert [result.batches for result in results] == [1, 3]
     assert results[1].unattributed_order[:3] == ("_order_range", "_order_program", "line_id")
     assert results[1].credit_ranges > 1
     assert results[1].unattributed_ranges > 1
-    for table in ("credits.parquet", "unattributed.parquet"):
-        written = [pq.read_table(out / table) for out in runs]
-        assert written[1].equals(written[0])
+    for table in ("credits", "unattributed"):
+        parquet = [parquet_path(out, OUTPUT_TABLES[table], output_format) for out in runs]
+        assert pq.read_table(parquet[1]).equals(pq.read_table(parquet[0]))
+        if output_format == "csv":
+            csv = [out / f"{table}.csv" for out in runs]
+            assert csv[1].read_bytes() == csv[0].read_bytes()

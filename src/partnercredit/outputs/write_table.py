@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from partnercredit.engine.money import cents_to_money
 from partnercredit.outputs.tables import OutKind, OutputFormat, OutputTable
 
 RATE_TYPE = "decimal(18, 8)"
+_COPY_BUFFER = 1 << 20
 
 
 def write_table(
@@ -34,7 +36,9 @@ def write_table(
     `decode`: makes the table's columns of `expr`'s (a select); the Parquet file's rows are
     decoded once they are sorted by `parquet_keys`, so that the sort moves the codes.
     `ranges`: the first of `parquet_keys` numbers ranges of the rows (see
-    `Backend.write_parquet`), with or without `decode`.
+    `Backend.write_parquet`), with or without `decode`. A CSV file is then written one range
+    at a time too, each range sorted by every column: the caller numbers the ranges so that
+    they follow that order as well (a key's rows all in one range).
     """
     path = folder / f"{table.name}.{fmt}"
     if fmt == "parquet" and decode is not None:
@@ -58,16 +62,41 @@ def write_table(
             columns=table.column_names,
             ranges=ranges,
         )
+    elif ranges > 1:
+        parts = [backend.scratch / f"{backend.fresh_name('range')}.csv" for _ in range(ranges)]
+        try:
+            for number, part in enumerate(parts):
+                _write_csv(backend, typed.filter(typed[parquet_keys[0]] == number), table, part)
+            _join_csv_files(parts, path)
+        finally:
+            for part in parts:
+                part.unlink(missing_ok=True)
     else:
-        ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in table.column_names])
-        backend.write_csv(
-            # An empty text and a null are both an empty field in the contract's CSV.
-            ordered.select(
-                **{name: ordered[name].cast("string").nullif("") for name in table.column_names}
-            ),
-            path,
-        )
+        _write_csv(backend, typed, table, path)
     return path
+
+
+def _write_csv(backend: Backend, typed: ir.Table, table: OutputTable, path: Path) -> None:
+    """The table's rows sorted by every column, by typed value."""
+    ordered = typed.order_by([ibis.asc(name, nulls_first=True) for name in table.column_names])
+    backend.write_csv(
+        # An empty text and a null are both an empty field in the contract's CSV.
+        ordered.select(
+            **{name: ordered[name].cast("string").nullif("") for name in table.column_names}
+        ),
+        path,
+    )
+
+
+def _join_csv_files(parts: Sequence[Path], path: Path) -> None:
+    """The rows of `parts` in their order under the first part's header row (a header row
+    holds the column names only: no line break inside it)."""
+    with path.open("wb") as joined:
+        for number, part in enumerate(parts):
+            with part.open("rb") as rows:
+                if number:
+                    rows.readline()
+                shutil.copyfileobj(rows, joined, _COPY_BUFFER)
 
 
 def _typed_columns(
