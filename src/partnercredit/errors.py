@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class PartnerCreditError(Exception):
     """Base of every error the CLI turns into one line on stderr and an exit code."""
@@ -22,7 +24,7 @@ class UsageError(PartnerCreditError):
 
 
 class ResourceError(PartnerCreditError):
-    """The engine ran out of memory or of disk for its spill files."""
+    """The engine ran out of memory, or a file could not be read or written (a full disk)."""
 
     @classmethod
     def out_of_memory(cls, limit: str) -> ResourceError:
@@ -30,6 +32,16 @@ class ResourceError(PartnerCreditError):
             f"the engine ran out of memory within its limit of {limit}: raise it with "
             "--memory-limit, and keep the spill folder (--spill-dir) on a disk with room"
         )
+
+    @classmethod
+    def file_failed(cls, error: OSError) -> ResourceError:
+        where = f" {error.filename}" if error.filename else ""
+        advice = (
+            " (make room on that disk, or choose other folders with --out and --spill-dir)"
+            if error.errno in (errno.ENOSPC, errno.EDQUOT)
+            else ""
+        )
+        return cls(f"could not read or write{where}: {error.strerror or error}{advice}")
 
 
 class StrictRefusal(PartnerCreditError):

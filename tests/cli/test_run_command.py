@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -11,7 +12,9 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
+from partnercredit import core
 from tests.conftest import TESTS, CliRunner
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -186,6 +189,24 @@ def test_engine_out_of_memory_is_one_line_and_publishes_nothing(
     assert result.exit_code == 2
     assert result.stderr.startswith("partnercredit: the engine ran out of memory")
     assert "--memory-limit" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_full_disk_is_one_line_and_publishes_nothing(
+    tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the run writes itself (not through the engine) on a full disk."""
+    out = tmp_path / "out"
+
+    def full_disk(_manifest: object, path: Path) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(core, "write_manifest", full_disk)
+    result = run_cli("run", CLEAN, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("partnercredit: could not read or write ")
+    assert "run.json: No space left on device (make room on that disk" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
 

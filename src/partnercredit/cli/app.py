@@ -19,7 +19,7 @@ from partnercredit.cli import (
     run,
     validate,
 )
-from partnercredit.errors import Interrupted, PartnerCreditError, UsageError
+from partnercredit.errors import Interrupted, PartnerCreditError, ResourceError, UsageError
 
 app = typer.Typer(
     name="partnercredit",
@@ -50,10 +50,12 @@ def run_app(argv: list[str] | None = None) -> None:
         _usage_mistake(error, sys.argv[1:] if argv is None else argv)
     except Abort:
         _fail(Interrupted("aborted; nothing was published"))
-    except Exception:
+    except Exception as error:
         # An engine may wrap the interrupt in an error of its own.
         if interrupts.interrupted():
             _fail(Interrupted("interrupted; nothing was published"))
+        if isinstance(error, OSError):
+            _fail(ResourceError.file_failed(error))
         raise
     if isinstance(exit_code, int) and exit_code:
         sys.exit(exit_code)

@@ -90,13 +90,15 @@ def _write_csv(backend: Backend, typed: ir.Table, table: OutputTable, path: Path
 
 def _join_csv_files(parts: Sequence[Path], path: Path) -> None:
     """The rows of `parts` in their order under the first part's header row (a header row
-    holds the column names only: no line break inside it)."""
+    holds the column names only: no line break inside it). Each part is removed once
+    copied, so that the disk holds about one copy of the rows, not two."""
     with path.open("wb") as joined:
         for number, part in enumerate(parts):
             with part.open("rb") as rows:
                 if number:
                     rows.readline()
                 shutil.copyfileobj(rows, joined, _COPY_BUFFER)
+            part.unlink()
 
 
 def _typed_columns(
