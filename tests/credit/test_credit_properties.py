@@ -171,19 +171,23 @@ def test_crediting_in_batches_changes_nothing(
         assert kept[1].equals(kept[0])
 
 
-@pytest.mark.parametrize("output_format", ["parquet", "csv"])
-def test_outputs_of_unordered_line_ids_are_sorted_in_ranges(
-    output_format: OutputFormat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("line_order", "output_format"),
+    [("line_id", "parquet"), ("line_id", "csv"), ("line_no", "csv")],
+)
+def test_outputs_are_sorted_in_ranges(
+    line_order: str, output_format: OutputFormat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A revenue file whose line ids do not ascend, credited in three batches: the credits
-    and the unattributed rows (sorted by their line id texts) are cut into ranges, and both
-    files equal those of one pass row for row (CSV: byte for byte, and their Parquet copies
-    row for row)."""
+    """A revenue file credited in three batches: the credits and the unattributed rows are
+    cut into ranges, and both files equal those of one pass row for row (CSV: byte for byte,
+    and their Parquet copies row for row). Lines sort by their id texts when the ids do not
+    ascend in the file (its rows shuffled), else by their numbers."""
     data = tmp_path / "data"
     generate_dataset(data, subscriptions=40, months=3, seed=7)
     header, *rows = (data / "revenue.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    random.Random(3).shuffle(rows)
-    (data / "revenue.csv").write_text(header + "".join(rows), encoding="utf-8")
+    if line_order == "line_id":
+        random.Random(3).shuffle(rows)
+        (data / "revenue.csv").write_text(header + "".join(rows), encoding="utf-8")
     results: list[CreditResult] = []
     credit = core.compute_credit
 
@@ -201,7 +205,7 @@ def test_outputs_of_unordered_line_ids_are_sorted_in_ranges(
             engine=EngineOptions(lines_per_batch=lines_per_batch),
         )
     assert [result.batches for result in results] == [1, 3]
-    assert results[1].unattributed_order[:3] == ("_order_range", "_order_program", "line_id")
+    assert results[1].unattributed_order[:3] == ("_order_range", "_order_program", line_order)
     assert results[1].credit_ranges > 1
     assert results[1].unattributed_ranges > 1
     for table in ("credits", "unattributed"):
