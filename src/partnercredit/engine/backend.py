@@ -81,6 +81,17 @@ class Backend(ABC):
         self._names += 1
         return f"pc_{stem}_{self._names}"
 
+    @contextmanager
+    def scratch_files(self, count: int, suffix: str) -> Iterator[list[Path]]:
+        """Paths for `count` new files of the scratch folder, removed again at the end (each
+        may also be removed sooner, or never written)."""
+        paths = [self.scratch / f"{self.fresh_name('part')}{suffix}" for _ in range(count)]
+        try:
+            yield paths
+        finally:
+            for path in paths:
+                path.unlink(missing_ok=True)
+
     def ingest(self, stream: TableStream) -> ir.Table:
         """Load a table being read into an engine table."""
         return self.ingest_batches(stream.spec.name, stream.reader())
@@ -338,8 +349,7 @@ class DuckDBBackend(Backend):
         has run out of memory there while it wrote its rows (BENCHMARKS.md); a range's sort
         fits in memory."""
         order = ", ".join(f'"{name}" ASC NULLS FIRST' for name in order_by)
-        parts = [self.scratch / f"{self.fresh_name('range')}.parquet" for _ in range(ranges)]
-        try:
+        with self.scratch_files(ranges, ".parquet") as parts:
             for number, part in enumerate(parts):
                 in_range = expr.filter(expr[order_by[0]] == number)
                 self._copy(f"{self._declared_sql(in_range)} ORDER BY {order}", part)
@@ -354,9 +364,6 @@ class DuckDBBackend(Backend):
             finally:
                 self.con.con.execute("SET preserve_insertion_order = false")
                 self.drop(in_order)
-        finally:
-            for part in parts:
-                part.unlink(missing_ok=True)
 
     def stash(self, stem: str, expr: ir.Table, partition_by: str | None = None) -> ir.Table:
         if partition_by is None:

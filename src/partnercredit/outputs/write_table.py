@@ -63,14 +63,10 @@ def write_table(
             ranges=ranges,
         )
     elif ranges > 1:
-        parts = [backend.scratch / f"{backend.fresh_name('range')}.csv" for _ in range(ranges)]
-        try:
+        with backend.scratch_files(ranges, ".csv") as parts:
             for number, part in enumerate(parts):
                 _write_csv(backend, typed.filter(typed[parquet_keys[0]] == number), table, part)
             _join_csv_files(parts, path)
-        finally:
-            for part in parts:
-                part.unlink(missing_ok=True)
     else:
         _write_csv(backend, typed, table, path)
     return path
