@@ -4,26 +4,54 @@ what a command publishes is going into place: from then on the command finishes.
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
+from contextlib import suppress
 from types import FrameType
 
 from partnercredit.errors import Interrupted
 
 _received = False
 _held = False
+_installed = False
+_cancellers: list[Callable[[], object]] = []
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     global _received  # noqa: PLW0603 - the state the handler and the commands share
     _received = True
     if not _held:
+        for cancel in _cancellers:
+            # Whatever stops the work elsewhere, the command stops here.
+            with suppress(Exception):
+                cancel()
         raise Interrupted("interrupted; nothing was published")
 
 
 def install_handlers() -> None:
-    global _received, _held  # noqa: PLW0603
+    global _received, _held, _installed  # noqa: PLW0603
     _received = _held = False
+    _installed = True
+    _cancellers.clear()
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+
+
+def installed() -> bool:
+    """Whether interrupts stop commands in this process (the CLI's), rather than being the
+    host application's to handle (a notebook's, say)."""
+    return _installed
+
+
+def cancel_on_interrupt(cancel: Callable[[], object]) -> Callable[[], None]:
+    """Have an interrupt that stops the command call `cancel` first (to stop work that runs
+    outside Python, such as Spark's jobs); returns what forgets `cancel` again."""
+    _cancellers.append(cancel)
+
+    def forget() -> None:
+        with suppress(ValueError):
+            _cancellers.remove(cancel)
+
+    return forget
 
 
 def interrupted() -> bool:

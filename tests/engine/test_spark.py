@@ -13,6 +13,10 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,11 +66,15 @@ SMALL_DATA_SETTINGS = {
 }
 
 
+def _require_spark() -> None:
+    require(bool(shutil.which("java") or os.environ.get("JAVA_HOME")), "Java (for Spark)")
+    require(importlib.util.find_spec("pyspark") is not None, "PySpark (partnercredit[spark])")
+
+
 @pytest.fixture(scope="module")
 def spark_session() -> Iterator[None]:
     """A local Spark session that the module's runs borrow; stopped at the end."""
-    require(bool(shutil.which("java") or os.environ.get("JAVA_HOME")), "Java (for Spark)")
-    require(importlib.util.find_spec("pyspark") is not None, "PySpark (partnercredit[spark])")
+    _require_spark()
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.master("local[2]").appName("partnercredit-tests")
@@ -222,3 +230,32 @@ def test_a_spark_run_is_verified_from_its_data(spark_runs: dict[Path, Path]) -> 
         verify_run(run)
     verification = verify_run(run, data_dir=scenario / "data")
     assert verification.identical, [table for table in verification.tables if not table.identical]
+
+
+@pytest.mark.parametrize("stage", ["starting", "running"])
+def test_an_interrupted_spark_run_says_so_in_one_line(stage: str, tmp_path: Path) -> None:
+    """Spark's context installs an interrupt handler of its own, which raised inside py4j's
+    calls: tracebacks, and no word of what was published. Interrupted while Spark starts
+    (its staging folder made) or while it runs jobs (the accepted inputs being kept)."""
+    _require_spark()
+    data, out = tmp_path / "data", tmp_path / "out"
+    generate_dataset(data, subscriptions=3000, months=6, seed=3)
+    command = ["run", str(data), "--out", str(out), "--engine", "spark"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "partnercredit", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pattern = ".partnercredit-staging-*" + ("/inputs" if stage == "running" else "")
+    deadline = time.monotonic() + 180
+    while not list(tmp_path.glob(pattern)) and process.poll() is None:
+        assert time.monotonic() < deadline, f"no {pattern} after 180 s"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=180)
+    assert process.returncode == 130, stderr
+    assert stderr.rstrip().endswith("partnercredit: interrupted; nothing was published")
+    assert "Traceback" not in stderr, stderr
+    assert "Exception" not in stderr, stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]

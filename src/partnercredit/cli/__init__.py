@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 
@@ -11,6 +12,10 @@ def main(argv: list[str] | None = None) -> None:
     from partnercredit.interrupts import install_handlers
 
     install_handlers()
+    # The command speaks in one-line messages; a library that logs on the root logger (py4j
+    # does when an interrupt breaks one of its connections) would print through logging's
+    # last resort.
+    logging.getLogger().addHandler(logging.NullHandler())
     try:
         from partnercredit.cli.app import run_app
     except Interrupted as stop:

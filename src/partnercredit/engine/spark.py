@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -25,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from ibis.formats.pyarrow import PyArrowData
 
+from partnercredit import interrupts
 from partnercredit.engine.backend import AfterSort, Backend, EngineName, EngineOptions
 from partnercredit.errors import ResourceError, UsageError
 from partnercredit.work_folders import remove_work_folder
@@ -67,16 +69,22 @@ class SparkBackend(Backend):
         self._views: list[str] = []
         self._restore: dict[str, str | None] = {}
         self._owns_session = active is None
+        self._forget_jobs: Callable[[], None] | None = None
         try:
             if active is None:
                 self.session = self._start_session(SparkSession.builder, options)
             else:
                 self.session = active
                 self._restore = {key: active.conf.get(key, None) for key in SESSION_SETTINGS}
+            if interrupts.installed():
+                self._forget_jobs = interrupts.cancel_on_interrupt(
+                    self.session.sparkContext.cancelAllJobs
+                )
             for key, value in SESSION_SETTINGS.items():
                 self.session.conf.set(key, value)
             self.con = _Connection().connect(self.session)
         except BaseException:
+            self._stop_cancelling()
             remove_work_folder(self.scratch)
             raise
 
@@ -96,10 +104,21 @@ class SparkBackend(Backend):
             builder = builder.config("spark.local.dir", str(options.spill_dir))
         if options.memory_limit:
             builder = builder.config("spark.driver.memory", options.memory_limit)
-        session = builder.getOrCreate()
+        if interrupts.installed():
+            # Started on the main thread, Spark's context would replace the command's
+            # interrupt handler with its own, which raises KeyboardInterrupt inside py4j's
+            # calls (a traceback, not "interrupted"); the command's handler cancels the jobs.
+            session = _off_main_thread(builder.getOrCreate)
+        else:
+            session = builder.getOrCreate()
         # Warnings about plans are for Spark developers; errors still reach the run.
         session.sparkContext.setLogLevel("ERROR")
         return session
+
+    def _stop_cancelling(self) -> None:
+        if self._forget_jobs is not None:
+            self._forget_jobs()
+            self._forget_jobs = None
 
     def fresh_name(self, stem: str) -> str:
         name = super().fresh_name(stem)
@@ -230,7 +249,11 @@ class SparkBackend(Backend):
             shutil.rmtree(parts, ignore_errors=True)
 
     def close(self) -> None:
+        self._stop_cancelling()
         if self._owns_session:
+            # What Spark logs while it stops (tasks of cancelled jobs that still report back)
+            # is no news: errors of the run have reached it as exceptions.
+            self.session.sparkContext.setLogLevel("OFF")
             self.session.stop()
         else:
             for name in [*self._views, *self.con.memtable_views]:
@@ -318,3 +341,26 @@ def _csv_field(value: object) -> str:
     if _NEEDS_QUOTES.isdisjoint(text):
         return text
     return '"' + text.replace('"', '""') + '"'
+
+
+_Result = TypeVar("_Result")
+
+
+def _off_main_thread(call: Callable[[], _Result]) -> _Result:
+    """`call()` on a thread of its own. The thread is a daemon: an interrupt that stops the
+    command while Spark starts does not wait for Spark to finish starting."""
+    results: list[_Result] = []
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            results.append(call())
+        except BaseException as failure:
+            failures.append(failure)
+
+    thread = threading.Thread(target=target, name="partnercredit-spark-start", daemon=True)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+    return results[0]
