@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from partnercredit import core
-from tests.conftest import TESTS, CliRunner
+from tests.conftest import TESTS, CliRunner, read_csv
 
 FIXTURES = TESTS / "fixtures" / "validation"
 CLEAN = FIXTURES / "utf8_bom" / "data"
@@ -247,3 +247,28 @@ def test_folders_named_like_columns_change_nothing(tmp_path: Path, run_cli: CliR
     statements = [run_cli("partner", root / "out", partner) for root in (plain, odd)]
     assert statements[1].stdout == statements[0].stdout
     assert run_cli("verify", odd / "out").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("program", "reason"),
+    [
+        ('kind = "payout"', "no_policy"),
+        ('kind = "attainment"\npolicies = [ { from = 2000-01-01, types = [] } ]', "no_association"),
+    ],
+    ids=["no-policy", "policy-of-no-types"],
+)
+def test_rules_without_association_types_credit_nobody(
+    program: str, reason: str, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Rules that declare no association type are valid (`rules check` says so): every line is
+    uncredited (the run once failed with a traceback ranking the types)."""
+    rules = tmp_path / "rules.toml"
+    rules.write_text(f"fiscal_year_start_month = 7\n[programs.p]\n{program}\n")
+    out = tmp_path / "out"
+    data = TESTS / "scenarios" / "01_worked_example" / "data"
+    result = run_cli("run", data, "--out", out, "--rules", rules, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert (out / "credits.csv").read_text().count("\n") == 1  # the header alone
+    unattributed = read_csv(out / "unattributed.csv")
+    assert unattributed
+    assert {row["reason"] for row in unattributed} == {reason}

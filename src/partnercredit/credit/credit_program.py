@@ -150,6 +150,8 @@ def _type_rank(rules: Rules, precedence: ir.IntegerValue) -> ir.IntegerValue:
     """The rank, in code-point order, of the name of the association type whose precedence
     this is."""
     names = sorted(rules.association_types)
+    if not names:
+        return ibis.null("int64")  # no type, no link, no credit: nothing to rank
     return ibis.cases(
         *(
             (precedence == kind.precedence, names.index(name))
