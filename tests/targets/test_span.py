@@ -12,7 +12,7 @@ import pytest
 from partnercredit import core
 from partnercredit.engine import EngineOptions
 from partnercredit.engine.backend import DuckDBBackend
-from partnercredit.targets.periods import as_of_months
+from partnercredit.targets.periods import as_of_months, as_of_table
 from tests.conftest import read_csv
 
 RULES = """
@@ -135,3 +135,14 @@ def test_attainment_of_lines_20_years_apart(tmp_path: Path) -> None:
         for row in attainment
     } == {("competency", "P1", "productivity_silver", "cloud_productivity", "silver")}
     assert all(row["window_end"] == row["as_of_period"] for row in attainment)
+
+
+def test_windows_start_no_earlier_than_the_first_period() -> None:
+    """Revenue of 0001-03 in windows of 12 and 1200 months: windows that would reach back
+    before year 1 start at 0001-01 (once written 0000-04 and -099-04)."""
+    first = 1 * 12 + 2  # 0001-03
+    for window in (12, 1200):
+        rows = as_of_table([first, first + 1], window).to_pyarrow().to_pylist()
+        assert [row["start_period"] for row in rows] == ["0001-01", "0001-01"]
+    rows = as_of_table([2016 * 12 + 5], 12).to_pyarrow().to_pylist()
+    assert rows[0]["start_period"] == "2015-07"

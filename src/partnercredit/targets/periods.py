@@ -27,16 +27,22 @@ def as_of_months(revenue_months: Iterable[int], window: int) -> list[int]:
     )
 
 
+FIRST_MONTH = 12
+"""0001-01, the first period there is (month numbers as `month_number` makes them)."""
+
+
 def as_of_table(months: list[int], window: int) -> ir.Table:
     """One row per as-of month: as_of, as_of_period and start_period, the first period of its
-    window of `window` months."""
+    window of `window` months (or 0001-01 for a window that would start before it: no
+    revenue is earlier, and a year before 1 has no YYYY-MM)."""
     return ibis.memtable(
         pa.table(
             {
                 "as_of": pa.array(months, pa.int64()),
                 "as_of_period": pa.array([period_text(n) for n in months], pa.string()),
                 "start_period": pa.array(
-                    [period_text(n - window + 1) for n in months], pa.string()
+                    [period_text(max(n - window + 1, FIRST_MONTH)) for n in months],
+                    pa.string(),
                 ),
             }
         )
