@@ -131,3 +131,13 @@ def test_check_of_a_missing_file_names_it(tmp_path: Path) -> None:
 
 def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip("│").split("│")]
+
+
+def test_show_keeps_words_whole_when_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output to a pipe or file is not squeezed into 80 columns (rich's default there), which
+    broke table cells inside words ("retroactiv" over "e")."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = CliRunner().invoke(app, ["rules", "show"])
+    assert result.exit_code == 0, result.output
+    for word in ("retroactive", "Transaktionspartner", "Delegierter Administrator"):
+        assert word in result.output

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from partnercredit.cli import render
 
 if TYPE_CHECKING:
     from partnercredit.generate import GenerationReport
@@ -60,7 +61,7 @@ def generate(
         messy=messy,
         file_format=format,
     )
-    console = Console(markup=False, emoji=False, highlight=False)
+    console = render.console()
     console.print(_summary(report))
     rows = sum(table.rows for table in report.tables.values())
     console.print(f"{rows:,} rows in {out_dir} in {time.perf_counter() - began:.1f} s")

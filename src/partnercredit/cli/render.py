@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,9 +17,18 @@ if TYPE_CHECKING:
     from partnercredit.summary import RunSummary
 
 
-def console() -> Console:
-    # Data values are shown as they are: no rich markup, emoji or highlighting in them.
-    return Console(markup=False, emoji=False, highlight=False)
+_PIPED_WIDTH = 240
+"""How wide output that goes to a file or a pipe may be (unless COLUMNS says otherwise): rich
+would take 80 columns and break table cells inside words."""
+
+
+def console(*, soft_wrap: bool = False) -> Console:
+    """A console for data: values are shown as they are (no rich markup, emoji or
+    highlighting in them); `soft_wrap`: lines are not wrapped."""
+    shown = Console(markup=False, emoji=False, highlight=False, soft_wrap=soft_wrap)
+    if not shown.is_terminal and "COLUMNS" not in os.environ:
+        shown.width = _PIPED_WIDTH
+    return shown
 
 
 def input_counts(report: ValidationReport) -> Table:

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
+from partnercredit.cli import render
 from partnercredit.rules import REQUIREMENTS, PolicySpan, Program, Rules, load_rules
 from partnercredit.rules.models import toml_value
 
@@ -22,7 +23,7 @@ rules_app = typer.Typer(
 def _console() -> Console:
     # Rules text is the operator's, not rich markup: a pattern like "[A-C]*" must show as is.
     # Lines are not wrapped, so that one-line output stays one line for scripts and grep.
-    return Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+    return render.console(soft_wrap=True)
 
 
 @rules_app.command()
