@@ -16,7 +16,9 @@ from partnercredit.engine.backend import (
     SMALLEST_MEMORY_LIMIT,
     default_memory_limit,
     fitted_memory_limit,
+    memory_bytes,
 )
+from partnercredit.errors import UsageError
 
 DEFAULT_MB = int(default_memory_limit().removesuffix("MB"))
 
@@ -158,3 +160,26 @@ def test_rows_sorted_range_by_range_make_one_sorted_file(tmp_path: Path) -> None
         left = list(backend.scratch.glob("pc_range_*"))
     assert pq.read_table(path).column("text").to_pylist() == [str(key) for key in range(count)]
     assert left == []
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ("8GB", 8 * 10**9),
+        ("512MiB", 512 * 2**20),
+        ("1.5 gib", 3 * 2**29),
+        ("4000000000B", 4 * 10**9),
+        ("2tb", 2 * 10**12),
+        (" 64kB ", 64_000),
+    ],
+)
+def test_memory_sizes(size: str, expected: int) -> None:
+    assert memory_bytes(size) == expected
+
+
+@pytest.mark.parametrize("size", ["lots", "", "0", "0GB", "3000000000", "8 G", "-1GB", "1e9B"])
+def test_what_is_not_a_memory_size_is_refused_before_any_engine(size: str) -> None:
+    """One line (exit 2) rather than whatever each engine makes of it: DuckDB's parser
+    error, or a JVM that does not start (a traceback)."""
+    with pytest.raises(UsageError, match="is not a size of memory; write it like 8GB"):
+        EngineOptions(memory_limit=size)

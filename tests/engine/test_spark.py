@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 import pytest
@@ -259,3 +260,69 @@ def test_an_interrupted_spark_run_says_so_in_one_line(stage: str, tmp_path: Path
     assert "Traceback" not in stderr, stderr
     assert "Exception" not in stderr, stderr
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
+
+
+class _RecordingBuilder:
+    """Stands for `SparkSession.builder`: records the settings a session would start with."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, str] = {}
+
+    def master(self, _url: str) -> _RecordingBuilder:
+        return self
+
+    def appName(self, _name: str) -> _RecordingBuilder:  # noqa: N802 - Spark's name
+        return self
+
+    def config(self, key: str, value: str) -> _RecordingBuilder:
+        self.settings[key] = value
+        return self
+
+    def getOrCreate(self) -> object:  # noqa: N802 - Spark's name
+        context = SimpleNamespace(setLogLevel=lambda _level: None)
+        return SimpleNamespace(sparkContext=context)
+
+
+@pytest.mark.parametrize(
+    ("limit", "driver_memory"), [("8GB", "7629m"), ("2GiB", "2048m"), ("512MiB", "512m")]
+)
+def test_the_memory_limit_reaches_the_jvm_in_its_notation(limit: str, driver_memory: str) -> None:
+    """The JVM takes `2g` or `2048m`, not `2GB`: given as is, Java did not start and the run
+    ended in a traceback."""
+    _require_spark()
+    from partnercredit.engine.spark import SparkBackend
+
+    builder = _RecordingBuilder()
+    backend = SimpleNamespace(scratch=Path("scratch"))
+    SparkBackend._start_session(backend, builder, EngineOptions(memory_limit=limit))  # type: ignore[arg-type]
+    assert builder.settings["spark.driver.memory"] == driver_memory
+
+
+def test_too_little_memory_for_spark_is_one_line() -> None:
+    _require_spark()
+    from partnercredit.engine.spark import SparkBackend
+
+    backend = SimpleNamespace(scratch=Path("scratch"))
+    with pytest.raises(UsageError, match="--memory-limit 400MB: the spark engine needs at least"):
+        SparkBackend._start_session(  # type: ignore[arg-type]
+            backend, _RecordingBuilder(), EngineOptions(memory_limit="400MB")
+        )
+
+
+def test_a_spark_that_does_not_start_is_one_line(tmp_path: Path) -> None:
+    """A heap the machine cannot reserve: Java says why, then one line and exit 2."""
+    _require_spark()
+    data = TESTS / "scenarios" / "01_worked_example" / "data"
+    command = ["run", str(data), "--out", str(tmp_path / "out"), "--engine", "spark"]
+    finished = subprocess.run(
+        [sys.executable, "-m", "partnercredit", *command, "--memory-limit", "100000TB"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert finished.returncode == 2, finished.stderr
+    last = finished.stderr.strip().splitlines()[-1]
+    assert last.startswith("partnercredit: the spark engine did not start: "), last
+    assert "Traceback" not in finished.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -49,6 +49,30 @@ class EngineOptions:
     threads: int | None = None
     lines_per_batch: int = 16_000_000
 
+    def __post_init__(self) -> None:
+        if self.memory_limit is not None:
+            memory_bytes(self.memory_limit)  # refuses what no engine would take
+
+
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)\s*", re.IGNORECASE)
+_UNIT_BYTES = {
+    "b": 1,
+    **{f"{prefix}b": 1000 ** (power + 1) for power, prefix in enumerate("kmgt")},
+    **{f"{prefix}ib": 1024 ** (power + 1) for power, prefix in enumerate("kmgt")},
+}
+
+
+def memory_bytes(size: str) -> int:
+    """The bytes of a size as --memory-limit takes it (`8GB`, `512MiB`, `4000000000B`: units
+    of 1000 or of 1024, in any case), as DuckDB reads it."""
+    match = _SIZE.fullmatch(size)
+    count = int(float(match[1]) * _UNIT_BYTES[match[2].lower()]) if match else 0
+    if count <= 0:
+        raise UsageError(
+            f"--memory-limit: {size!r} is not a size of memory; write it like 8GB or 512MiB"
+        )
+    return count
+
 
 class Backend(ABC):
     """An open Ibis connection with a private scratch folder."""

@@ -27,8 +27,14 @@ import pyarrow.parquet as pq
 from ibis.formats.pyarrow import PyArrowData
 
 from partnercredit import interrupts
-from partnercredit.engine.backend import AfterSort, Backend, EngineName, EngineOptions
-from partnercredit.errors import ResourceError, UsageError
+from partnercredit.engine.backend import (
+    AfterSort,
+    Backend,
+    EngineName,
+    EngineOptions,
+    memory_bytes,
+)
+from partnercredit.errors import PartnerCreditError, ResourceError, UsageError
 from partnercredit.work_folders import remove_work_folder
 
 try:
@@ -51,6 +57,9 @@ SESSION_SETTINGS: dict[str, str] = {
 """What every query of a run relies on; set on a session this engine starts or borrows."""
 
 _BATCH_ROWS = 256 * 1024
+_LEAST_DRIVER_MEBIBYTES = 512
+"""Spark refuses to start below about 450 MiB of heap (300 MiB it reserves, times 1.5); its
+own default is 1 GiB."""
 
 
 class SparkBackend(Backend):
@@ -103,14 +112,26 @@ class SparkBackend(Backend):
             # this run, and would make it again after the run removed it.
             builder = builder.config("spark.local.dir", str(options.spill_dir))
         if options.memory_limit:
-            builder = builder.config("spark.driver.memory", options.memory_limit)
-        if interrupts.installed():
-            # Started on the main thread, Spark's context would replace the command's
-            # interrupt handler with its own, which raises KeyboardInterrupt inside py4j's
-            # calls (a traceback, not "interrupted"); the command's handler cancels the jobs.
-            session = _off_main_thread(builder.getOrCreate)
-        else:
-            session = builder.getOrCreate()
+            # The JVM's own notation: whole mebibytes.
+            mebibytes = memory_bytes(options.memory_limit) >> 20
+            if mebibytes < _LEAST_DRIVER_MEBIBYTES:
+                raise UsageError(
+                    f"--memory-limit {options.memory_limit}: the spark engine needs at least "
+                    f"{_LEAST_DRIVER_MEBIBYTES}MiB"
+                )
+            builder = builder.config("spark.driver.memory", f"{mebibytes}m")
+        # Started on the main thread, Spark's context would replace the command's interrupt
+        # handler with its own, which raises KeyboardInterrupt inside py4j's calls (a
+        # traceback, not "interrupted"); the command's handler cancels the jobs.
+        start = _off_main_thread if interrupts.installed() else _on_this_thread
+        try:
+            session = start(builder.getOrCreate)
+        except PartnerCreditError:
+            raise
+        except Exception as error:
+            # Java's own reason, if any, is printed above by Java.
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise UsageError(f"the spark engine did not start: {reason}") from error
         # Warnings about plans are for Spark developers; errors still reach the run.
         session.sparkContext.setLogLevel("ERROR")
         return session
@@ -344,6 +365,10 @@ def _csv_field(value: object) -> str:
 
 
 _Result = TypeVar("_Result")
+
+
+def _on_this_thread(call: Callable[[], _Result]) -> _Result:
+    return call()
 
 
 def _off_main_thread(call: Callable[[], _Result]) -> _Result:
