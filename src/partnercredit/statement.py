@@ -112,7 +112,13 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
     rules = run.facts.rules
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:
-        raise UsageError(f"partner {partner_id} is not in this run")
+        rejected = run.rows("rejected", "\"table\" = 'partners' AND key = ?", partner_id)
+        why = (
+            f": partners row {rejected[0]['row_number']} was rejected. {rejected[0]['message']}"
+            if rejected
+            else ""
+        )
+        raise UsageError(f"partner {partner_id!r} is not in this run{why}")
     root = run.rows("partner_roots", "partner_id = ?", partner_id)
     root_partner_id = root[0]["root_partner_id"] if root else None
     organisation = root_partner_id or partner_id

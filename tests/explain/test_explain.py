@@ -63,7 +63,7 @@ def test_long_amounts_are_shown_with_every_digit(tmp_path: Path, run_cli: CliRun
 def test_unknown_line_is_a_usage_error(worked_run: Path, run_cli: CliRunner) -> None:
     result = run_cli("explain", worked_run, "--line", "NOPE")
     assert result.exit_code == 2
-    assert "line NOPE is not in this run" in result.stderr
+    assert "line 'NOPE' is not in this run" in result.stderr
 
 
 def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:

@@ -47,5 +47,5 @@ def test_cli_statement(worked_run: Path, run_cli: CliRunner) -> None:
     assert "666.67" in result.stdout
     unknown = run_cli("partner", worked_run, "P404")
     assert unknown.exit_code == 2
-    assert "partner P404 is not in this run" in unknown.stderr
+    assert "partner 'P404' is not in this run" in unknown.stderr
     assert run_cli("partner", worked_run, "P1", "--as-of", "June").exit_code == 2

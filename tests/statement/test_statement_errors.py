@@ -11,8 +11,10 @@ import pytest
 from partnercredit import core
 from partnercredit.errors import UsageError
 from partnercredit.statement import partner_statement
-from tests.conftest import CliResult, CliRunner
+from tests.conftest import TESTS, CliResult, CliRunner
 from tests.statement.conftest import WORKED_EXAMPLE
+
+VALIDATION_FIXTURES = TESTS / "fixtures" / "validation"
 
 
 def _copy(run: Path, tmp_path: Path) -> Path:
@@ -119,3 +121,14 @@ def test_as_of_outside_the_run(worked_run: Path, run_cli: CliRunner, as_of: str)
 @pytest.mark.parametrize("as_of", ["2016-04", "2016-09"])
 def test_as_of_the_first_and_last_period(worked_run: Path, as_of: str) -> None:
     assert partner_statement(worked_run, "P1", as_of=as_of).as_of_period == as_of
+
+
+def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
+    """P2 is its own parent: rejected, so not in the run, and the statement says why."""
+    out = tmp_path / "out"
+    core.run(VALIDATION_FIXTURES / "cycle_self" / "data", out)
+    result = run_cli("partner", out, "P2")
+    _assert_one_line_usage_error(
+        result, "partner 'P2' is not in this run: partners row 2 was rejected. This partner's"
+    )
+    assert "leads back to itself" in result.stderr

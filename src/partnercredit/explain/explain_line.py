@@ -128,7 +128,7 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
             REJECTION_CODES, "\"table\" = 'revenue' AND row_number = ?", row["row_number"]
         )
         raise LineRejected(line_id, row["row_number"], Message(codes[0]["message_code"], params))
-    raise UsageError(f"line {line_id} is not in this run")
+    raise UsageError(f"line {line_id!r} is not in this run")
 
 
 def _rate(run: RunTables, line: dict[str, Any]) -> Decimal:
