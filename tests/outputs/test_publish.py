@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import stat
 from pathlib import Path
 
 import pytest
 
+from partnercredit.outputs import publish
 from partnercredit.outputs.publish import MANIFEST, publishing
 
 
@@ -68,3 +71,33 @@ def test_a_read_only_run_folder_is_replaced_and_stays_read_only(tmp_path: Path) 
         assert _mode(staging) & 0o700 == 0o700
         (staging / MANIFEST).write_text("second")
     assert (_mode(out), (out / MANIFEST).read_text()) == (0o555, "second")
+
+
+@pytest.mark.parametrize("failing_move", ["old run aside", "new run in"])
+def test_a_failed_swap_keeps_the_old_run_and_leaves_nothing_beside_it(
+    failing_move: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where folders cannot be exchanged at once, the old run is moved aside and the new one
+    in; a move the file system refuses (an immutable folder, say) once left the folder the
+    old run was to go to."""
+    out = tmp_path / "out"
+    _publish(out, "first")
+    monkeypatch.setattr(publish, "_exchange", lambda _first, _second: False)
+    rename = os.rename
+
+    def refusing_rename(source: Path, target: Path) -> None:
+        refused = (
+            Path(source) == out
+            if failing_move == "old run aside"
+            else Path(target) == out and Path(source).name != "run"  # not the old run back
+        )
+        if refused:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(source))
+        rename(source, target)
+
+    monkeypatch.setattr(publish.os, "rename", refusing_rename)
+    with pytest.raises(PermissionError):
+        _publish(out, "second")
+    monkeypatch.undo()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+    assert (out / MANIFEST).read_text() == "first"

@@ -119,11 +119,18 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
         return
     if _exchange(staging, out_dir):
         return  # staging now holds the previous run and is removed by the caller
-    # Without an atomic exchange: move the old run aside, then the new one in.
+    # Without an atomic exchange: move the old run aside, then the new one in; if either
+    # move fails, the old run is where it was and nothing is left beside it.
     previous = make_work_folder(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-old-")
-    os.rename(out_dir, previous / "run")
-    os.rename(staging, out_dir)
-    remove_work_folder(previous)
+    try:
+        os.rename(out_dir, previous / "run")
+        try:
+            os.rename(staging, out_dir)
+        except OSError:
+            os.rename(previous / "run", out_dir)
+            raise
+    finally:
+        remove_work_folder(previous)
 
 
 def _exchange(first: Path, second: Path) -> bool:
