@@ -54,3 +54,19 @@ def test_help_exits_0(run_cli: CliRunner) -> None:
     result = run_cli("run", "--help")
     assert (result.exit_code, result.stderr) == (0, "")
     assert "--workspace" in result.stdout
+
+
+def test_version(run_cli: CliRunner) -> None:
+    from partnercredit import __version__
+
+    result = run_cli("--version")
+    expected = (0, f"partnercredit {__version__}\n", "")
+    assert (result.exit_code, result.stdout, result.stderr) == expected
+
+
+def test_flags_show_no_value_in_help(run_cli: CliRunner) -> None:
+    """A flag takes no value: its help shows none (Typer would show `<bool>`)."""
+    for command, flag in [("run", "--strict"), ("explain", "--json"), ("demo", "--no-serve")]:
+        lines = [line for line in run_cli(command, "--help").stdout.splitlines() if flag in line]
+        assert lines, (command, flag)
+        assert "<bool>" not in lines[0], lines[0]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from typer.exceptions import Abort, TyperException
 
-from partnercredit import interrupts
+from partnercredit import __version__, interrupts
 from partnercredit.cli import (
     compare,
     demo,
@@ -28,6 +28,30 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(asked: bool) -> None:
+    if asked:
+        print(f"partnercredit {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            metavar="",
+            is_eager=True,
+            callback=_show_version,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Credit every partner that contributes to a customer's cloud subscription."""
+
+
 app.command()(validate.validate)
 app.command()(run.run)
 app.command()(explain.explain)

@@ -25,7 +25,9 @@ def demo(
     ] = DEMO_SEED,
     no_serve: Annotated[
         bool,
-        typer.Option("--no-serve", help="Stop after the run (the dashboard is not built yet)."),
+        typer.Option(
+            "--no-serve", metavar="", help="Stop after the run (the dashboard is not built yet)."
+        ),
     ] = False,
 ) -> None:
     """Generate a realistic dataset, run the attribution on it and show the results: the run

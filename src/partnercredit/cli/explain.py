@@ -36,7 +36,15 @@ def explain(
     program: Annotated[
         str | None, typer.Option("--program", metavar="PROG", help="Only this program.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            metavar="",
+            help="Print the explanation as JSON, its texts as codes with parameters (in no "
+            "language: --lang does not apply).",
+        ),
+    ] = False,
     language: Annotated[
         str, typer.Option("--lang", metavar="en|de", help="Language of the explanation.")
     ] = "en",

@@ -43,7 +43,8 @@ def run(
         ),
     ] = "parquet",
     strict: Annotated[
-        bool, typer.Option("--strict", help="Fail (exit 1) if any input row is rejected.")
+        bool,
+        typer.Option("--strict", metavar="", help="Fail (exit 1) if any input row is rejected."),
     ] = False,
     engine: EngineOption = "duckdb",
     memory_limit: MemoryOption = None,
