@@ -17,6 +17,17 @@ from pathlib import Path
 _MARKER = ".owner"
 
 
+def why_not_made(folder: Path, error: OSError) -> str:
+    """Why `folder` (or a work folder in it) could not be made: a file where a folder on its
+    path should be ("File exists" or "Not a directory" would not say which), else `error`."""
+    for path in (folder, *folder.parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                return f"{path} is a file, not a folder"
+            break
+    return error.strerror or str(error)
+
+
 def make_work_folder(parent: Path, prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     _marker(folder).write_text(f"{socket.gethostname()} {os.getpid()}\n")

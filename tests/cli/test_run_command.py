@@ -272,3 +272,29 @@ def test_rules_without_association_types_credit_nobody(
     unattributed = read_csv(out / "unattributed.csv")
     assert unattributed
     assert {row["reason"] for row in unattributed} == {reason}
+
+
+@pytest.mark.parametrize(
+    ("option", "below_file", "message"),
+    [
+        ("--out", "sub", "sub: cannot create the output folder ({file} is a file, not a folder)"),
+        ("--spill-dir", "", "cannot make the engine's scratch folder there ({file} is a file,"),
+        ("--spill-dir", "x", "cannot make the engine's scratch folder there ({file} is a file,"),
+    ],
+    ids=["out-below-a-file", "spill-dir-a-file", "spill-dir-below-a-file"],
+)
+def test_a_file_in_the_way_of_a_folder_is_named(
+    option: str, below_file: str, message: str, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Not "File exists" or "Not a directory", which leave the reader to guess which."""
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("")
+    folder = in_the_way / below_file if below_file else in_the_way
+    out = folder if option == "--out" else tmp_path / "out"
+    arguments = ["run", CLEAN, "--out", out]
+    if option == "--spill-dir":
+        arguments += ["--spill-dir", folder]
+    result = run_cli(*arguments)
+    assert result.exit_code == 2
+    assert message.format(file=in_the_way) in result.stderr
+    assert result.stderr.count("\n") == 1

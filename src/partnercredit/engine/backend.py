@@ -21,7 +21,12 @@ from ibis.backends.sql.datatypes import DuckDBType
 from partnercredit.engine.file_scans import parquet_scan, sql_text
 from partnercredit.errors import ResourceError, StructuralError, UsageError
 from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
-from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
+from partnercredit.work_folders import (
+    make_work_folder,
+    remove_abandoned,
+    remove_work_folder,
+    why_not_made,
+)
 
 EngineName = Literal["duckdb", "spark"]
 AfterSort = Callable[[ir.Table], ir.Table]
@@ -91,7 +96,8 @@ class Backend(ABC):
             self.scratch = make_work_folder(base, SCRATCH_PREFIX)
         except OSError as error:
             raise UsageError(
-                f"{base}: cannot make the engine's scratch folder there ({error.strerror})"
+                f"{base}: cannot make the engine's scratch folder there "
+                f"({why_not_made(base, error)})"
             ) from None
         self.con: Any = None
         self._names = 0

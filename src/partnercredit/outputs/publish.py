@@ -19,7 +19,12 @@ from pathlib import Path
 
 from partnercredit import interrupts
 from partnercredit.errors import UsageError
-from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
+from partnercredit.work_folders import (
+    make_work_folder,
+    remove_abandoned,
+    remove_work_folder,
+    why_not_made,
+)
 
 MANIFEST = "run.json"
 _STAGING_PREFIX = ".partnercredit-staging-"
@@ -66,7 +71,9 @@ def _staging_folder(out_dir: Path) -> tuple[Path, int]:
         staging = make_work_folder(out_dir.parent, prefix)
         mode = _mode_of(out_dir, staging)
     except OSError as error:
-        raise UsageError(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
+        raise UsageError(
+            f"{out_dir}: cannot create the output folder ({why_not_made(out_dir.parent, error)})"
+        ) from None
     return staging, mode
 
 
