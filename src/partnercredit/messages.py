@@ -328,6 +328,10 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "de": "{partner_id}: {days} von {days_in_period} Tagen als {type}: {credit_usd} USD, "
         "{seat_credit} Lizenzen",
     },
+    "partner_not_linked": {
+        "en": "{partner_id} has no association with this line",
+        "de": "{partner_id} hat keine Zuordnung zu dieser Zeile",
+    },
     "uncredited": {
         "en": "{days} days credited to nobody ({reason}): {uncredited_usd} USD",
         "de": "{days} Tage niemandem angerechnet ({reason}): {uncredited_usd} USD",

@@ -11,7 +11,7 @@ import pytest
 
 from partnercredit.explain import explain_line
 from tests.conftest import TESTS, CliRunner
-from tests.explain.tiny_runs import tiny_run
+from tests.explain.tiny_runs import ProratedRun, tiny_run
 from tests.explain_checks import check_explanations
 from tests.scenario_helpers import SCENARIOS, run_scenario
 
@@ -122,3 +122,22 @@ policies = [ { from = 2000-01-01, types = ["advisor"] } ]
     assert [(span.status, span.params) for span in spans["G10"]] == [("credited", {})]
     assert [(span.status, span.params) for span in spans["G1"]] == [("shadowed", {"by": "G10"})]
     check_explanations(out)
+
+
+def test_a_partner_without_links_to_the_line_is_said_so(
+    prorated_run: ProratedRun, run_cli: CliRunner
+) -> None:
+    """P3 has no link to L2 (subscription S2 of customer C2): each program says so rather
+    than showing nothing about the partner asked about."""
+    out = prorated_run("daily")
+    explanation = explain_line(out, "L2", partner="P3")
+    assert explanation.partner == "P3"
+    assert all(not (p.links or p.partners) for p in explanation.programs)
+    result = run_cli("explain", out, "--line", "L2", "--partner", "P3")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines.count("  P3 has no association with this line") == len(explanation.programs)
+    german = run_cli("explain", out, "--line", "L2", "--partner", "P3", "--lang", "de")
+    assert "  P3 hat keine Zuordnung zu dieser Zeile" in german.stdout.splitlines()
+    linked = run_cli("explain", out, "--line", "L2", "--partner", "P1")
+    assert "has no association" not in linked.stdout

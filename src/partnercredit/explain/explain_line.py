@@ -103,6 +103,7 @@ def _explain(
         usd_per_unit=rate,
         amount_usd=amount_usd,
         quantity=line["quantity"],
+        partner=partner,
         programs=programs,
         type_labels={name: dict(kind.label) for name, kind in rules.association_types.items()},
     )

@@ -124,6 +124,8 @@ class LineExplanation:
     usd_per_unit: Decimal
     amount_usd: Decimal
     quantity: int
+    partner: str | None
+    """The one partner asked about (its links and credits alone are shown), or None."""
     programs: tuple[ProgramExplanation, ...]
     type_labels: dict[str, dict[Language, str]]
     """Every declared association type's label by language."""
