@@ -90,6 +90,32 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     assert with_types["revenue"].equals(text["revenue"])
 
 
+@pytest.mark.parametrize("binary", [pa.binary(), pa.large_binary()], ids=str)
+def test_text_written_as_bytes_is_read_as_text(binary: pa.DataType, tmp_path: Path) -> None:
+    """Writers that mark no column as UTF-8 store text as plain bytes; valid UTF-8 is read as
+    the text it is, invalid bytes are the usual structural error."""
+    data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
+    path = data / "revenue.parquet"
+    revenue = pq.read_table(path)
+    as_bytes = pa.table(
+        {
+            name: column.cast(binary)
+            for name, column in zip(revenue.column_names, revenue.columns, strict=True)
+        }
+    )
+    pq.write_table(as_bytes, path)
+    text = _published(
+        _as_parquet(FIXTURES / "cascade_customer", tmp_path / "text"), tmp_path / "out_text", None
+    )
+    assert _published(data, tmp_path / "out_bytes", None)["revenue"].equals(text["revenue"])
+    products = as_bytes.column("product").to_pylist()
+    products[-1] = b"\xff\xfe"
+    index = as_bytes.schema.get_field_index("product")
+    pq.write_table(as_bytes.set_column(index, "product", pa.array(products, binary)), path)
+    with pytest.raises(StructuralError, match="not valid UTF-8 text"):
+        core.run(data, tmp_path / "out")
+
+
 @pytest.mark.parametrize(
     "name",
     [

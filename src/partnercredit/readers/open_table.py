@@ -219,6 +219,8 @@ def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
             or pa.types.is_null(field_type)
             or pa.types.is_string(field_type)
             or pa.types.is_large_string(field_type)
+            or pa.types.is_binary(field_type)
+            or pa.types.is_large_binary(field_type)
             or pa.types.is_dictionary(field_type)
         ):
             raise StructuralError(
@@ -258,6 +260,12 @@ def _as_text(column: pa.Array) -> pa.Array:
     """The column as text; an empty text is null, as an empty CSV field is."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
+    # Text as bytes (what writers that mark no column as UTF-8 write): taken as text here,
+    # its bytes checked with every other text column's.
+    if pa.types.is_binary(column.type):
+        column = column.view(pa.string())
+    elif pa.types.is_large_binary(column.type):
+        column = column.view(pa.large_string())
     if pa.types.is_decimal(column.type):
         column = _decimal_text(column)
     elif not pa.types.is_string(column.type):
