@@ -40,3 +40,17 @@ def test_other_rules_show_where_the_credit_moved(tmp_path: Path) -> None:
     assert (credits.only_first, credits.only_other) == (3, 0)
     assert {row["partner_id"] for side, row in credits.examples} == {"P4"}
     assert not difference.identical
+
+
+def test_examples_show_null_as_an_empty_field(tmp_path: Path, run_cli: CliRunner) -> None:
+    """As the CSV outputs write it, not as Python's None."""
+    core.run(WORKED / "data", tmp_path / "example", rules=WORKED / "rules.toml")
+    rules = (WORKED / "rules.toml").read_text()
+    (tmp_path / "no_fasttrack.toml").write_text(rules.replace(', "fasttrack"]', "]"))
+    core.run(WORKED / "data", tmp_path / "changed", rules=tmp_path / "no_fasttrack.toml")
+    result = run_cli("diff", tmp_path / "example", tmp_path / "changed")
+    examples = [line for line in result.stdout.splitlines() if "association_type=" in line]
+    assert examples
+    assert all("workload=, " in line and "None" not in line for line in examples)
+    # One line each, however long: the rows are for reading side by side and for grep.
+    assert all(line.endswith("seat_credit=0.00") for line in examples), examples

@@ -100,7 +100,7 @@ def _comparison_table(tables: Sequence[TableComparison], sides: tuple[str, str])
 
 
 def _show_examples(tables: Sequence[TableComparison], sides: tuple[str, str]) -> None:
-    out = render.console()
+    out = render.console(soft_wrap=True)
     names = {"first": sides[0], "other": sides[1]}
     for compared in tables:
         if compared.problem:
@@ -109,5 +109,8 @@ def _show_examples(tables: Sequence[TableComparison], sides: tuple[str, str]) ->
             continue
         out.print(f"{compared.table}: rows found only in one of them (first of each side):")
         for side, row in compared.examples:
-            values = ", ".join(f"{key}={value}" for key, value in row.items())
+            # Null as an empty field, as the CSV outputs write it.
+            values = ", ".join(
+                f"{key}={'' if value is None else value}" for key, value in row.items()
+            )
             out.print(f"  only {names[side]}: {values}")
