@@ -143,6 +143,30 @@ CASES = [
     ("[areas]\ncloud = 'AZURE*'", 'rules.toml: areas.cloud: expected an array, got "AZURE*"'),
     ("[areas]\ncloud = []", "rules.toml: areas.cloud: must not be empty"),
     ("[areas]\ncloud = ['AZURE*', 1]", "rules.toml: areas.cloud[1]: expected a string, got 1"),
+    # slips that would match no product, or repeat themselves
+    (
+        "[areas]\ncloud = ['[AZURE*']",
+        "rules.toml: areas.cloud[0]: the [ at position 1 has no closing ]",
+    ),
+    (
+        "[areas]\ncloud = ['A[!]*']",
+        "rules.toml: areas.cloud[0]: the [ at position 2 has no closing ]",
+    ),
+    ("[areas]\ncloud = ['']", "rules.toml: areas.cloud[0]: must not be empty"),
+    ("[areas]\ncloud = ['A*', 'B*', 'A*']", 'rules.toml: areas.cloud: "A*" is listed twice'),
+    (
+        "[programs.competency]\nkind = 'attainment'\nexclude_categories = ['trial', 'trial']",
+        'rules.toml: programs.competency.exclude_categories: "trial" is listed twice',
+    ),
+    (
+        "[programs.competency]\nkind = 'attainment'\nexclude_categories = ['']",
+        "rules.toml: programs.competency.exclude_categories[0]: must not be empty",
+    ),
+    (
+        "[association_types.dpor]\nprecedence = 1\n[programs.competency]\nkind = 'attainment'\n"
+        "policies = [{ from = 2016-01-01, types = ['dpor', 'dpor'] }]",
+        'rules.toml: programs.competency.policies[0].types: "dpor" is listed twice',
+    ),
     # programs
     ("[programs.competency]\ncredit = 'full'", "rules.toml: programs.competency.kind: missing"),
     ("programs.competency = 1", "rules.toml: programs.competency: expected a table, got 1"),

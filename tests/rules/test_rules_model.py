@@ -283,3 +283,10 @@ def test_rules_are_frozen() -> None:
     rules = load_rules()
     with pytest.raises(ValidationError):
         rules.proration = "any_day"  # type: ignore[misc]
+
+
+def test_patterns_with_closed_classes_are_accepted(parse: ParseRules) -> None:
+    """A first `]` (after an optional `!`) belongs to its class, as in shell matching."""
+    patterns = ("[]A]*", "[!AB]*", "O365-[EF][135]", "CRM*")
+    rules = parse(f"[areas]\nall = {list(patterns)!r}".replace("'", '"'))
+    assert rules.areas["all"] == patterns

@@ -99,6 +99,41 @@ Name = Annotated[StrictStr, Field(min_length=1)]
 text is a null in the contract's CSV."""
 
 
+def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
+    """A list that names something twice is a slip (a copy meant to be edited, say)."""
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise PydanticCustomError(
+                "repeated", "{value} is listed twice", {"value": toml_value(value)}
+            )
+        seen.add(value)
+    return values
+
+
+def _closed_classes(pattern: str) -> str:
+    """A product pattern's character classes are closed: shell-style matching would take a
+    `[` without its `]` as the character itself, so that "[AZURE*" matches no product."""
+    at = pattern.find("[")
+    while at != -1:
+        inside = at + 1
+        inside += pattern.startswith("!", inside)
+        inside += pattern.startswith("]", inside)  # a first "]" is one of the class
+        close = pattern.find("]", inside)
+        if close == -1:
+            raise PydanticCustomError(
+                "unclosed_class", "the [ at position {at} has no closing ]", {"at": at + 1}
+            )
+        at = pattern.find("[", close + 1)
+    return pattern
+
+
+Names = Annotated[tuple[Name, ...], AfterValidator(_distinct)]
+"""Names the rules list (types of a policy, categories): none empty, none twice."""
+Pattern = Annotated[StrictStr, Field(min_length=1), AfterValidator(_closed_classes)]
+"""A shell-style product pattern (case-sensitive)."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -129,7 +164,7 @@ class Policy(_Model):
     """From `start` on (TOML key `from`), the program counts associations of these types."""
 
     start: Day = Field(alias="from")
-    types: tuple[StrictStr, ...]
+    types: Names
 
 
 @dataclass(frozen=True)
@@ -225,7 +260,7 @@ class Program(_Model):
     credit: Literal["full", "split"] = "full"
     window_months: WindowMonths = 12
     rollup: Literal["partner", "root"] = "partner"
-    exclude_categories: tuple[StrictStr, ...] = ()
+    exclude_categories: Names = ()
     policies: tuple[Policy, ...] = ()
     targets: tuple[Target, ...] = ()
     rates: tuple[Rate, ...] = ()
@@ -292,9 +327,9 @@ class Rules(_Model):
     fiscal_year_start_month: Annotated[StrictInt, Field(ge=1, le=12)] = 7
     proration: Literal["daily", "any_day", "month_end"] = "daily"
     association_types: dict[Name, AssociationType] = Field(default_factory=dict)
-    areas: dict[Name, Annotated[tuple[StrictStr, ...], Field(min_length=1)]] = Field(
-        default_factory=dict
-    )
+    areas: dict[
+        Name, Annotated[tuple[Pattern, ...], Field(min_length=1), AfterValidator(_distinct)]
+    ] = Field(default_factory=dict)
     programs: dict[Name, Program] = Field(default_factory=dict)
     source_name: StrictStr
     text: StrictStr
