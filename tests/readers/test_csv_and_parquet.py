@@ -160,3 +160,21 @@ def test_parquet_text_that_is_not_utf8_is_a_structural_error(typed: bool, tmp_pa
         core.run(data, tmp_path / "out")
     assert str(raised.value) == f"{data / 'revenue.parquet'}: not valid UTF-8 text"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("bad_line", [2, 4000], ids=["near-the-header", "far-down"])
+def test_csv_text_that_is_not_utf8_names_its_line(bad_line: int, tmp_path: Path) -> None:
+    """The first bad byte's line and place, whether the header's reader meets it (Python
+    decodes ahead) or the row reader does."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
+    rows = [f"C{number},Customer {number},DE" for number in range(2, 5000)]
+    rows[bad_line - 2] = rows[bad_line - 2].replace(",Customer", ",Kunde \xe4", 1)
+    text = "\n".join(["customer_id,name,country", *rows]) + "\n"
+    (data / "customers.csv").write_bytes(text.encode("latin-1"))
+    with pytest.raises(StructuralError) as raised:
+        core.run(data, tmp_path / "out")
+    byte = len(rows[bad_line - 2].split("\xe4")[0]) + 1
+    assert str(raised.value) == (
+        f"{data / 'customers.csv'}: not valid UTF-8 text (line {bad_line}, byte {byte} of the line)"
+    )

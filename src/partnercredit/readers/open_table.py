@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -154,7 +155,7 @@ def _header_names(source: SourceFile) -> list[str]:
                     return names
     except UnicodeDecodeError:
         # Python decodes ahead of the header row: the bytes may lie in a later row.
-        raise StructuralError(f"{source.path}: {NOT_UTF8}") from None
+        raise _not_utf8(source.path) from None
     except OSError as error:
         raise StructuralError(f"{source.path}: cannot be read ({error.strerror})") from None
     raise StructuralError(f"{source.path}: the file is empty (no header row)")
@@ -187,13 +188,36 @@ def _number_csv_rows(
 
 
 def _csv_failure(stream: TableStream, error: Exception) -> StructuralError:
-    return stream.failure or StructuralError(f"{stream.source.path}: {_describe_csv_error(error)}")
+    if stream.failure is not None:
+        return stream.failure
+    if _is_utf8_error(error):
+        return _not_utf8(stream.source.path)
+    return StructuralError(f"{stream.source.path}: {_describe_csv_error(error)}")
+
+
+def _not_utf8(path: Path) -> StructuralError:
+    """The error for a text file that is not UTF-8, naming where its first bad byte is (a scan
+    of the file, made only once it has failed)."""
+    try:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    where = f"line {number}, byte {error.start + 1} of the line"
+                    return StructuralError(f"{path}: {NOT_UTF8} ({where})")
+    except OSError:
+        pass
+    return StructuralError(f"{path}: {NOT_UTF8}")
+
+
+def _is_utf8_error(error: Exception) -> bool:
+    text = str(error)
+    return "UTF8" in text or "utf8" in text or "UTF-8" in text
 
 
 def _describe_csv_error(error: Exception) -> str:
     text = str(error)
-    if "UTF8" in text or "utf8" in text or "UTF-8" in text:
-        return NOT_UTF8
     if _EMPTY_CSV in text:
         return "the file is empty (no header row)"
     if isinstance(error, OSError) and error.strerror:
