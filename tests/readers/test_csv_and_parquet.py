@@ -178,3 +178,31 @@ def test_csv_text_that_is_not_utf8_names_its_line(bad_line: int, tmp_path: Path)
     assert str(raised.value) == (
         f"{data / 'customers.csv'}: not valid UTF-8 text (line {bad_line}, byte {byte} of the line)"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "hint"),
+    [
+        ("semicolons", "(its header is one column: fields must be separated by commas, not ';')"),
+        ("tabs", "(its header is one column: fields must be separated by commas, not a tab)"),
+        ("case", "(column names are case-sensitive: found Customer_ID)"),
+        ("file name", "; file names are case-sensitive: found Customers.csv)"),
+    ],
+)
+def test_missing_columns_or_tables_say_what_was_found(
+    change: str, hint: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
+    customers = data / "customers.csv"
+    text = customers.read_text(encoding="utf-8")
+    if change == "file name":
+        customers.rename(data / "Customers.csv")
+    else:
+        separator = {"semicolons": ";", "tabs": "\t"}.get(change, ",")
+        header, rest = text.split("\n", 1)
+        header = header.replace("customer_id", "Customer_ID") if change == "case" else header
+        customers.write_text(f"{header}\n{rest}".replace(",", separator), encoding="utf-8")
+    with pytest.raises(StructuralError) as raised:
+        core.run(data, tmp_path / "out")
+    assert str(raised.value).endswith(hint), str(raised.value)

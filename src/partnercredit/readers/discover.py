@@ -38,8 +38,19 @@ def discover_tables(data_dir: Path) -> dict[str, SourceFile]:
         if candidates:
             found[spec.name] = candidates[0]
         elif spec.required:
+            expected = {f"{spec.name}.{fmt}" for fmt in FORMATS}
+            other_case = sorted(
+                path.name
+                for path in data_dir.iterdir()
+                if path.name.lower() in expected and path.name not in expected
+            )
+            hint = (
+                f"; file names are case-sensitive: found {', '.join(other_case)}"
+                if other_case
+                else ""
+            )
             raise StructuralError(
                 f"{data_dir}: required table {spec.name} is missing "
-                f"(expected {spec.name}.csv or {spec.name}.parquet)"
+                f"(expected {spec.name}.csv or {spec.name}.parquet{hint})"
             )
     return found

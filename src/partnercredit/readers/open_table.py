@@ -80,8 +80,22 @@ def _check_header(source: SourceFile, spec: TableSpec, names: list[str]) -> list
         raise StructuralError(
             f"{source.path}: missing required column{'s' if len(missing) > 1 else ''} "
             + ", ".join(missing)
+            + _header_hint(source, spec, names)
         )
     return [name for name in spec.column_names if name in names]
+
+
+def _header_hint(source: SourceFile, spec: TableSpec, names: list[str]) -> str:
+    """What may explain missing columns: another separator, or names in other letter case."""
+    separators = [mark for mark in ";\t|" if len(names) == 1 and mark in names[0]]
+    if source.format == "csv" and separators:
+        shown = "a tab" if separators[0] == "\t" else f"'{separators[0]}'"
+        return f" (its header is one column: fields must be separated by commas, not {shown})"
+    lower = {name.lower() for name in spec.column_names}
+    other_case = [name for name in names if name not in spec.column_names and name.lower() in lower]
+    if other_case:
+        return f" (column names are case-sensitive: found {', '.join(other_case)})"
+    return ""
 
 
 def _complete_batch(
