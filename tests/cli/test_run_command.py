@@ -211,17 +211,26 @@ def test_full_disk_is_one_line_and_publishes_nothing(
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("limit", "message"),
+    [
+        # refused before any engine starts
+        ("lots", "--memory-limit: 'lots' is not a size of memory; write it like 8GB or 512MiB"),
+        # refused by the engine, once the scratch folder is made
+        ("500B", "the engine ran out of memory within its limit of 500B"),
+    ],
+)
 def test_bad_memory_limit_is_one_line_and_leaves_no_scratch_folder(
-    tmp_path: Path, run_cli: CliRunner
+    limit: str, message: str, tmp_path: Path, run_cli: CliRunner
 ) -> None:
     spill = tmp_path / "spill"
     result = run_cli(
-        "run", CLEAN, "--out", tmp_path / "out", "--memory-limit", "lots", "--spill-dir", spill
+        "run", CLEAN, "--out", tmp_path / "out", "--memory-limit", limit, "--spill-dir", spill
     )
     assert result.exit_code == 2
-    assert "--memory-limit lots" in result.stderr
+    assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert list(spill.iterdir()) == []
+    assert not spill.exists() or list(spill.iterdir()) == []
 
 
 def test_folders_named_like_columns_change_nothing(tmp_path: Path, run_cli: CliRunner) -> None:
