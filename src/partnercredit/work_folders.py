@@ -39,6 +39,11 @@ def remove_work_folder(folder: Path) -> None:
     _marker(folder).unlink(missing_ok=True)
 
 
+def keep_work_folder(folder: Path) -> None:
+    """Keep `folder` for good: without its marker, no later run removes it as abandoned."""
+    _marker(folder).unlink(missing_ok=True)
+
+
 def remove_abandoned(parent: Path, prefix: str) -> None:
     """Remove the work folders in `parent` whose names start with `prefix` and whose process,
     on this host, is gone. Folders of other hosts (a shared disk) and of running processes

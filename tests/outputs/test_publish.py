@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from partnercredit.errors import UsageError
 from partnercredit.outputs import publish
 from partnercredit.outputs.publish import MANIFEST, publishing
 
@@ -101,3 +102,28 @@ def test_a_failed_swap_keeps_the_old_run_and_leaves_nothing_beside_it(
     monkeypatch.undo()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
     assert (out / MANIFEST).read_text() == "first"
+
+
+def test_a_swap_that_cannot_be_undone_keeps_the_old_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new run cannot take OUT_DIR's place, nor the old run go back: the old run is kept
+    where it was moved, and the error says where (it was once removed with its folder)."""
+    out = tmp_path / "out"
+    _publish(out, "first")
+    monkeypatch.setattr(publish, "_exchange", lambda _first, _second: False)
+    rename = os.rename
+
+    def refusing_rename(source: Path, target: Path) -> None:
+        if Path(target) == out:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(target))
+        rename(source, target)
+
+    monkeypatch.setattr(publish.os, "rename", refusing_rename)
+    with pytest.raises(UsageError, match="nor the old one back") as raised:
+        _publish(out, "second")
+    monkeypatch.undo()
+    kept = Path(str(raised.value).rsplit("the old run is in ", 1)[1])
+    assert (kept / MANIFEST).read_text() == "first"
+    # No marker of a run's work folder: no later run removes it as abandoned.
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".owner")] == []

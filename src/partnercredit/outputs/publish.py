@@ -20,6 +20,7 @@ from pathlib import Path
 from partnercredit import interrupts
 from partnercredit.errors import UsageError
 from partnercredit.work_folders import (
+    keep_work_folder,
     make_work_folder,
     remove_abandoned,
     remove_work_folder,
@@ -127,17 +128,30 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
     if _exchange(staging, out_dir):
         return  # staging now holds the previous run and is removed by the caller
     # Without an atomic exchange: move the old run aside, then the new one in; if either
-    # move fails, the old run is where it was and nothing is left beside it.
+    # move fails, the old run goes back where it was and nothing is left beside it.
     previous = make_work_folder(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-old-")
+    old_run = previous / "run"
     try:
-        os.rename(out_dir, previous / "run")
+        os.rename(out_dir, old_run)
         try:
             os.rename(staging, out_dir)
         except OSError:
-            os.rename(previous / "run", out_dir)
+            os.rename(old_run, out_dir)
             raise
-    finally:
+    except OSError as error:
+        if old_run.exists():
+            # Neither run could be put in place: the old one is kept, and said where.
+            keep_work_folder(previous)
+            raise UsageError(
+                f"{out_dir}: could not put the new run in place nor the old one back "
+                f"({error.strerror or error}); the old run is in {old_run}"
+            ) from error
         remove_work_folder(previous)
+        raise
+    # The old run may be read-only, as its folder was.
+    with contextlib.suppress(OSError):
+        old_run.chmod(stat.S_IRWXU)
+    remove_work_folder(previous)
 
 
 def _exchange(first: Path, second: Path) -> bool:
