@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,32 @@ def test_a_command_that_goes_on_after_publishing_is_stopped_again(
         interrupts.release()
     with pytest.raises(Interrupted, match="nothing was published"):
         _interrupt()
+
+
+def test_an_interrupt_calls_its_cancellers_on_a_thread_of_their_own(handlers: None) -> None:
+    """The interrupted thread may be inside a call to what is cancelled (py4j's connection
+    to Spark, which a second call from that thread would break); a forgotten canceller is not
+    called."""
+    called: list[threading.Thread] = []
+    done = threading.Event()
+
+    def cancel() -> None:
+        called.append(threading.current_thread())
+        done.set()
+
+    forget = interrupts.cancel_on_interrupt(cancel)
+    assert interrupts.installed()
+    with pytest.raises(Interrupted):
+        _interrupt()
+    assert done.wait(10)
+    assert called[0] is not threading.main_thread()
+    forget()
+    done.clear()
+    with pytest.raises(Interrupted):
+        _interrupt()
+    assert not done.wait(0.5)
+
+
+def test_handlers_put_back_are_not_the_commands() -> None:
+    """A host application's own handler (here pytest's) is not the command's."""
+    assert not interrupts.installed()

@@ -4,6 +4,7 @@ what a command publishes is going into place: from then on the command finishes.
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from types import FrameType
@@ -12,7 +13,6 @@ from partnercredit.errors import Interrupted
 
 _received = False
 _held = False
-_installed = False
 _cancellers: list[Callable[[], object]] = []
 
 
@@ -21,25 +21,30 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
     _received = True
     if not _held:
         for cancel in _cancellers:
-            # Whatever stops the work elsewhere, the command stops here.
-            with suppress(Exception):
-                cancel()
+            # On a thread of its own: the interrupted thread may be inside a call to what it
+            # cancels (a py4j call to Spark, whose connection a second call from the same
+            # thread would break). Whatever that does, the command stops here.
+            threading.Thread(target=_quietly, args=(cancel,), daemon=True).start()
         raise Interrupted("interrupted; nothing was published")
 
 
+def _quietly(cancel: Callable[[], object]) -> None:
+    with suppress(Exception):
+        cancel()
+
+
 def install_handlers() -> None:
-    global _received, _held, _installed  # noqa: PLW0603
+    global _received, _held  # noqa: PLW0603
     _received = _held = False
-    _installed = True
     _cancellers.clear()
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
 
 
 def installed() -> bool:
-    """Whether interrupts stop commands in this process (the CLI's), rather than being the
-    host application's to handle (a notebook's, say)."""
-    return _installed
+    """Whether interrupts stop commands in this process (the CLI's handler is in place), rather
+    than being the host application's to handle (a notebook's, say)."""
+    return signal.getsignal(signal.SIGINT) is _interrupt
 
 
 def cancel_on_interrupt(cancel: Callable[[], object]) -> Callable[[], None]:

@@ -15,7 +15,9 @@ def main(argv: list[str] | None = None) -> None:
     # The command speaks in one-line messages; a library that logs on the root logger (py4j
     # does when an interrupt breaks one of its connections) would print through logging's
     # last resort.
-    logging.getLogger().addHandler(logging.NullHandler())
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
     try:
         from partnercredit.cli.app import run_app
     except Interrupted as stop:

@@ -271,20 +271,24 @@ class SparkBackend(Backend):
 
     def close(self) -> None:
         self._stop_cancelling()
-        if self._owns_session:
-            # What Spark logs while it stops (tasks of cancelled jobs that still report back)
-            # is no news: errors of the run have reached it as exceptions.
-            self.session.sparkContext.setLogLevel("OFF")
-            self.session.stop()
-        else:
-            for name in [*self._views, *self.con.memtable_views]:
-                self.session.catalog.dropTempView(name)
-            for key, value in self._restore.items():
-                if value is None:
-                    self.session.conf.unset(key)
-                else:
-                    self.session.conf.set(key, value)
-        remove_work_folder(self.scratch)
+        try:
+            if self._owns_session:
+                if interrupts.installed():
+                    # What Spark logs while the command's session stops (tasks of cancelled
+                    # jobs that still report back) is no news: errors reached the run as
+                    # exceptions. (The level is the JVM's: a host application keeps its own.)
+                    self.session.sparkContext.setLogLevel("OFF")
+                self.session.stop()
+            else:
+                for name in [*self._views, *self.con.memtable_views]:
+                    self.session.catalog.dropTempView(name)
+                for key, value in self._restore.items():
+                    if value is None:
+                        self.session.conf.unset(key)
+                    else:
+                        self.session.conf.set(key, value)
+        finally:
+            remove_work_folder(self.scratch)
 
 
 class _Connection(IbisPySpark):  # type: ignore[misc]
