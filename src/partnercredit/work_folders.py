@@ -21,10 +21,14 @@ def why_not_made(folder: Path, error: OSError) -> str:
     """Why `folder` (or a work folder in it) could not be made: a file where a folder on its
     path should be ("File exists" or "Not a directory" would not say which), else `error`."""
     for path in (folder, *folder.parents):
-        if path.exists() or path.is_symlink():
-            if not path.is_dir():
-                return f"{path} is a file, not a folder"
+        try:
+            if not path.exists():
+                continue
+        except OSError:  # a folder on the way that may not be looked into
             break
+        if not path.is_dir():
+            return f"{path} is a file, not a folder"
+        break
     return error.strerror or str(error)
 
 

@@ -132,12 +132,13 @@ def test_a_partner_without_links_to_the_line_is_said_so(
     out = prorated_run("daily")
     explanation = explain_line(out, "L2", partner="P3")
     assert explanation.partner == "P3"
-    assert all(not (p.links or p.partners) for p in explanation.programs)
+    assert all(p.partner_not_linked for p in explanation.programs)
     result = run_cli("explain", out, "--line", "L2", "--partner", "P3")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines.count("  P3 has no association with this line") == len(explanation.programs)
     german = run_cli("explain", out, "--line", "L2", "--partner", "P3", "--lang", "de")
     assert "  P3 hat keine Zuordnung zu dieser Zeile" in german.stdout.splitlines()
+    assert not any(p.partner_not_linked for p in explain_line(out, "L2", partner="P1").programs)
     linked = run_cli("explain", out, "--line", "L2", "--partner", "P1")
     assert "has no association" not in linked.stdout

@@ -206,3 +206,21 @@ def test_missing_columns_or_tables_say_what_was_found(
     with pytest.raises(StructuralError) as raised:
         core.run(data, tmp_path / "out")
     assert str(raised.value).endswith(hint), str(raised.value)
+
+
+def test_no_hint_about_letter_case_for_a_column_that_is_not_missing(tmp_path: Path) -> None:
+    """`Country` in other case is an optional column; the missing one is `name`."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
+    (data / "customers.csv").write_text("customer_id,Country\nC1,DE\n", encoding="utf-8")
+    with pytest.raises(StructuralError) as raised:
+        core.run(data, tmp_path / "out")
+    assert str(raised.value) == f"{data / 'customers.csv'}: missing required column name"
+
+
+def test_the_byte_order_mark_is_not_counted_in_the_header_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
+    (data / "customers.csv").write_bytes(b"\xef\xbb\xbfcustomer_id,n\xe4me,country\nC1,A,DE\n")
+    with pytest.raises(StructuralError, match=r"\(line 1, byte 14 of the line\)$"):
+        core.run(data, tmp_path / "out")

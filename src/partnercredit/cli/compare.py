@@ -109,8 +109,14 @@ def _show_examples(tables: Sequence[TableComparison], sides: tuple[str, str]) ->
             continue
         out.print(f"{compared.table}: rows found only in one of them (first of each side):")
         for side, row in compared.examples:
-            # Null as an empty field, as the CSV outputs write it.
-            values = ", ".join(
-                f"{key}={'' if value is None else value}" for key, value in row.items()
-            )
+            values = ", ".join(f"{key}={_as_in_csv(value)}" for key, value in row.items())
             out.print(f"  only {names[side]}: {values}")
+
+
+def _as_in_csv(value: object) -> str:
+    """A value as the CSV outputs write it: null as an empty field, booleans in lower case."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

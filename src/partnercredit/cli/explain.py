@@ -144,7 +144,7 @@ def _show_program(
         else:
             counted = say("policy_counts_nothing")
         out.print("  " + say.days(policy.first_day, policy.last_day, counted))
-    if line.partner is not None and not program.links and not program.partners:
+    if program.partner_not_linked:
         out.print("  " + say("partner_not_linked", partner_id=line.partner))
     for link in program.links:
         out.print("  " + _link(say, link))

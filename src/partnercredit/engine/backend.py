@@ -39,7 +39,8 @@ SCRATCH_PREFIX = "partnercredit-"
 class EngineOptions:
     """How the engine may use this machine.
 
-    memory_limit is passed to the engine as is (e.g. "8GB"); None means a limit that DuckDB
+    memory_limit is a size such as "8GB" (see `memory_bytes`), which DuckDB takes as is and
+    Spark as its driver's heap in mebibytes; None means a limit that DuckDB
     sizes to the input (see `fitted_memory_limit`) and Spark's own default. spill_dir is where
     intermediate data goes when it does not fit; None means the system's temporary folder. Each
     run works in a folder of its own there, removed at the end (or, after a run that was
@@ -69,7 +70,7 @@ _UNIT_BYTES = {
 
 def memory_bytes(size: str) -> int:
     """The bytes of a size as --memory-limit takes it (`8GB`, `512MiB`, `4000000000B`: units
-    of 1000 or of 1024, in any case), as DuckDB reads it."""
+    of 1000 or of 1024, in any case; DuckDB reads each of these the same way)."""
     match = _SIZE.fullmatch(size)
     count = int(float(match[1]) * _UNIT_BYTES[match[2].lower()]) if match else 0
     if count <= 0:

@@ -226,6 +226,17 @@ def _explain_program(
                 spans=tuple(spans[link]),
             )
         )
+    shown_credits = tuple(
+        PartnerCredit(
+            row["partner_id"],
+            row["association_type"],
+            row["days"],
+            row["credit_usd"],
+            row["seat_credit"],
+        )
+        for row in sorted(credits, key=lambda row: (row["partner_id"], row["association_type"]))
+        if partner is None or row["partner_id"] == partner
+    )
     return ProgramExplanation(
         program=name,
         kind=program.kind,
@@ -236,17 +247,8 @@ def _explain_program(
         category_excluded=month.category in program.exclude_categories,
         policies=_policies_in_month(program, month),
         links=tuple(explained),
-        partners=tuple(
-            PartnerCredit(
-                row["partner_id"],
-                row["association_type"],
-                row["days"],
-                row["credit_usd"],
-                row["seat_credit"],
-            )
-            for row in sorted(credits, key=lambda row: (row["partner_id"], row["association_type"]))
-            if partner is None or row["partner_id"] == partner
-        ),
+        partners=shown_credits,
+        partner_not_linked=partner is not None and not explained and not shown_credits,
         uncredited=tuple(
             Uncredited(row["reason"], row["days"], row["uncredited_usd"])
             for row in sorted(uncredited, key=lambda row: row["reason"])

@@ -104,6 +104,8 @@ class ProgramExplanation:
     links: tuple[LinkExplanation, ...]
     partners: tuple[PartnerCredit, ...]
     """As the run's ledger has them."""
+    partner_not_linked: bool
+    """The one partner asked about has no association with the line at all."""
     uncredited: tuple[Uncredited, ...]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -80,19 +81,20 @@ def _check_header(source: SourceFile, spec: TableSpec, names: list[str]) -> list
         raise StructuralError(
             f"{source.path}: missing required column{'s' if len(missing) > 1 else ''} "
             + ", ".join(missing)
-            + _header_hint(source, spec, names)
+            + _header_hint(source, names, missing)
         )
     return [name for name in spec.column_names if name in names]
 
 
-def _header_hint(source: SourceFile, spec: TableSpec, names: list[str]) -> str:
-    """What may explain missing columns: another separator, or names in other letter case."""
+def _header_hint(source: SourceFile, names: list[str], missing: list[str]) -> str:
+    """What may explain the `missing` columns: another separator, or their names in other
+    letter case."""
     separators = [mark for mark in ";\t|" if len(names) == 1 and mark in names[0]]
     if source.format == "csv" and separators:
         shown = "a tab" if separators[0] == "\t" else f"'{separators[0]}'"
         return f" (its header is one column: fields must be separated by commas, not {shown})"
-    lower = {name.lower() for name in spec.column_names}
-    other_case = [name for name in names if name not in spec.column_names and name.lower() in lower]
+    lower = {name.lower() for name in missing}
+    other_case = [name for name in names if name.lower() in lower]
     if other_case:
         return f" (column names are case-sensitive: found {', '.join(other_case)})"
     return ""
@@ -218,7 +220,10 @@ def _not_utf8(path: Path) -> StructuralError:
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError as error:
-                    where = f"line {number}, byte {error.start + 1} of the line"
+                    # A byte order mark is not part of the header's text.
+                    bom = number == 1 and line.startswith(codecs.BOM_UTF8)
+                    byte = error.start + 1 - (len(codecs.BOM_UTF8) if bom else 0)
+                    where = f"line {number}, byte {byte} of the line"
                     return StructuralError(f"{path}: {NOT_UTF8} ({where})")
     except OSError:
         pass
