@@ -97,6 +97,26 @@ def test_an_interrupt_calls_its_cancellers_on_a_thread_of_their_own(handlers: No
     assert not done.wait(0.5)
 
 
-def test_handlers_put_back_are_not_the_commands() -> None:
-    """A host application's own handler (here pytest's) is not the command's."""
+def test_an_interrupt_while_the_staging_folder_is_made_leaves_nothing(
+    handlers: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once left behind when the interrupt came between the folder and the code that removes
+    it (found by the Spark interrupt test in CI)."""
+    mode_of = publish._mode_of
+
+    def interrupted(out_dir: Path, staging: Path) -> int:
+        _interrupt()
+        return mode_of(out_dir, staging)
+
+    monkeypatch.setattr(publish, "_mode_of", interrupted)
+    with pytest.raises(Interrupted), publishing(tmp_path / "out"):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_handlers_put_back_are_not_the_commands(handlers: None) -> None:
+    """A host application's own handler (here the one before the fixture's) is not the
+    command's."""
+    assert interrupts.installed()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     assert not interrupts.installed()

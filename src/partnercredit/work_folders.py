@@ -34,8 +34,25 @@ def why_not_made(folder: Path, error: OSError) -> str:
 
 def make_work_folder(parent: Path, prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    _marker(folder).write_text(f"{socket.gethostname()} {os.getpid()}\n")
+    try:
+        _marker(folder).write_text(f"{socket.gethostname()} {os.getpid()}\n")
+    except BaseException:  # an interrupt, too: no folder without its marker is left
+        remove_work_folder(folder)
+        raise
     return folder
+
+
+def remove_own(parent: Path, prefix: str) -> None:
+    """Remove the work folders in `parent` whose names start with `prefix` that this process
+    made (one an interrupt left before its maker could note it, say)."""
+    mine = f"{socket.gethostname()} {os.getpid()}"
+    for marker in parent.glob(f"{glob.escape(prefix)}*{_MARKER}"):
+        try:
+            owner = marker.read_text().strip()
+        except OSError:
+            continue
+        if owner == mine:
+            remove_work_folder(marker.with_name(marker.name.removesuffix(_MARKER)))
 
 
 def remove_work_folder(folder: Path) -> None:

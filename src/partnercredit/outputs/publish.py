@@ -23,6 +23,7 @@ from partnercredit.work_folders import (
     keep_work_folder,
     make_work_folder,
     remove_abandoned,
+    remove_own,
     remove_work_folder,
     why_not_made,
 )
@@ -59,13 +60,19 @@ def publishing(out_dir: Path, *, marker: str = MANIFEST, kind: str = "run") -> I
             remove_work_folder(staging)
     finally:
         if not published:
+            # A staging folder an interrupt left while it was being made.
+            remove_own(out_dir.parent, _staging_prefix(out_dir))
             _remove_empty(created)
+
+
+def _staging_prefix(out_dir: Path) -> str:
+    return f"{_STAGING_PREFIX}{out_dir.name}-"
 
 
 def _staging_folder(out_dir: Path) -> tuple[Path, int]:
     """A new hidden folder beside `out_dir`, and the permissions it is to have when it takes
     `out_dir`'s place: those of the folder it replaces, or of a new folder."""
-    prefix = f"{_STAGING_PREFIX}{out_dir.name}-"
+    prefix = _staging_prefix(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(out_dir.parent, prefix)
