@@ -112,7 +112,7 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
     rules = run.facts.rules
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:
-        rejected = run.rows("rejected", "\"table\" = 'partners' AND key = ?", partner_id)
+        rejected = run.rejections("partners", partner_id)
         why = (
             f": partners row {rejected[0]['row_number']} was rejected. {rejected[0]['message']}"
             if rejected

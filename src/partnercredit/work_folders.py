@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 _MARKER = ".owner"
@@ -45,14 +46,7 @@ def make_work_folder(parent: Path, prefix: str) -> Path:
 def remove_own(parent: Path, prefix: str) -> None:
     """Remove the work folders in `parent` whose names start with `prefix` that this process
     made (one an interrupt left before its maker could note it, say)."""
-    mine = f"{socket.gethostname()} {os.getpid()}"
-    for marker in parent.glob(f"{glob.escape(prefix)}*{_MARKER}"):
-        try:
-            owner = marker.read_text().strip()
-        except OSError:
-            continue
-        if owner == mine:
-            remove_work_folder(marker.with_name(marker.name.removesuffix(_MARKER)))
+    _remove_marked(parent, prefix, lambda pid: pid == os.getpid())
 
 
 def remove_work_folder(folder: Path) -> None:
@@ -69,14 +63,20 @@ def remove_abandoned(parent: Path, prefix: str) -> None:
     """Remove the work folders in `parent` whose names start with `prefix` and whose process,
     on this host, is gone. Folders of other hosts (a shared disk) and of running processes
     are left alone."""
+    _remove_marked(parent, prefix, lambda pid: not _is_running(pid))
+
+
+def _remove_marked(parent: Path, prefix: str, remove: Callable[[int], bool]) -> None:
+    """Remove the work folders in `parent` whose names start with `prefix`, made on this host
+    by a process for whose number `remove` holds."""
     host = socket.gethostname()
     for marker in parent.glob(f"{glob.escape(prefix)}*{_MARKER}"):
         try:
             owner_host, pid = marker.read_text().split()
-            abandoned = owner_host == host and not _is_running(int(pid))
+            chosen = owner_host == host and remove(int(pid))
         except (OSError, ValueError):
             continue
-        if abandoned:
+        if chosen:
             remove_work_folder(marker.with_name(marker.name.removesuffix(_MARKER)))
 
 

@@ -130,7 +130,8 @@ class SparkBackend(Backend):
             raise
         except Exception as error:
             # Java's own reason, if any, is printed above by Java.
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            text = str(error).strip()
+            reason = text.splitlines()[0] if text else repr(error)
             raise UsageError(f"the spark engine did not start: {reason}") from error
         # Warnings about plans are for Spark developers; errors still reach the run.
         session.sparkContext.setLogLevel("ERROR")

@@ -121,7 +121,7 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
     found = run.rows("revenue", "line_id = ?", line_id)
     if found:
         return found[0]
-    rejected = run.rows("rejected", "\"table\" = 'revenue' AND key = ?", line_id)
+    rejected = run.rejections("revenue", line_id)
     if rejected:
         row = rejected[0]
         params = {name: row[name] or "" for name in ("column", "value", "key")}

@@ -136,7 +136,7 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
         return  # staging now holds the previous run and is removed by the caller
     # Without an atomic exchange: move the old run aside, then the new one in; if either
     # move fails, the old run goes back where it was and nothing is left beside it.
-    previous = make_work_folder(out_dir.parent, f"{_STAGING_PREFIX}{out_dir.name}-old-")
+    previous = make_work_folder(out_dir.parent, f"{_staging_prefix(out_dir)}old-")
     old_run = previous / "run"
     try:
         os.rename(out_dir, old_run)

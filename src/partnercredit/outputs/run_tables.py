@@ -28,6 +28,12 @@ class RunTables:
     def rows(self, table: str, where: str, *params: object) -> list[dict[str, Any]]:
         return self.select(table, "*", where, params)
 
+    def rejections(self, input_table: str, key: str) -> list[dict[str, Any]]:
+        """The `rejected` rows of `input_table` with this key, in the order of their rows."""
+        return self.rows(
+            "rejected", '"table" = ? AND key = ? ORDER BY row_number', input_table, key
+        )
+
     def select(
         self, table: str, columns: str, where: str = "true", params: Sequence[object] = ()
     ) -> list[dict[str, Any]]:

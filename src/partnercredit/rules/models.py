@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -99,15 +100,23 @@ Name = Annotated[StrictStr, Field(min_length=1)]
 text is a null in the contract's CSV."""
 
 
+def _first_repeat(values: Sequence[str]) -> tuple[int, int] | None:
+    """(index, index of its first occurrence) of the first value that repeats an earlier one."""
+    first_at: dict[str, int] = {}
+    for index, value in enumerate(values):
+        first = first_at.setdefault(value, index)
+        if first != index:
+            return index, first
+    return None
+
+
 def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
     """A list that names something twice is a slip (a copy meant to be edited, say)."""
-    seen: set[str] = set()
-    for value in values:
-        if value in seen:
-            raise PydanticCustomError(
-                "repeated", "{value} is listed twice", {"value": toml_value(value)}
-            )
-        seen.add(value)
+    repeat = _first_repeat(values)
+    if repeat is not None:
+        raise PydanticCustomError(
+            "repeated", "{value} is listed twice", {"value": toml_value(values[repeat[0]])}
+        )
     return values
 
 
@@ -239,11 +248,12 @@ class TargetRef(_Model):
 
 def _check_unique(key: str, field: str, values: list[str]) -> None:
     """Raise at the first entry of `key` whose `field` repeats an earlier entry's."""
-    first_at: dict[str, int] = {}
-    for index, value in enumerate(values):
-        first = first_at.setdefault(value, index)
-        if first != index:
-            raise KeyPathError((key, index, field), f'"{value}" is already used by {key}[{first}]')
+    repeat = _first_repeat(values)
+    if repeat is not None:
+        index, first = repeat
+        raise KeyPathError(
+            (key, index, field), f'"{values[index]}" is already used by {key}[{first}]'
+        )
 
 
 _KIND_KEYS: dict[str, tuple[str, ...]] = {
