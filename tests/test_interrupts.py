@@ -32,7 +32,10 @@ def _interrupt() -> None:
 
 
 def test_an_interrupt_before_publishing_stops_the_command(handlers: None, tmp_path: Path) -> None:
-    with pytest.raises(Interrupted), publishing(tmp_path / "out") as staging:
+    with (
+        pytest.raises(Interrupted, match=r"^interrupted; nothing was published$"),
+        publishing(tmp_path / "out") as staging,
+    ):
         (staging / MANIFEST).write_text("{}")
         _interrupt()
     assert interrupts.interrupted()
@@ -71,6 +74,15 @@ def test_a_command_that_goes_on_after_publishing_is_stopped_again(
         interrupts.release()
     with pytest.raises(Interrupted, match="nothing was published"):
         _interrupt()
+
+
+def test_a_command_that_publishes_nothing_says_only_that_it_stopped(handlers: None) -> None:
+    """`validate` without --out, `explain`, `partner`, `diff`: there was nothing to publish."""
+    with pytest.raises(Interrupted, match=r"^interrupted$"):
+        _interrupt()
+    assert interrupts.stopped("aborted") == "aborted"
+    interrupts.publishes()
+    assert interrupts.stopped("aborted") == "aborted; nothing was published"
 
 
 def test_an_interrupt_calls_its_cancellers_on_a_thread_of_their_own(handlers: None) -> None:

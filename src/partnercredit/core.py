@@ -16,6 +16,7 @@ from pathlib import Path
 
 import ibis
 
+from partnercredit import interrupts
 from partnercredit.contract import REJECTION_REASONS, TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
@@ -92,6 +93,8 @@ def validate(
 ) -> ValidationReport:
     """Read and check every input table; with `out_dir`, publish the rejections and inputs."""
     resolved = _resolve_rules(rules)
+    if out_dir is not None:
+        interrupts.publishes()
     with _session(data_dir, resolved, engine, on_phase, _new_run_id()) as session:
         report = session.report(examples_per_reason)
         if out_dir is not None:

@@ -13,6 +13,7 @@ from partnercredit.errors import Interrupted
 
 _received = False
 _held = False
+_publishes = False
 _cancellers: list[Callable[[], object]] = []
 
 
@@ -25,7 +26,7 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
             # cancels (a py4j call to Spark, whose connection a second call from the same
             # thread would break). Whatever that does, the command stops here.
             threading.Thread(target=_quietly, args=(cancel,), daemon=True).start()
-        raise Interrupted("interrupted; nothing was published")
+        raise Interrupted(stopped("interrupted"))
 
 
 def _quietly(cancel: Callable[[], object]) -> None:
@@ -33,9 +34,21 @@ def _quietly(cancel: Callable[[], object]) -> None:
         cancel()
 
 
+def stopped(how: str) -> str:
+    """What a command stopped by `how` ("interrupted", "aborted") says: a command that would
+    have published something says that nothing was."""
+    return f"{how}; nothing was published" if _publishes else how
+
+
+def publishes() -> None:
+    """The command is going to publish what it makes (`stopped` says then that nothing was)."""
+    global _publishes  # noqa: PLW0603
+    _publishes = True
+
+
 def install_handlers() -> None:
-    global _received, _held  # noqa: PLW0603
-    _received = _held = False
+    global _received, _held, _publishes  # noqa: PLW0603
+    _received = _held = _publishes = False
     _cancellers.clear()
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)

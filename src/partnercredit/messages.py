@@ -134,6 +134,11 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "line {line_id} was rejected (revenue row {row_number}): {reason}",
         "de": "Zeile {line_id} wurde abgelehnt (Umsatzzeile {row_number}): {reason}",
     },
+    "partner_rejected": {
+        "en": "--partner: partner {partner_id} was rejected (partners row {row_number}): {reason}",
+        "de": "--partner: Partner {partner_id} wurde abgelehnt (Partnerzeile {row_number}): "
+        "{reason}",
+    },
     "line": {
         "en": "Line {line_id}: {product}, {period} ({days} days), subscription {subscription_id} "
         "of customer {customer_id}, category {category}",

@@ -88,6 +88,22 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
     )
 
 
+def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
+    """P2 is its own parent: rejected, and --partner P2 says so (in the language asked for)."""
+    data = TESTS / "fixtures" / "validation" / "cycle_self" / "data"
+    assert run_cli("run", data, "--out", tmp_path / "out").exit_code == 0
+    asked = ("explain", tmp_path / "out", "--line", "L1", "--partner", "P2")
+    english, german = run_cli(*asked), run_cli(*asked, "--lang", "de")
+    assert (english.exit_code, german.exit_code) == (2, 2)
+    assert english.stderr.startswith(
+        "partnercredit: --partner: partner P2 was rejected (partners row 2): This partner's "
+    )
+    assert german.stderr.startswith(
+        "partnercredit: --partner: Partner P2 wurde abgelehnt (Partnerzeile 2): "
+    )
+    assert len(english.stderr.splitlines()) == len(german.stderr.splitlines()) == 1
+
+
 def test_an_unknown_partner_is_a_usage_error(worked_run: Path, run_cli: CliRunner) -> None:
     """Not an explanation in which nobody is credited: that would read as no credit."""
     result = run_cli("explain", worked_run, "--line", "L09", "--partner", "P6")

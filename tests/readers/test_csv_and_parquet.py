@@ -163,14 +163,22 @@ def test_parquet_text_that_is_not_utf8_is_a_structural_error(typed: bool, tmp_pa
 
 
 @pytest.mark.parametrize("bad_line", [2, 4000], ids=["near-the-header", "far-down"])
-def test_csv_text_that_is_not_utf8_names_its_line(bad_line: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize("column", ["name", "notes"], ids=["contract-column", "ignored-column"])
+def test_csv_text_that_is_not_utf8_names_its_line(
+    bad_line: int, column: str, tmp_path: Path
+) -> None:
     """The first bad byte's line and place, whether the header's reader meets it (Python
-    decodes ahead) or the row reader does."""
+    decodes ahead) or the row reader does, and in a column the contract ignores too: the
+    whole file must be UTF-8 (SPEC 5)."""
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
-    rows = [f"C{number},Customer {number},DE" for number in range(2, 5000)]
-    rows[bad_line - 2] = rows[bad_line - 2].replace(",Customer", ",Kunde \xe4", 1)
-    text = "\n".join(["customer_id,name,country", *rows]) + "\n"
+    rows = [f"C{number},Customer {number},DE,note" for number in range(2, 5000)]
+    rows[bad_line - 2] = rows[bad_line - 2].replace(
+        ",Customer" if column == "name" else ",note",
+        ",Kunde \xe4" if column == "name" else ",\xe4",
+        1,
+    )
+    text = "\n".join(["customer_id,name,country,notes", *rows]) + "\n"
     (data / "customers.csv").write_bytes(text.encode("latin-1"))
     with pytest.raises(StructuralError) as raised:
         core.run(data, tmp_path / "out")

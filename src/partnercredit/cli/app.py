@@ -73,11 +73,11 @@ def run_app(argv: list[str] | None = None) -> None:
     except TyperException as error:
         _usage_mistake(error, sys.argv[1:] if argv is None else argv)
     except Abort:
-        _fail(Interrupted("aborted; nothing was published"))
+        _fail(Interrupted(interrupts.stopped("aborted")))
     except Exception as error:
         # An engine may wrap the interrupt in an error of its own.
         if interrupts.interrupted():
-            _fail(Interrupted("interrupted; nothing was published"))
+            _fail(Interrupted(interrupts.stopped("interrupted")))
         if isinstance(error, OSError):
             _fail(ResourceError.file_failed(error))
         raise

@@ -17,9 +17,9 @@ from partnercredit.cli.options import RunFolderArgument
 from partnercredit.errors import UsageError
 from partnercredit.explain import (
     LineExplanation,
-    LineRejected,
     LinkExplanation,
     ProgramExplanation,
+    RowRejected,
     Span,
     explain_line,
 )
@@ -54,7 +54,7 @@ def explain(
     chosen = _language(language)
     try:
         explanation = explain_line(run_dir, line, partner=partner, program=program)
-    except LineRejected as rejected:
+    except RowRejected as rejected:
         raise UsageError(rejected.render(chosen)) from None
     if as_json:
         typer.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))

@@ -3,22 +3,22 @@
 from partnercredit.explain.explain_line import explain_line
 from partnercredit.explain.models import (
     LineExplanation,
-    LineRejected,
     LinkExplanation,
     Message,
     PartnerCredit,
     ProgramExplanation,
+    RowRejected,
     Span,
     Uncredited,
 )
 
 __all__ = [
     "LineExplanation",
-    "LineRejected",
     "LinkExplanation",
     "Message",
     "PartnerCredit",
     "ProgramExplanation",
+    "RowRejected",
     "Span",
     "Uncredited",
     "explain_line",

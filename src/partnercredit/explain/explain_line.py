@@ -11,12 +11,12 @@ from partnercredit.contract import BASE_CURRENCY, TRANSACTING
 from partnercredit.errors import UsageError
 from partnercredit.explain.models import (
     LineExplanation,
-    LineRejected,
     LinkExplanation,
     Message,
     PartnerCredit,
     PolicyInForce,
     ProgramExplanation,
+    RowRejected,
     Uncredited,
 )
 from partnercredit.explain.trace_links import (
@@ -53,6 +53,7 @@ def _explain(
     if program is not None and program not in rules.programs:
         raise UsageError(f"--program: the run's rules have no program {program!r}")
     if partner is not None and not run.rows("partners", "partner_id = ?", partner):
+        _refuse_rejected(run, "partners", partner, "partner_rejected", "partner_id")
         raise UsageError(f"--partner: partner {partner!r} is not in this run")
     line = _line(run, line_id)
     subscription = run.rows("subscriptions", "subscription_id = ?", line["subscription_id"])[0]
@@ -121,15 +122,21 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
     found = run.rows("revenue", "line_id = ?", line_id)
     if found:
         return found[0]
-    rejected = run.rejections("revenue", line_id)
-    if rejected:
-        row = rejected[0]
-        params = {name: row[name] or "" for name in ("column", "value", "key")}
-        codes = run.rows(
-            REJECTION_CODES, "\"table\" = 'revenue' AND row_number = ?", row["row_number"]
-        )
-        raise LineRejected(line_id, row["row_number"], Message(codes[0]["message_code"], params))
+    _refuse_rejected(run, "revenue", line_id, "line_rejected", "line_id")
     raise UsageError(f"line {line_id!r} is not in this run")
+
+
+def _refuse_rejected(run: RunTables, table: str, key: str, code: str, key_name: str) -> None:
+    """Refuses a key asked about that an input row of `table` had but was rejected, with that
+    row's rejection (in the message `code`, which names the key as `key_name`)."""
+    rejected = run.rejections(table, key)
+    if not rejected:
+        return
+    row = rejected[0]
+    params = {name: row[name] or "" for name in ("column", "value", "key")}
+    codes = run.rows(REJECTION_CODES, '"table" = ? AND row_number = ?', table, row["row_number"])
+    reason = Message(codes[0]["message_code"], params)
+    raise RowRejected(code, {key_name: key, "row_number": row["row_number"]}, reason)
 
 
 def _rate(run: RunTables, line: dict[str, Any]) -> Decimal:

@@ -18,17 +18,18 @@ class Message:
     params: dict[str, str]
 
 
-class LineRejected(UsageError):
-    """The line asked about was rejected: its rejection, as a message in any language."""
+class RowRejected(UsageError):
+    """The line or partner asked about was rejected: its rejection, as a message in any
+    language. `code` names the message that says which row (with `params`); `reason` is the
+    rejection's own."""
 
-    def __init__(self, line_id: str, row_number: int, reason: Message) -> None:
-        self.line_id, self.row_number, self.reason = line_id, row_number, reason
+    def __init__(self, code: str, params: dict[str, object], reason: Message) -> None:
+        self.code, self.params, self.reason = code, params, reason
         super().__init__(self.render("en"))
 
     def render(self, language: Language) -> str:
         reason = render(self.reason.code, self.reason.params, language)
-        params = {"line_id": self.line_id, "row_number": self.row_number, "reason": reason}
-        return render("line_rejected", params, language)
+        return render(self.code, {**self.params, "reason": reason}, language)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def publishing(out_dir: Path, *, marker: str = MANIFEST, kind: str = "run") -> I
     earlier `kind` (it has the file `marker`)."""
     # A symbolic link is followed: the run replaces the folder it points to.
     out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir.absolute()
+    interrupts.publishes()
     _check_replaceable(out_dir, marker, kind)
     created = _missing_folders(out_dir.parent)
     published = False

@@ -152,13 +152,15 @@ def _ends_inside_quotes(text: str) -> bool:
 
 
 def _csv_convert_options(source: SourceFile, spec: TableSpec) -> pa_csv.ConvertOptions:
-    present = _check_header(source, spec, _header_names(source))
+    names = _header_names(source)
+    _check_header(source, spec, names)
+    # Every column is read, those the contract ignores too: the whole file must be UTF-8, and
+    # only a column read as text is checked.
     return pa_csv.ConvertOptions(
-        column_types={name: pa.string() for name in present},
+        column_types=dict.fromkeys(names, pa.string()),
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
         null_values=[""],
-        include_columns=present,
     )
 
 
@@ -196,7 +198,10 @@ def _number_csv_rows(
             )
             rows = ordinals + np.searchsorted(thresholds, ordinals, side="left")
             seen += batch.num_rows
-            columns = {name: batch.column(name) for name in batch.schema.names}
+            present = set(batch.schema.names)
+            columns = {
+                name: batch.column(name) for name in stream.spec.column_names if name in present
+            }
             yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
     except (pa.ArrowInvalid, OSError) as error:
         stream.failure = _csv_failure(stream, error)
