@@ -79,7 +79,8 @@ def test_a_line_whose_base_exceeds_exact_division_stops_the_run(tmp_path: Path) 
     one_line_of_march(tmp_path / "data", [23] + [b - a for a, b in pairwise(primes)])
     with pytest.raises(
         PartnerCreditError,
-        match=r"programs\.split: on one revenue line .* least common multiple is 1[0-9]{16}\)",
+        match=r"programs\.split: on revenue line 'L1' \(subscription 'S1'\) the number .* least "
+        r"common multiple is 1[0-9]{16}\)",
     ):
         core.run(tmp_path / "data", tmp_path / "out", rules=SCENARIO / "rules.toml")
     assert not (tmp_path / "out").exists()

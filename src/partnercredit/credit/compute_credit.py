@@ -242,7 +242,7 @@ def _credit_batch(
             states,
             credited,
             excluded,
-            _split_counts(backend, program, rules.proration, credited),
+            _split_counts(backend, program, rules.proration, credited, lines),
         )
         order = sorted(rules.programs).index(name)
         shares.append(result.shares.mutate(_order_program=order))
@@ -368,7 +368,7 @@ def _types(rules: Rules) -> ir.Table:
 
 
 def _split_counts(
-    backend: Backend, program: Program, proration: str, credited: ir.Table
+    backend: Backend, program: Program, proration: str, credited: ir.Table, lines: ir.Table
 ) -> tuple[int, ...]:
     """Every number of partners credited on one day, for daily split credit; checks that
     each line's shares divide exactly."""
@@ -381,11 +381,16 @@ def _split_counts(
         return counts  # no line can have a larger base than all counts together
     # In floating point, which cannot overflow: the check is about being far too large.
     bases = with_split_base(credited, counts, base_type="float64")
-    largest = backend.to_arrow(bases.aggregate(base=bases._base.max())).to_pylist()[0]["base"]
-    if largest is not None and largest * _LONGEST_MONTH > MAX_DIVISOR:
+    largest = bases.order_by([bases._base.desc(), bases.line_no]).limit(1)
+    found = backend.to_arrow(
+        largest.join(lines, "line_no").select("line_id", "subscription_id", "_base")
+    ).to_pylist()
+    if found and found[0]["_base"] * _LONGEST_MONTH > MAX_DIVISOR:
+        line = found[0]
         raise PartnerCreditError(
-            f"programs.{program.name}: on one revenue line the number of partners that share "
-            f"a day changes so often within its month (their least common multiple is "
-            f"{int(largest)}) that partnercredit cannot divide its split credit exactly"
+            f"programs.{program.name}: on revenue line {line['line_id']!r} (subscription "
+            f"{line['subscription_id']!r}) the number of partners that share a day changes so "
+            f"often within its month (their least common multiple is {int(line['_base'])}) "
+            f"that partnercredit cannot divide its split credit exactly"
         )
     return counts
