@@ -134,6 +134,18 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "line {line_id} was rejected (revenue row {row_number}): {reason}",
         "de": "Zeile {line_id} wurde abgelehnt (Umsatzzeile {row_number}): {reason}",
     },
+    "line_not_in_run": {
+        "en": "line '{line_id}' is not in this run",
+        "de": "Zeile '{line_id}' ist nicht in diesem Lauf",
+    },
+    "partner_not_in_run": {
+        "en": "--partner: partner '{partner_id}' is not in this run",
+        "de": "--partner: Partner '{partner_id}' ist nicht in diesem Lauf",
+    },
+    "unknown_program": {
+        "en": "--program: the run's rules have no program '{program}'",
+        "de": "--program: Die Regeln des Laufs kennen kein Programm '{program}'",
+    },
     "partner_rejected": {
         "en": "--partner: partner {partner_id} was rejected (partners row {row_number}): {reason}",
         "de": "--partner: Partner {partner_id} wurde abgelehnt (Partnerzeile {row_number}): "
@@ -247,7 +259,7 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     },
     "credited_as": {
         "en": "applied; the partner is credited once, as {type} (a lower precedence number)",
-        "de": "gilt; der Partner wird nur einmal angerechnet, als {type} (niedrigere Rangfolge)",
+        "de": "gilt; der Partner wird nur einmal angerechnet, als {type} (kleinere Rangzahl)",
     },
     "credited_month_end": {
         "en": "applies on {day}, the day that decides the month, and is credited for the whole "
@@ -259,7 +271,7 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "applies on {day}, the day that decides the month; the partner is credited once "
         "for the whole month, as {type} (a lower precedence number)",
         "de": "gilt am {day}, dem für den Monat entscheidenden Tag; der Partner wird für den "
-        "ganzen Monat nur einmal angerechnet, als {type} (niedrigere Rangfolge)",
+        "ganzen Monat nur einmal angerechnet, als {type} (kleinere Rangzahl)",
     },
     "not_deciding": {
         "en": "applies, but only the last day of the month, {day}, decides",
@@ -320,8 +332,12 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "de": "sein Typ ist in den Regeln nicht deklariert und verknüpft daher niemanden",
     },
     "removal": {
-        "en": "removes the partner of record",
-        "de": "entfernt den Digital Partner of Record",
+        "en": "removes the subscription's {type} partner",
+        "de": "entfernt den {type}-Partner des Abonnements",
+    },
+    "removal_of_workload": {
+        "en": "removes the {type} partner of workload {workload} (not the subscription's own)",
+        "de": "entfernt den {type}-Partner des Workloads {workload} (nicht den des Abonnements)",
     },
     "overtaken": {
         "en": "replaced by a later event of the same day",

@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from partnercredit.explain import explain_line
+from partnercredit.messages import render
 from tests.conftest import TESTS, CliRunner
-from tests.explain.tiny_runs import ProratedRun, tiny_run
+from tests.explain.tiny_runs import PRORATION_RULES, ProratedRun, tiny_run
 from tests.explain_checks import check_explanations
 from tests.scenario_helpers import SCENARIOS, run_scenario
 
@@ -109,6 +110,64 @@ def test_an_unknown_partner_is_a_usage_error(worked_run: Path, run_cli: CliRunne
     result = run_cli("explain", worked_run, "--line", "L09", "--partner", "P6")
     assert result.exit_code == 2
     assert result.stderr == "partnercredit: --partner: partner 'P6' is not in this run\n"
+
+
+@pytest.mark.parametrize(
+    ("asked", "english", "german"),
+    [
+        (
+            ("--line", "NOPE"),
+            "line 'NOPE' is not in this run",
+            "Zeile 'NOPE' ist nicht in diesem Lauf",
+        ),
+        (
+            ("--line", "L09", "--partner", "P6"),
+            "--partner: partner 'P6' is not in this run",
+            "--partner: Partner 'P6' ist nicht in diesem Lauf",
+        ),
+        (
+            ("--line", "L09", "--program", "nope"),
+            "--program: the run's rules have no program 'nope'",
+            "--program: Die Regeln des Laufs kennen kein Programm 'nope'",
+        ),
+    ],
+    ids=["line", "partner", "program"],
+)
+def test_refusals_speak_the_language_asked_for(
+    worked_run: Path, run_cli: CliRunner, asked: tuple[str, ...], english: str, german: str
+) -> None:
+    for language, expected in (("en", english), ("de", german)):
+        result = run_cli("explain", worked_run, *asked, "--lang", language)
+        assert result.exit_code == 2
+        assert result.stderr == f"partnercredit: {expected}\n"
+
+
+def test_a_removal_says_whose_partner_it_removes(tmp_path: Path) -> None:
+    """E2 removes the subscription's DPOR, W2 only workload EXCH's: on line L1 (workload EXCH)
+    after W2, P1 (the subscription's DPOR) is credited again."""
+    out = tiny_run(
+        tmp_path,
+        PRORATION_RULES.format(proration="daily"),
+        revenue="line_id,subscription_id,period,product,workload,amount,currency,quantity,"
+        "transacting_partner_id\nL1,S1,2016-07,X1,EXCH,100.00,USD,,\n",
+        dpor_events="event_id,subscription_id,workload,partner_id,effective_date,recorded_at\n"
+        "E1,S1,,P1,2016-01-01,\nW1,S1,EXCH,P2,2016-01-01,\nW2,S1,EXCH,,2016-07-11,\n"
+        "E2,S1,,,2016-07-21,\n",
+    )
+    full = next(p for p in explain_line(out, "L1").programs if p.program == "full")
+    spans = {link.source_id: link.spans for link in full.links}
+    removal = {"type": "dpor", "workload": "EXCH"}
+    assert [(span.status, span.params) for span in spans["W2"]][-1] == (
+        "removal_of_workload",
+        removal,
+    )
+    assert [(span.status, span.params) for span in spans["E2"]][-1] == ("removal", {"type": "dpor"})
+    assert render("removal_of_workload", removal, "en") == (
+        "removes the dpor partner of workload EXCH (not the subscription's own)"
+    )
+    assert render("removal", {"type": "dpor"}, "de") == (
+        "entfernt den dpor-Partner des Abonnements"
+    )
 
 
 def test_exclusive_tie_break_compares_ids_as_text(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from partnercredit.explain import (
     LineExplanation,
     LinkExplanation,
     ProgramExplanation,
-    RowRejected,
+    Refused,
     Span,
     explain_line,
 )
@@ -54,8 +54,8 @@ def explain(
     chosen = _language(language)
     try:
         explanation = explain_line(run_dir, line, partner=partner, program=program)
-    except RowRejected as rejected:
-        raise UsageError(rejected.render(chosen)) from None
+    except Refused as refused:
+        raise UsageError(refused.render(chosen)) from None
     if as_json:
         typer.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
         return

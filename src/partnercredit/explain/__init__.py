@@ -7,7 +7,7 @@ from partnercredit.explain.models import (
     Message,
     PartnerCredit,
     ProgramExplanation,
-    RowRejected,
+    Refused,
     Span,
     Uncredited,
 )
@@ -18,7 +18,7 @@ __all__ = [
     "Message",
     "PartnerCredit",
     "ProgramExplanation",
-    "RowRejected",
+    "Refused",
     "Span",
     "Uncredited",
     "explain_line",

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from partnercredit.contract import BASE_CURRENCY, TRANSACTING
-from partnercredit.errors import UsageError
 from partnercredit.explain.models import (
     LineExplanation,
     LinkExplanation,
@@ -16,7 +15,7 @@ from partnercredit.explain.models import (
     PartnerCredit,
     PolicyInForce,
     ProgramExplanation,
-    RowRejected,
+    Refused,
     Uncredited,
 )
 from partnercredit.explain.trace_links import (
@@ -51,10 +50,10 @@ def _explain(
 ) -> LineExplanation:
     rules = run.facts.rules
     if program is not None and program not in rules.programs:
-        raise UsageError(f"--program: the run's rules have no program {program!r}")
+        raise Refused("unknown_program", {"program": program})
     if partner is not None and not run.rows("partners", "partner_id = ?", partner):
         _refuse_rejected(run, "partners", partner, "partner_rejected", "partner_id")
-        raise UsageError(f"--partner: partner {partner!r} is not in this run")
+        raise Refused("partner_not_in_run", {"partner_id": partner})
     line = _line(run, line_id)
     subscription = run.rows("subscriptions", "subscription_id = ?", line["subscription_id"])[0]
     rate = _rate(run, line)
@@ -123,7 +122,7 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
     if found:
         return found[0]
     _refuse_rejected(run, "revenue", line_id, "line_rejected", "line_id")
-    raise UsageError(f"line {line_id!r} is not in this run")
+    raise Refused("line_not_in_run", {"line_id": line_id})
 
 
 def _refuse_rejected(run: RunTables, table: str, key: str, code: str, key_name: str) -> None:
@@ -136,7 +135,7 @@ def _refuse_rejected(run: RunTables, table: str, key: str, code: str, key_name: 
     params = {name: row[name] or "" for name in ("column", "value", "key")}
     codes = run.rows(REJECTION_CODES, '"table" = ? AND row_number = ?', table, row["row_number"])
     reason = Message(codes[0]["message_code"], params)
-    raise RowRejected(code, {key_name: key, "row_number": row["row_number"]}, reason)
+    raise Refused(code, {key_name: key, "row_number": row["row_number"]}, reason)
 
 
 def _rate(run: RunTables, line: dict[str, Any]) -> Decimal:

@@ -18,18 +18,20 @@ class Message:
     params: dict[str, str]
 
 
-class RowRejected(UsageError):
-    """The line or partner asked about was rejected: its rejection, as a message in any
-    language. `code` names the message that says which row (with `params`); `reason` is the
-    rejection's own."""
+class Refused(UsageError):
+    """What `explain` will not answer (a line or partner not in the run, a program the rules
+    lack), as a message in any language: `code` with `params`, and for a rejected row that
+    row's rejection as `reason`."""
 
-    def __init__(self, code: str, params: dict[str, object], reason: Message) -> None:
+    def __init__(self, code: str, params: dict[str, object], reason: Message | None = None) -> None:
         self.code, self.params, self.reason = code, params, reason
         super().__init__(self.render("en"))
 
     def render(self, language: Language) -> str:
-        reason = render(self.reason.code, self.reason.params, language)
-        return render(self.code, {**self.params, "reason": reason}, language)
+        params = dict(self.params)
+        if self.reason is not None:
+            params["reason"] = render(self.reason.code, self.reason.params, language)
+        return render(self.code, params, language)
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,11 @@ def _status_before_contest(day: date, rules: Rules, month: LineMonth, link: Link
         return ("overtaken", {})
     in_source = link.source_from <= day and (link.valid_to is None or day < link.valid_to)
     if link.partner_id is None:
-        return ("removal", {}) if in_source else ("outside_interval", {})
+        if not in_source:
+            return ("outside_interval", {})
+        if link.workload is None:
+            return ("removal", {"type": link.type})
+        return ("removal_of_workload", {"type": link.type, "workload": link.workload})
     if not in_source:
         return ("outside_interval", {})
     if not link.covers(day):
