@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+FIRST_MONTH = 12
+"""0001-01, the first period there is, as a month number."""
+
 
 def period_text(number: int) -> str:
     """A month number (year * 12 + month - 1) as YYYY-MM."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from partnercredit.errors import UsageError
 from partnercredit.outputs.run_tables import RunTables, run_tables
-from partnercredit.periods import period_text
+from partnercredit.periods import FIRST_MONTH, period_text
 from partnercredit.rules import REQUIREMENTS, Rules
 
 STATEMENT_MONTHS = 12
@@ -175,8 +175,10 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
 
 
 def _months_before(period: str, months: int) -> str:
+    """The period `months` before `period`, or 0001-01 if that would come before it (as the
+    attainment windows do)."""
     number = int(period[:4]) * 12 + int(period[5:7]) - 1 - months
-    return period_text(number)
+    return period_text(max(number, FIRST_MONTH))
 
 
 def _credit_by_area(rules: Rules, credits: list[dict[str, Any]]) -> tuple[AreaCredit, ...]:

@@ -126,11 +126,14 @@ def test_rules_keep_source_name_text_and_its_hash(tmp_path: Path) -> None:
     assert rules.sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def test_byte_order_mark_is_allowed_and_not_part_of_the_text(tmp_path: Path) -> None:
+def test_byte_order_mark_is_allowed_and_the_hash_is_the_files(tmp_path: Path) -> None:
+    """An auditor checks the run's rules with `sha256sum` of the file, BOM and CRLF and all."""
     path = tmp_path / "rules.toml"
-    path.write_bytes(b"\xef\xbb\xbfproration = 'any_day'\n")
+    path.write_bytes(b"\xef\xbb\xbfproration = 'any_day'\r\n")
     rules = load_rules(path)
-    assert (rules.text, rules.proration) == ("proration = 'any_day'\n", "any_day")
+    assert (rules.text, rules.proration) == ("\ufeffproration = 'any_day'\r\n", "any_day")
+    assert rules.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert parse_rules(rules.text, "again").proration == "any_day"  # as a run's reader does
 
 
 @pytest.mark.parametrize(

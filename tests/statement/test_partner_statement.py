@@ -7,6 +7,7 @@ from pathlib import Path
 
 from partnercredit.statement import partner_statement
 from tests.conftest import CliRunner
+from tests.explain.tiny_runs import PRORATION_RULES, tiny_run
 
 
 def test_statement_of_the_partner_of_record(worked_run: Path) -> None:
@@ -49,3 +50,16 @@ def test_cli_statement(worked_run: Path, run_cli: CliRunner) -> None:
     assert unknown.exit_code == 2
     assert "partner 'P404' is not in this run" in unknown.stderr
     assert run_cli("partner", worked_run, "P1", "--as-of", "June").exit_code == 2
+
+
+def test_the_window_of_the_first_periods_starts_at_0001_01(tmp_path: Path) -> None:
+    """As attainment's windows do: no period comes before 0001-01 (a run of revenue in year 1
+    once showed 'credit of 0000-03 (FY0)')."""
+    rules = PRORATION_RULES.format(proration="daily")
+    revenue = (
+        "line_id,subscription_id,period,product,workload,amount,currency,quantity,"
+        "transacting_partner_id\nL1,S1,0001-02,X1,,100.00,USD,,P3\n"
+    )
+    out = tiny_run(tmp_path, rules, revenue=revenue)
+    statement = partner_statement(out, "P3")
+    assert (statement.first_period, statement.as_of_period) == ("0001-01", "0001-02")

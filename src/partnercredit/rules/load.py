@@ -51,7 +51,8 @@ def load_rules(path: Path | None = None) -> Rules:
     except OSError as error:
         raise RulesError(f"{path}: cannot read rules file ({error.strerror or error})") from error
     try:
-        text = raw.decode("utf-8-sig")
+        # The byte order mark stays in the text, so that its SHA-256 is the file's.
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise RulesError(f"{path.name}: not UTF-8 text (byte {error.start})") from error
     return parse_rules(text, path.name)
@@ -65,10 +66,11 @@ def load_builtin(name: Builtin) -> Rules:
 
 def parse_rules(text: str, source_name: str) -> Rules:
     """Rules from TOML `text`; `source_name` names it in errors and in the result."""
+    toml = text.removeprefix("\ufeff")
     try:
-        data = tomllib.loads(text, parse_float=Decimal)
+        data = tomllib.loads(toml, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise RulesError(_toml_problem(source_name, str(error), text)) from error
+        raise RulesError(_toml_problem(source_name, str(error), toml)) from error
     for key in _SOURCE_FIELDS:
         if key in data:
             raise RulesError(f"{source_name}: {key}: unknown key")

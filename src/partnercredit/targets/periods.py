@@ -8,7 +8,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from partnercredit.periods import period_text
+from partnercredit.periods import FIRST_MONTH, period_text
 
 
 def month_number(period: ir.StringValue) -> ir.IntegerValue:
@@ -25,10 +25,6 @@ def as_of_months(revenue_months: Iterable[int], window: int) -> list[int]:
     return sorted(
         {month + offset for month in months for offset in range(window) if month + offset <= last}
     )
-
-
-FIRST_MONTH = 12
-"""0001-01, the first period there is (month numbers as `month_number` makes them)."""
 
 
 def as_of_table(months: list[int], window: int) -> ir.Table:
