@@ -170,6 +170,21 @@ def test_a_removal_says_whose_partner_it_removes(tmp_path: Path) -> None:
     )
 
 
+def test_a_location_under_rollup_root_sees_its_organisations_credit(tmp_path: Path) -> None:
+    """Scenario 13: LOC2 (under LOC1, under ORG) is linked to L1; the program credits ORG, so
+    --partner LOC2 shows ORG's credit, not nothing (P9's is not shown)."""
+    out = run_scenario(TESTS / "scenarios" / "13_rollup_root", tmp_path / "out")
+    (competency,) = explain_line(out, "L1", partner="LOC2").programs
+    assert {link.credited_as for link in competency.links} == {"ORG"}
+    assert [
+        (row.partner_id, row.association_type, row.credit_usd) for row in competency.partners
+    ] == [
+        ("ORG", "dpor", Decimal("33.33")),
+        ("ORG", "transacting", Decimal("33.33")),
+    ]
+    assert not competency.partner_not_linked
+
+
 def test_exclusive_tie_break_compares_ids_as_text(tmp_path: Path) -> None:
     """SPEC 7.6: G10 wins over G1 (greater as text), although G1 is a prefix of it."""
     rules = """

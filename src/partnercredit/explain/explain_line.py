@@ -208,6 +208,8 @@ def _explain_program(
 ) -> ProgramExplanation:
     program = rules.programs[name]
     spans = trace_links(program, rules, month, links, roots)
+    # Under rollup = "root" a location's links credit its organisation: that is its credit.
+    shown = None if partner is None else {partner, credited_partner(program, partner, roots)}
     explained = []
     for link in links:
         credited_as = (
@@ -241,7 +243,7 @@ def _explain_program(
             row["seat_credit"],
         )
         for row in sorted(credits, key=lambda row: (row["partner_id"], row["association_type"]))
-        if partner is None or row["partner_id"] == partner
+        if shown is None or row["partner_id"] in shown
     )
     return ProgramExplanation(
         program=name,
