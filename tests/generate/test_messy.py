@@ -10,6 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from partnercredit.contract import REJECTION_REASONS, TABLES
+from partnercredit.generate.messy import injections
+from tests.generate.conftest import Generate
 from tests.generate.oracle import read_table, verdicts
 
 
@@ -77,3 +79,14 @@ def test_injected_kinds_are_listed(messy_csv: Path) -> None:
     assert copies["rejected"] == 0 and copies["collapsed"] == copies["rows"] > 0
     pairs = next(entry for entry in injected if entry["kind"] == "conflicting_copy")
     assert pairs["rejected"] == pairs["rows"] and pairs["rows"] % 2 == 0
+
+
+def test_a_tiny_dataset_gets_as_many_kinds_as_its_tables_have_rows(generate: Generate) -> None:
+    """Each bad row copies a good one: a table of fewer good rows than kinds of bad row gets
+    one kind per good row (10 subscriptions have no fasttrack rows at all), as --help says."""
+    tiny = generate(subscriptions=10, messy=0.001)
+    for name, table in _expected(tiny).items():
+        good = table["rows"] - sum(entry["rows"] for entry in table["injected"])
+        kinds = len(injections(TABLES[name], "csv"))
+        assert len(table["injected"]) == min(kinds, good), name
+    assert _expected(tiny)["fasttrack"]["injected"] == []
