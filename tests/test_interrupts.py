@@ -132,3 +132,14 @@ def test_handlers_put_back_are_not_the_commands(handlers: None) -> None:
     assert interrupts.installed()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     assert not interrupts.installed()
+
+
+def test_work_published_into_scratch_is_not_the_commands(handlers: None, tmp_path: Path) -> None:
+    """verify computes the run again into a scratch folder: an interrupt still stops it (even
+    while that run goes into place), and says only that it was interrupted."""
+    with interrupts.in_scratch(), publishing(tmp_path / "again") as staging:
+        (staging / MANIFEST).write_text("{}")
+        interrupts.hold()  # as the scratch run's swap does
+        with pytest.raises(Interrupted, match=r"^interrupted$"):
+            _interrupt()
+    assert interrupts.stopped("interrupted") == "interrupted"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from types import FrameType
 
 from partnercredit.errors import Interrupted
@@ -14,6 +14,7 @@ from partnercredit.errors import Interrupted
 _received = False
 _held = False
 _publishes = False
+_scratch = False
 _cancellers: list[Callable[[], object]] = []
 
 
@@ -43,12 +44,26 @@ def stopped(how: str) -> str:
 def publishes() -> None:
     """The command is going to publish what it makes (`stopped` says then that nothing was)."""
     global _publishes  # noqa: PLW0603
-    _publishes = True
+    if not _scratch:
+        _publishes = True
+
+
+@contextmanager
+def in_scratch() -> Iterator[None]:
+    """Work whose results go to a scratch folder (`verify` computing a run again): nothing it
+    publishes there is the command's, so it neither makes the command say that nothing was
+    published nor holds interrupts while moving its results into place."""
+    global _scratch  # noqa: PLW0603
+    _scratch = True
+    try:
+        yield
+    finally:
+        _scratch = False
 
 
 def install_handlers() -> None:
-    global _received, _held, _publishes  # noqa: PLW0603
-    _received = _held = _publishes = False
+    global _received, _held, _publishes, _scratch  # noqa: PLW0603
+    _received = _held = _publishes = _scratch = False
     _cancellers.clear()
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -82,7 +97,7 @@ def hold() -> None:
     into place, and the rest (clearing up, the summary) is short. An interrupt stopping it
     half way would leave a staging folder behind and say that nothing was published."""
     global _held  # noqa: PLW0603
-    _held = True
+    _held = not _scratch
 
 
 def release() -> None:

@@ -131,8 +131,8 @@ CATALOG: dict[str, dict[Language, str]] = {
 
 EXPLANATIONS: dict[str, dict[Language, str]] = {
     "line_rejected": {
-        "en": "line {line_id} was rejected (revenue row {row_number}): {reason}",
-        "de": "Zeile {line_id} wurde abgelehnt (Umsatzzeile {row_number}): {reason}",
+        "en": "line '{line_id}' was rejected (revenue row {row_number}): {reason}",
+        "de": "Zeile '{line_id}' wurde abgelehnt (Umsatzzeile {row_number}): {reason}",
     },
     "line_not_in_run": {
         "en": "line '{line_id}' is not in this run",
@@ -147,8 +147,9 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "de": "--program: Die Regeln des Laufs kennen kein Programm '{program}'",
     },
     "partner_rejected": {
-        "en": "--partner: partner {partner_id} was rejected (partners row {row_number}): {reason}",
-        "de": "--partner: Partner {partner_id} wurde abgelehnt (Partnerzeile {row_number}): "
+        "en": "--partner: partner '{partner_id}' was rejected (partners row {row_number}): "
+        "{reason}",
+        "de": "--partner: Partner '{partner_id}' wurde abgelehnt (Partnerzeile {row_number}): "
         "{reason}",
     },
     "line": {
@@ -332,12 +333,12 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "de": "sein Typ ist in den Regeln nicht deklariert und verknüpft daher niemanden",
     },
     "removal": {
-        "en": "removes the subscription's {type} partner",
-        "de": "entfernt den {type}-Partner des Abonnements",
+        "en": "ends the subscription's {type}",
+        "de": "beendet {type} für das Abonnement",
     },
     "removal_of_workload": {
-        "en": "removes the {type} partner of workload {workload} (not the subscription's own)",
-        "de": "entfernt den {type}-Partner des Workloads {workload} (nicht den des Abonnements)",
+        "en": "ends the {type} for workload {workload} (not the subscription's)",
+        "de": "beendet {type} für Workload {workload} (nicht für das Abonnement)",
     },
     "overtaken": {
         "en": "replaced by a later event of the same day",
@@ -348,6 +349,12 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "{seat_credit} seats",
         "de": "{partner_id}: {days} von {days_in_period} Tagen als {type}: {credit_usd} USD, "
         "{seat_credit} Lizenzen",
+    },
+    "organisation_credit": {
+        "en": "{partner_id} is credited as part of {organisation}; the credit of {organisation} "
+        "below comes from the links of all its locations",
+        "de": "{partner_id} wird als Teil von {organisation} angerechnet; die Anrechnung von "
+        "{organisation} unten stammt aus den Zuordnungen aller seiner Standorte",
     },
     "partner_not_linked": {
         "en": "{partner_id} has no association with this line",

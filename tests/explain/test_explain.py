@@ -73,7 +73,7 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
     result = run_cli("explain", tmp_path / "out", "--line", "L2")
     assert result.exit_code == 2
     assert result.stderr == (
-        'partnercredit: line L2 was rejected (revenue row 2): subscription_id "S2" was itself '
+        "partnercredit: line 'L2' was rejected (revenue row 2): subscription_id \"S2\" was itself "
         "rejected (see its own row), so this row cannot be used either.\n"
     )
     # rejected holds SPEC 9's columns only; the message codes are kept under inputs/.
@@ -83,7 +83,7 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
     german = run_cli("explain", tmp_path / "out", "--line", "L2", "--lang", "de")
     assert german.exit_code == 2
     assert german.stderr == (
-        'partnercredit: Zeile L2 wurde abgelehnt (Umsatzzeile 2): subscription_id "S2" wurde '
+        "partnercredit: Zeile 'L2' wurde abgelehnt (Umsatzzeile 2): subscription_id \"S2\" wurde "
         "selbst abgelehnt (siehe dessen Zeile), daher kann auch diese Zeile nicht verwendet "
         "werden.\n"
     )
@@ -97,10 +97,10 @@ def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None
     english, german = run_cli(*asked), run_cli(*asked, "--lang", "de")
     assert (english.exit_code, german.exit_code) == (2, 2)
     assert english.stderr.startswith(
-        "partnercredit: --partner: partner P2 was rejected (partners row 2): This partner's "
+        "partnercredit: --partner: partner 'P2' was rejected (partners row 2): This partner's "
     )
     assert german.stderr.startswith(
-        "partnercredit: --partner: Partner P2 wurde abgelehnt (Partnerzeile 2): "
+        "partnercredit: --partner: Partner 'P2' wurde abgelehnt (Partnerzeile 2): "
     )
     assert len(english.stderr.splitlines()) == len(german.stderr.splitlines()) == 1
 
@@ -162,15 +162,18 @@ def test_a_removal_says_whose_partner_it_removes(tmp_path: Path) -> None:
         removal,
     )
     assert [(span.status, span.params) for span in spans["E2"]][-1] == ("removal", {"type": "dpor"})
-    assert render("removal_of_workload", removal, "en") == (
-        "removes the dpor partner of workload EXCH (not the subscription's own)"
+    label = {"type": "Digital partner of record"}  # as the CLI words the default rules' dpor
+    assert render("removal_of_workload", {**removal, **label}, "en") == (
+        "ends the Digital partner of record for workload EXCH (not the subscription's)"
     )
-    assert render("removal", {"type": "dpor"}, "de") == (
-        "entfernt den dpor-Partner des Abonnements"
+    assert render("removal", label, "de") == (
+        "beendet Digital partner of record für das Abonnement"
     )
 
 
-def test_a_location_under_rollup_root_sees_its_organisations_credit(tmp_path: Path) -> None:
+def test_a_location_under_rollup_root_sees_its_organisations_credit(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
     """Scenario 13: LOC2 (under LOC1, under ORG) is linked to L1; the program credits ORG, so
     --partner LOC2 shows ORG's credit, not nothing (P9's is not shown)."""
     out = run_scenario(TESTS / "scenarios" / "13_rollup_root", tmp_path / "out")
@@ -183,6 +186,13 @@ def test_a_location_under_rollup_root_sees_its_organisations_credit(tmp_path: Pa
         ("ORG", "transacting", Decimal("33.33")),
     ]
     assert not competency.partner_not_linked
+    assert competency.organisation == "ORG"
+    shown = " ".join(run_cli("explain", out, "--line", "L1", "--partner", "LOC2").stdout.split())
+    assert (
+        "LOC2 is credited as part of ORG; the credit of ORG below comes from the links of all "
+        "its locations" in shown
+    )
+    assert explain_line(out, "L1", partner="ORG").programs[0].organisation is None
 
 
 def test_exclusive_tie_break_compares_ids_as_text(tmp_path: Path) -> None:

@@ -150,6 +150,11 @@ def _show_program(
         out.print("  " + _link(say, link))
         for span in link.spans:
             out.print("    " + say.days(span.first_day, span.last_day, _status(say, span)))
+    if program.organisation and program.partners:
+        out.print(
+            "  "
+            + say("organisation_credit", partner_id=line.partner, organisation=program.organisation)
+        )
     for credit in program.partners:
         text = say(
             "partner_credit",

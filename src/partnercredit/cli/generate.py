@@ -41,8 +41,9 @@ def generate(
             "--messy",
             metavar="FRACTION",
             help="Share of extra bad rows per table (0..1), of every kind SPEC 5 rejects; "
-            "any share above 0 adds one row of every kind to each table with at least as many "
-            "rows as kinds (a tiny dataset's short tables get fewer; generate.json lists them).",
+            "any share above 0 adds at least one row of each kind to every table with as many "
+            "good rows as kinds (a tiny dataset's short tables get fewer kinds; generate.json "
+            "lists them).",
         ),
     ] = 0.0,
     format: Annotated[

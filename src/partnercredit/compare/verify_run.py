@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from partnercredit import __version__, core
+from partnercredit import __version__, core, interrupts
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
 from partnercredit.contract import TABLES
 from partnercredit.engine import EngineOptions
@@ -70,7 +70,7 @@ def verify_run(
     if data_dir is not None:
         problems += _changed_inputs(facts, data_dir)
     source = data_dir if data_dir is not None else facts.folder / INPUTS_FOLDER
-    with _scratch_folder(engine) as scratch:
+    with _scratch_folder(engine) as scratch, interrupts.in_scratch():
         again = core.run(
             source,
             scratch / "run",

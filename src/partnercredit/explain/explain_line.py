@@ -209,7 +209,8 @@ def _explain_program(
     program = rules.programs[name]
     spans = trace_links(program, rules, month, links, roots)
     # Under rollup = "root" a location's links credit its organisation: that is its credit.
-    shown = None if partner is None else {partner, credited_partner(program, partner, roots)}
+    organisation = None if partner is None else credited_partner(program, partner, roots)
+    shown = None if partner is None else {partner, organisation}
     explained = []
     for link in links:
         credited_as = (
@@ -261,6 +262,7 @@ def _explain_program(
             Uncredited(row["reason"], row["days"], row["uncredited_usd"])
             for row in sorted(uncredited, key=lambda row: row["reason"])
         ),
+        organisation=organisation if organisation != partner else None,
     )
 
 

@@ -110,6 +110,9 @@ class ProgramExplanation:
     partner_not_linked: bool
     """The one partner asked about has no association with the line at all."""
     uncredited: tuple[Uncredited, ...]
+    organisation: str | None = None
+    """Under rollup = "root", when the partner asked about is a location: its organisation,
+    whose credit `partners` shows (earned by the links of all its locations)."""
 
 
 @dataclass(frozen=True)
