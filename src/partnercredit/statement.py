@@ -113,12 +113,13 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:
         rejected = run.rejections("partners", partner_id)
-        why = (
-            f": partners row {rejected[0]['row_number']} was rejected. {rejected[0]['message']}"
-            if rejected
-            else ""
-        )
-        raise UsageError(f"partner {partner_id!r} is not in this run{why}")
+        if rejected:
+            row = rejected[0]
+            raise UsageError(
+                f"partner {partner_id!r} was rejected (partners row {row['row_number']}): "
+                f"{row['message']}"
+            )
+        raise UsageError(f"partner {partner_id!r} is not in this run")
     root = run.rows("partner_roots", "partner_id = ?", partner_id)
     root_partner_id = root[0]["root_partner_id"] if root else None
     organisation = root_partner_id or partner_id

@@ -129,6 +129,6 @@ def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None
     core.run(VALIDATION_FIXTURES / "cycle_self" / "data", out)
     result = run_cli("partner", out, "P2")
     _assert_one_line_usage_error(
-        result, "partner 'P2' is not in this run: partners row 2 was rejected. This partner's"
+        result, "partner 'P2' was rejected (partners row 2): This partner's chain of parent"
     )
     assert "leads back to itself" in result.stderr
