@@ -307,3 +307,29 @@ def test_a_file_in_the_way_of_a_folder_is_named(
     assert result.exit_code == 2
     assert message.format(file=in_the_way) in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_a_sum_too_large_for_the_outputs_is_one_line(tmp_path: Path, run_cli: CliRunner) -> None:
+    """120 lines of 999,999,999,999 EUR at 89 USD: each within the inputs' limits, their sum
+    (about 1.07e16 USD) beyond the outputs' DECIMAL(18, 2)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    tables = {
+        "partners": "partner_id,name\nP1,a\n",
+        "customers": "customer_id,name,country\nC1,x,DE\n",
+        "subscriptions": "subscription_id,customer_id\nS1,C1\n",
+        "fx_rates": "period,currency,usd_per_unit\n2016-07,EUR,89\n",
+        "revenue": "line_id,subscription_id,period,product,workload,amount,currency,quantity,"
+        "transacting_partner_id\n"
+        + "".join(f"L{n:03d},S1,2016-07,O365-E3,,999999999999,EUR,0,P1\n" for n in range(120)),
+    }
+    for name, text in tables.items():
+        (data / f"{name}.csv").write_text(text, encoding="utf-8")
+    result = run_cli("run", data, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "partnercredit: a sum of revenue_usd is too large for the outputs, which hold at most 16 "
+        "digits before the point (DECIMAL(18, 2)): the inputs' amounts or quantities add up "
+        "beyond that\n"
+    )
+    assert not (tmp_path / "out").exists()

@@ -32,6 +32,7 @@ EngineName = Literal["duckdb", "spark"]
 AfterSort = Callable[[ir.Table], ir.Table]
 """A select of sorted rows (see `Backend.write_parquet`)."""
 _INVALID_PARQUET_TEXT = re.compile(r'Invalid string encoding found in Parquet file "(.*?)":')
+_TOO_LARGE = re.compile(r"to DECIMAL\(18,\d+\) when casting from source column (\w+)")
 SCRATCH_PREFIX = "partnercredit-"
 
 
@@ -275,6 +276,16 @@ class DuckDBBackend(Backend):
             raise StructuralError(f"{found.group(1)}: {NOT_UTF8}") from None
         except duckdb.OutOfMemoryException as error:
             raise ResourceError.out_of_memory(self.memory_limit) from error
+        except duckdb.ConversionException as error:
+            # Only a sum can overflow: every input value is checked against its column's limit.
+            found = _TOO_LARGE.search(str(error))
+            if found is None:
+                raise
+            raise StructuralError(
+                f"a sum of {found.group(1)} is too large for the outputs, which hold at most 16 "
+                "digits before the point (DECIMAL(18, 2)): the inputs' amounts or quantities "
+                "add up beyond that"
+            ) from None
         except duckdb.IOException as error:
             reason = str(error).splitlines()[0]
             raise ResourceError(
