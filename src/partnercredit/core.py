@@ -25,6 +25,7 @@ from partnercredit.errors import StrictRefusal, UsageError
 from partnercredit.outputs.manifest import (
     build_manifest,
     hash_files_in_background,
+    read_manifest,
     write_manifest,
 )
 from partnercredit.outputs.publish import MANIFEST, publishing
@@ -94,6 +95,7 @@ def validate(
     """Read and check every input table; with `out_dir`, publish the rejections and inputs."""
     resolved = _resolve_rules(rules)
     if out_dir is not None:
+        _refuse_replacing_a_run(out_dir)
         interrupts.publishes()
     with _session(data_dir, resolved, engine, on_phase, _new_run_id()) as session:
         report = session.report(examples_per_reason)
@@ -103,6 +105,19 @@ def validate(
                 rows = session.write_output(staging, REJECTED, session.inputs.rejected, "parquet")
                 session.write_manifest(staging, {REJECTED.name: rows}, "parquet")
         return report
+
+
+def _refuse_replacing_a_run(out_dir: Path) -> None:
+    """A validation does not replace a run's credits (a run replaces a validation)."""
+    if not (out_dir / MANIFEST).is_file():
+        return
+    outputs = read_manifest(out_dir).get("outputs")
+    rows = outputs.get("rows") if isinstance(outputs, dict) else None
+    if isinstance(rows, dict) and "credits" in rows:
+        raise UsageError(
+            f"{out_dir}: holds a run with credits, which validate --out would replace with a "
+            "validation only; choose another folder"
+        )
 
 
 def run(

@@ -112,6 +112,23 @@ def test_validate_with_out_publishes_rejections(tmp_path: Path, run_cli: CliRunn
     assert (tmp_path / "out" / "rejected.parquet").exists()
 
 
+def test_validate_with_out_does_not_replace_a_run(tmp_path: Path, run_cli: CliRunner) -> None:
+    """A validation replaces an earlier validation; a run replaces either; but a validation
+    never takes a run's credits away."""
+    out = tmp_path / "out"
+    assert run_cli("validate", WITH_REJECTIONS, "--out", out).exit_code == 0
+    assert run_cli("validate", CLEAN, "--out", out).exit_code == 0
+    assert run_cli("run", CLEAN, "--out", out).exit_code == 0
+    before = sorted(path.name for path in out.iterdir())
+    result = run_cli("validate", CLEAN, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"partnercredit: {out}: holds a run with credits, which validate --out would replace "
+        "with a validation only; choose another folder\n"
+    )
+    assert sorted(path.name for path in out.iterdir()) == before
+
+
 def test_rules_commands_are_wired(run_cli: CliRunner) -> None:
     result = run_cli("rules", "show")
     assert result.exit_code == 0
