@@ -24,7 +24,7 @@ def _finished_process_id() -> int:
     return int(process.stdout)
 
 
-def _dead_owner(host: str | None = None) -> str:
+def dead_owner(host: str | None = None) -> str:
     """A marker's text naming a process of `host` (this one by default) that has ended."""
     return f"{host or socket.gethostname()} {_finished_process_id()}\n"
 
@@ -39,14 +39,14 @@ def _folder(parent: Path, name: str, owner: str | None) -> Path:
 
 def test_only_the_folders_of_dead_processes_on_this_host_are_removed(tmp_path: Path) -> None:
     host = socket.gethostname()
-    dead = _folder(tmp_path, "dead", _dead_owner())
+    dead = _folder(tmp_path, "dead", dead_owner())
     running = _folder(tmp_path, "running", f"{host} {os.getpid()}\n")
-    elsewhere = _folder(tmp_path, "elsewhere", _dead_owner(f"another-{host}"))
+    elsewhere = _folder(tmp_path, "elsewhere", dead_owner(f"another-{host}"))
     unmarked = _folder(tmp_path, "unmarked", None)
     garbled = _folder(tmp_path, "garbled", "not a marker")
     other_prefix = tmp_path / "other-dead"
     other_prefix.mkdir()
-    (tmp_path / "other-dead.owner").write_text(_dead_owner())
+    (tmp_path / "other-dead.owner").write_text(dead_owner())
 
     remove_abandoned(tmp_path, PREFIX)
 
@@ -56,7 +56,7 @@ def test_only_the_folders_of_dead_processes_on_this_host_are_removed(tmp_path: P
 
 
 def test_a_prefix_is_not_a_pattern(tmp_path: Path) -> None:
-    dead = _folder(tmp_path, "dead", _dead_owner())
+    dead = _folder(tmp_path, "dead", dead_owner())
     remove_abandoned(tmp_path, "partnercredit[-]")
     remove_abandoned(tmp_path, "partnercredit?")
     assert dead.exists()
@@ -73,7 +73,7 @@ def test_a_work_folder_and_its_marker_go_together(tmp_path: Path) -> None:
 
 def test_the_engine_cleans_its_spill_folder(tmp_path: Path) -> None:
     dead = make_work_folder(tmp_path, PREFIX)
-    (tmp_path / f"{dead.name}.owner").write_text(_dead_owner())
+    (tmp_path / f"{dead.name}.owner").write_text(dead_owner())
     with open_backend(EngineOptions(spill_dir=tmp_path)) as backend:
         assert [path.name for path in tmp_path.iterdir() if path.is_dir()] == [backend.scratch.name]
     assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ import pytest
 from partnercredit.errors import UsageError
 from partnercredit.outputs import publish
 from partnercredit.outputs.publish import MANIFEST, publishing
+from tests.test_work_folders import dead_owner
 
 
 def _publish(out_dir: Path, content: str) -> None:
@@ -127,3 +128,15 @@ def test_a_swap_that_cannot_be_undone_keeps_the_old_run(
     assert (kept / MANIFEST).read_text() == "first"
     # No marker of a run's work folder: no later run removes it as abandoned.
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".owner")] == []
+
+
+def test_a_publish_removes_every_abandoned_staging_folder_beside_it(tmp_path: Path) -> None:
+    """In a workspace every run publishes to a folder of its own name: a killed run's staging
+    folder (named after its own run) is removed by the next run all the same."""
+    runs = tmp_path / "runs"
+    left = runs / ".partnercredit-staging-20260101T000000Z-dead-abc"
+    (left / "credits.parquet").parent.mkdir(parents=True)
+    (runs / f"{left.name}.owner").write_text(dead_owner())
+    with publishing(runs / "20260102T000000Z-next") as staging:
+        (staging / MANIFEST).write_text("{}")
+    assert sorted(path.name for path in runs.iterdir()) == ["20260102T000000Z-next"]

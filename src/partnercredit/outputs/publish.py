@@ -76,7 +76,8 @@ def _staging_folder(out_dir: Path) -> tuple[Path, int]:
     prefix = _staging_prefix(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_abandoned(out_dir.parent, prefix)
+        # Every abandoned one: a workspace's runs each have a folder name of their own.
+        remove_abandoned(out_dir.parent, _STAGING_PREFIX)
         staging = make_work_folder(out_dir.parent, prefix)
         mode = _mode_of(out_dir, staging)
     except OSError as error:
