@@ -71,13 +71,18 @@ def _generated_with(data_dir: Path) -> dict[str, int] | None:
     return wanted if complete else None
 
 
+_SHOWN_PROGRAM = "competency"
+"""The default rules' attainment program: the demo shows its largest partner."""
+
+
 def _largest_partner(run_dir: Path) -> str | None:
     row = (
         duckdb.connect()
         .execute(
             f"SELECT partner_id FROM {parquet_scan(run_dir / 'credits.parquet')} "
-            "GROUP BY partner_id "
-            "ORDER BY sum(credit_usd) DESC, partner_id LIMIT 1"
+            "WHERE program = ? GROUP BY partner_id "
+            "ORDER BY sum(credit_usd) DESC, partner_id LIMIT 1",
+            [_SHOWN_PROGRAM],
         )
         .fetchone()
     )

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import CliRunner
@@ -23,6 +24,11 @@ def test_demo_generates_runs_and_shows_a_partner(tmp_path: Path, run_cli: CliRun
     manifest = json.loads((folder / "run" / "run.json").read_text())
     assert manifest["outputs"]["rows"]["credits"] > 0
     assert all(counts["rejected"] == 0 for counts in manifest["tables"].values())
+    ((largest,),) = duckdb.sql(
+        f"SELECT partner_id FROM '{folder / 'run' / 'credits.parquet'}' "
+        "WHERE program = 'competency' GROUP BY ALL ORDER BY sum(credit_usd) DESC LIMIT 1"
+    ).fetchall()
+    assert f"Partner {largest}" in result.stdout
     again = run_cli("demo", "--dir", folder, "--subscriptions", "1500", "--no-serve")
     assert again.exit_code == 0
     assert "generating" not in again.stdout
