@@ -58,6 +58,7 @@ SESSION_SETTINGS: dict[str, str] = {
 
 _BATCH_ROWS = 256 * 1024
 _LEAST_DRIVER_MEBIBYTES = 512
+_CODE_GENERATOR = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator"
 """Spark refuses to start below about 450 MiB of heap (300 MiB it reserves, times 1.5); its
 own default is 1 GiB."""
 
@@ -135,6 +136,12 @@ class SparkBackend(Backend):
             raise UsageError(f"the spark engine did not start: {reason}") from error
         # Warnings about plans are for Spark developers; errors still reach the run.
         session.sparkContext.setLogLevel("ERROR")
+        # A generated method beyond Java's 64 KB is compiled no further and interpreted
+        # instead, with the same results; its compiler's error (hundreds of lines) is no news.
+        jvm = session.sparkContext._jvm
+        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
+            _CODE_GENERATOR, jvm.org.apache.logging.log4j.Level.OFF
+        )
         return session
 
     def _stop_cancelling(self) -> None:
