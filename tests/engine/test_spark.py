@@ -279,8 +279,7 @@ class _RecordingBuilder:
         return self
 
     def getOrCreate(self) -> object:  # noqa: N802 - Spark's name
-        context = SimpleNamespace(setLogLevel=lambda _level: None)
-        return SimpleNamespace(sparkContext=context)
+        return SimpleNamespace()
 
 
 @pytest.mark.parametrize(

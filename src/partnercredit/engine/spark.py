@@ -83,6 +83,7 @@ class SparkBackend(Backend):
         try:
             if active is None:
                 self.session = self._start_session(SparkSession.builder, options)
+                _quiet_logs(self.session)
             else:
                 self.session = active
                 self._restore = {key: active.conf.get(key, None) for key in SESSION_SETTINGS}
@@ -134,14 +135,6 @@ class SparkBackend(Backend):
             text = str(error).strip()
             reason = text.splitlines()[0] if text else repr(error)
             raise UsageError(f"the spark engine did not start: {reason}") from error
-        # Warnings about plans are for Spark developers; errors still reach the run.
-        session.sparkContext.setLogLevel("ERROR")
-        # A generated method beyond Java's 64 KB is compiled no further and interpreted
-        # instead, with the same results; its compiler's error (hundreds of lines) is no news.
-        jvm = session.sparkContext._jvm
-        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
-            _CODE_GENERATOR, jvm.org.apache.logging.log4j.Level.OFF
-        )
         return session
 
     def _stop_cancelling(self) -> None:
@@ -381,6 +374,18 @@ _Result = TypeVar("_Result")
 
 def _on_this_thread(call: Callable[[], _Result]) -> _Result:
     return call()
+
+
+def _quiet_logs(session: Any) -> None:
+    """For the command's own session: warnings about plans are for Spark developers (errors
+    still reach the run); a generated method beyond Java's 64 KB is compiled no further and
+    interpreted instead, with the same results, so its compiler's error (hundreds of lines) is
+    no news either."""
+    session.sparkContext.setLogLevel("ERROR")
+    jvm = session.sparkContext._jvm
+    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
+        _CODE_GENERATOR, jvm.org.apache.logging.log4j.Level.OFF
+    )
 
 
 def _off_main_thread(call: Callable[[], _Result]) -> _Result:
