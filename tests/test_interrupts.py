@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -137,9 +138,27 @@ def test_handlers_put_back_are_not_the_commands(handlers: None) -> None:
 def test_work_published_into_scratch_is_not_the_commands(handlers: None, tmp_path: Path) -> None:
     """verify computes the run again into a scratch folder: an interrupt still stops it (even
     while that run goes into place), and says only that it was interrupted."""
-    with interrupts.in_scratch(), publishing(tmp_path / "again") as staging:
+    with (
+        pytest.raises(Interrupted, match=r"^interrupted$"),
+        interrupts.in_scratch(),
+        publishing(tmp_path / "again") as staging,
+    ):
         (staging / MANIFEST).write_text("{}")
         interrupts.hold()  # as the scratch run's swap does
-        with pytest.raises(Interrupted, match=r"^interrupted$"):
-            _interrupt()
+        _interrupt()
     assert interrupts.stopped("interrupted") == "interrupted"
+
+
+def test_an_interrupt_something_swallowed_still_stops_the_publish(
+    handlers: None, tmp_path: Path
+) -> None:
+    """py4j sends a call to Spark again when an interrupt broke it while it was being sent:
+    the `Interrupted` never reaches the command (a Spark run once finished and published)."""
+    with (
+        pytest.raises(Interrupted, match=r"^interrupted; nothing was published$"),
+        publishing(tmp_path / "out") as staging,
+    ):
+        (staging / MANIFEST).write_text("{}")
+        with suppress(Interrupted):
+            _interrupt()
+    assert list(tmp_path.iterdir()) == []

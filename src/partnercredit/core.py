@@ -146,7 +146,7 @@ def run(
         if strict and report.rejected:
             count = report.rejected
             rows = "1 input row was" if count == 1 else f"{count} input rows were"
-            raise StrictRefusal(f"--strict: {rows} rejected; nothing was published")
+            raise StrictRefusal(f"--strict: {rows} rejected; nothing was published", report)
         accepted = session.keep_inputs(staging)
         session.on_phase("crediting partners")
         credit = compute_credit(

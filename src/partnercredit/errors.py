@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import errno
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from partnercredit.core import ValidationReport
 
 
 class PartnerCreditError(Exception):
@@ -45,9 +49,14 @@ class ResourceError(PartnerCreditError):
 
 
 class StrictRefusal(PartnerCreditError):
-    """`--strict` and at least one rejected row: nothing is published."""
+    """`--strict` and at least one rejected row: nothing is published. Carries the inputs'
+    validation, so that the refusal can show what was rejected."""
 
     exit_code = 1
+
+    def __init__(self, message: str, validation: ValidationReport) -> None:
+        super().__init__(message)
+        self.validation = validation
 
 
 class Interrupted(PartnerCreditError):

@@ -95,8 +95,14 @@ def interrupted() -> bool:
 def hold() -> None:
     """From now on an interrupt does not stop the command: what it publishes is being moved
     into place, and the rest (clearing up, the summary) is short. An interrupt stopping it
-    half way would leave a staging folder behind and say that nothing was published."""
+    half way would leave a staging folder behind and say that nothing was published.
+
+    An interrupt that arrived before stops the command here, even if what it interrupted
+    swallowed the exception (py4j sends a call to Spark again when an interrupt broke it
+    while it was being sent)."""
     global _held  # noqa: PLW0603
+    if _received:
+        raise Interrupted(stopped("interrupted"))
     _held = not _scratch
 
 

@@ -9,12 +9,14 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
 from partnercredit import core
+from partnercredit.errors import Interrupted
 from tests.conftest import TESTS, CliRunner, read_csv
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -54,7 +56,13 @@ def test_strict_refuses_when_rows_are_rejected(tmp_path: Path, run_cli: CliRunne
     out = tmp_path / "out"
     result = run_cli("run", WITH_REJECTIONS, "--out", out, "--strict")
     assert result.exit_code == 1
-    assert "8 input rows were rejected" in result.stderr
+    assert (
+        result.stderr
+        == "partnercredit: --strict: 8 input rows were rejected; nothing was published\n"
+    )
+    # What was rejected, as `validate` shows it.
+    assert "First rejections of each reason:" in result.stdout
+    assert "bad_reference: revenue row 2, subscription_id = 'S2'" in result.stdout
     assert not out.exists()
 
 
@@ -196,6 +204,36 @@ def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None
     assert "interrupted" in stderr
     assert not out.exists()
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".partnercredit")]
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["run", CLEAN, "--out"], "interrupted; nothing was published"),
+        (["validate", CLEAN], "interrupted"),
+    ],
+)
+def test_an_interrupt_a_library_swallowed_still_stops_the_command(
+    command: list[str | Path],
+    message: str,
+    tmp_path: Path,
+    run_cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """py4j sends a call to Spark again when an interrupt broke it while it was being sent,
+    and the command never sees the `Interrupted`: a Spark run in CI finished with exit 0."""
+    validate_inputs = core.validate_inputs
+
+    def swallowing(*args: object, **kwargs: object) -> object:
+        with suppress(Interrupted):
+            os.kill(os.getpid(), signal.SIGINT)
+        return validate_inputs(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core, "validate_inputs", swallowing)
+    out = tmp_path / "out"
+    result = run_cli(*command, *([out] if command[-1] == "--out" else []))
+    assert (result.exit_code, result.stderr) == (130, f"partnercredit: {message}\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_engine_out_of_memory_is_one_line_and_publishes_nothing(

@@ -81,6 +81,9 @@ def run_app(argv: list[str] | None = None) -> None:
         if isinstance(error, OSError):
             _fail(ResourceError.file_failed(error))
         raise
+    if interrupts.interrupted():
+        # Swallowed on its way out by a library the command called (py4j's retry).
+        _fail(Interrupted(interrupts.stopped("interrupted")))
     if isinstance(exit_code, int) and exit_code:
         sys.exit(exit_code)
 

@@ -15,7 +15,7 @@ from partnercredit.cli.options import (
     SpillOption,
     engine_options,
 )
-from partnercredit.errors import UsageError
+from partnercredit.errors import StrictRefusal, UsageError
 
 
 def run(
@@ -56,16 +56,20 @@ def run(
     if output_format not in ("parquet", "csv"):
         raise UsageError(f"--format: use parquet or csv, not {output_format!r}")
     out_console = render.console()
-    with out_console.status("starting") as status:
-        report = core.run(
-            data_dir,
-            out,
-            workspace=workspace,
-            rules=rules,
-            output_format="csv" if output_format == "csv" else "parquet",
-            strict=strict,
-            engine=engine_options(engine, memory_limit, spill_dir),
-            on_phase=status.update,
-        )
+    try:
+        with out_console.status("starting") as status:
+            report = core.run(
+                data_dir,
+                out,
+                workspace=workspace,
+                rules=rules,
+                output_format="csv" if output_format == "csv" else "parquet",
+                strict=strict,
+                engine=engine_options(engine, memory_limit, spill_dir),
+                on_phase=status.update,
+            )
+    except StrictRefusal as refusal:
+        render.show_validation(refusal.validation)
+        raise
     render.show_run(report, report.summary.fiscal_year_start_month)
     out_console.print(f"Run {report.run_id} published to {report.out_dir}")
