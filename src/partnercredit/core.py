@@ -268,12 +268,18 @@ class _Session:
         self.started_at = datetime.now(UTC)
         self.rules = rules
         self.backend = backend
-        self.on_phase = on_phase
-        on_phase("reading and checking inputs")
+        self._report_phase = on_phase
+        self.on_phase("reading and checking inputs")
         self.inputs: ValidatedInputs = validate_inputs(backend, data_dir, rules.declared_types)
         backend.fit_memory_to(self.inputs.counts["revenue"].read)
         self.hashes = hash_files_in_background(pool, self.inputs.sources)
         self.roots = self.inputs.partner_roots
+
+    def on_phase(self, phase: str) -> None:
+        """Report the phase the run enters, unless an interrupt arrived that the engine's
+        client swallowed: then the run stops here rather than at its end."""
+        interrupts.stop_if_received()
+        self._report_phase(phase)
 
     def report(self, examples_per_reason: int) -> ValidationReport:
         """Rejections by reason in the order SPEC 5 checks them; the examples of each reason

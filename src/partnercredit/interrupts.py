@@ -101,9 +101,15 @@ def hold() -> None:
     swallowed the exception (py4j sends a call to Spark again when an interrupt broke it
     while it was being sent)."""
     global _held  # noqa: PLW0603
-    if _received:
-        raise Interrupted(stopped("interrupted"))
+    stop_if_received()
     _held = not _scratch
+
+
+def stop_if_received() -> None:
+    """Stop the command if an interrupt arrived that did not stop it: what it interrupted
+    swallowed the exception."""
+    if _received and not _held:
+        raise Interrupted(stopped("interrupted"))
 
 
 def release() -> None:
