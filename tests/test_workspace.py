@@ -112,3 +112,50 @@ def test_the_latest_run_is_the_one_that_finished_last(tmp_path: Path) -> None:
         "20261127T090000Z-aaaaaaaa",
         "20261127T100000Z-00000000",
     ]
+
+
+@pytest.mark.parametrize(
+    ("run_json", "message"),
+    [
+        ("{", "run.json: not valid JSON, so the workspace's latest run cannot be told"),
+        ('{"run_id": "x"}', "run.json: does not say when the run finished, so the workspace's"),
+        ("[]", "run.json: not the run.json of a partnercredit run, so the workspace's"),
+    ],
+)
+def test_a_run_whose_run_json_is_damaged_is_not_passed_over(
+    tmp_path: Path, run_json: str, message: str
+) -> None:
+    """Once taken for the oldest run: readers answered from the run before, without a word."""
+    for name, text in [
+        ("20261127T100000Z-aaaaaaaa", json.dumps({"finished_at": "2026-11-27T10:00:05+00:00"})),
+        ("20261127T110000Z-bbbbbbbb", run_json),
+    ]:
+        folder = tmp_path / RUNS_FOLDER / name
+        folder.mkdir(parents=True)
+        (folder / "run.json").write_text(text)
+    with pytest.raises(UsageError, match=r"repair or remove that run folder$") as refusal:
+        run_folder(tmp_path)
+    assert str(refusal.value).startswith(str(tmp_path / RUNS_FOLDER / "20261127T110000Z-bbbbbbbb"))
+    assert message in str(refusal.value)
+
+
+def test_a_workspace_runs_folder_is_not_taken_for_the_workspace(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Once `run --workspace ws/runs` published to ws/runs/runs/RUN_ID."""
+    workspace = tmp_path / "ws"
+    assert run_cli("run", CLEAN, "--workspace", workspace).exit_code == 0
+    runs = workspace / RUNS_FOLDER
+    again = run_cli("run", CLEAN, "--workspace", runs)
+    assert (again.exit_code, again.stderr) == (
+        2,
+        f"partnercredit: {runs}: is the runs folder of the workspace {workspace}; "
+        f"use --workspace {workspace}\n",
+    )
+    explained = run_cli("explain", runs, "--line", "L1")
+    assert (explained.exit_code, explained.stderr) == (
+        2,
+        f"partnercredit: {runs}: is the runs folder of the workspace {workspace}; "
+        "give the workspace or one of its run folders\n",
+    )
+    assert len(workspace_runs(workspace)) == 1

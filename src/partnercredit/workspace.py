@@ -24,6 +24,7 @@ def new_run_folder(workspace: Path, run_id: str) -> Path:
         raise UsageError(
             f"{workspace}: is a run folder, not a workspace; use --out to replace that run"
         )
+    _refuse_runs_folder(workspace, "use --workspace {workspace}")
     return workspace / RUNS_FOLDER / run_id
 
 
@@ -46,13 +47,32 @@ def run_folder(folder: Path) -> Path:
         if not runs:
             raise UsageError(f"{folder}: the workspace holds no published run yet")
         return runs[-1]
+    _refuse_runs_folder(folder, "give the workspace or one of its run folders")
     raise UsageError(f"{folder}: not a partnercredit run folder ({MANIFEST}) or workspace")
 
 
+def _refuse_runs_folder(folder: Path, advice: str) -> None:
+    """A workspace's `runs` folder given for the workspace itself (a run would go to
+    `runs/runs/RUN_ID`, a reader would find no run)."""
+    if folder.name == RUNS_FOLDER and any(folder.glob(f"*/{MANIFEST}")):
+        workspace = folder.parent
+        raise UsageError(
+            f"{folder}: is the runs folder of the workspace {workspace}; "
+            + advice.format(workspace=workspace)
+        )
+
+
 def _finished_at(folder: Path) -> str:
-    """The run's end time as written in its run.json (ISO 8601 in UTC: sorts as text); a
-    damaged run.json sorts first."""
+    """The run's end time as written in its run.json (ISO 8601 in UTC: sorts as text). A
+    run.json that does not say it leaves the latest run unknown: passing over it would
+    quietly answer from an older run."""
     try:
-        return str(read_manifest(folder)["finished_at"])
-    except (UsageError, KeyError, TypeError):
-        return ""
+        finished_at = read_manifest(folder).get("finished_at")
+        if not isinstance(finished_at, str):
+            raise UsageError(f"{folder / MANIFEST}: does not say when the run finished")
+    except UsageError as error:
+        raise UsageError(
+            f"{error}, so the workspace's latest run cannot be told; repair or remove that "
+            "run folder"
+        ) from None
+    return finished_at
