@@ -129,6 +129,26 @@ def test_a_folder_without_credits_cannot_be_verified(tmp_path: Path, run_cli: Cl
     )
 
 
+def test_a_run_without_its_kept_inputs_names_the_way_to_verify_it(
+    published: dict[str, Path], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Once "inputs: not a directory"."""
+    run = _copy(published["parquet"], tmp_path)
+    shutil.rmtree(run / "inputs")
+    result = run_cli("verify", run)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"partnercredit: {run}: inputs/ is missing, so the run cannot be computed again from "
+        "its kept inputs; verify it from its data with --data DATA_DIR\n",
+    )
+    # From its data: its outputs are found right, its missing inputs/ a difference.
+    from_data = run_cli("verify", run, "--data", WORKED / "data")
+    assert from_data.exit_code == 1
+    assert "inputs/revenue.parquet: missing" in from_data.stdout
+    assert "│ credits " in from_data.stdout
+    assert "DIFFERENT" not in from_data.stdout.split("inputs/", 1)[0]
+
+
 def test_a_csv_file_in_another_form_is_found(published: dict[str, Path], tmp_path: Path) -> None:
     """The same rows in another order (SPEC 9 sorts them) are not the run as written."""
     run = _copy(published["csv"], tmp_path)

@@ -70,6 +70,11 @@ def verify_run(
     if data_dir is not None:
         problems += _changed_inputs(facts, data_dir)
     source = data_dir if data_dir is not None else facts.folder / INPUTS_FOLDER
+    if data_dir is None and not source.is_dir():
+        raise UsageError(
+            f"{facts.folder}: {INPUTS_FOLDER}/ is missing, so the run cannot be computed "
+            "again from its kept inputs; verify it from its data with --data DATA_DIR"
+        )
     with _scratch_folder(engine) as scratch, interrupts.in_scratch():
         again = core.run(
             source,
