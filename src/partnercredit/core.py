@@ -25,6 +25,7 @@ from partnercredit.errors import StrictRefusal, UsageError
 from partnercredit.outputs.manifest import (
     build_manifest,
     hash_files_in_background,
+    holds_credits,
     read_manifest,
     write_manifest,
 )
@@ -111,9 +112,7 @@ def _refuse_replacing_a_run(out_dir: Path) -> None:
     """A validation does not replace a run's credits (a run replaces a validation)."""
     if not (out_dir / MANIFEST).is_file():
         return
-    outputs = read_manifest(out_dir).get("outputs")
-    rows = outputs.get("rows") if isinstance(outputs, dict) else None
-    if isinstance(rows, dict) and "credits" in rows:
+    if holds_credits(read_manifest(out_dir)):
         raise UsageError(
             f"{out_dir}: holds a run with credits, which validate --out would replace with a "
             "validation only; choose another folder"

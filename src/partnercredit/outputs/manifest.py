@@ -89,3 +89,11 @@ def read_manifest(run_dir: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise UsageError(f"{path}: not the run.json of a partnercredit run")
     return manifest
+
+
+def holds_credits(manifest: Mapping[str, Any]) -> bool:
+    """Whether run.json is a complete run's, with credits, rather than a validation's
+    (`validate --out` publishes the rejections and the accepted inputs only)."""
+    outputs = manifest.get("outputs")
+    rows = outputs.get("rows") if isinstance(outputs, dict) else None
+    return isinstance(rows, dict) and "credits" in rows

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from partnercredit.errors import RulesError, UsageError
-from partnercredit.outputs.manifest import read_manifest
+from partnercredit.outputs.manifest import holds_credits, read_manifest
 from partnercredit.outputs.publish import MANIFEST
 from partnercredit.outputs.tables import OutputFormat
 from partnercredit.rules import Rules, parse_rules
@@ -42,7 +42,7 @@ def read_run_facts(folder: Path) -> RunFacts:
         raise UsageError(f"{folder / MANIFEST}: not the run.json of a partnercredit run") from error
     except RulesError as error:
         raise UsageError(f"{folder / MANIFEST}: its rules do not load ({error})") from None
-    if "credits" not in facts.output_rows:
+    if not holds_credits(manifest):
         raise UsageError(
             f"{folder}: holds a validation only, no credits; run `partnercredit run` first"
         )
