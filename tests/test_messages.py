@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from partnercredit.messages import CATALOG, EXPLANATIONS, LANGUAGES, PLACEHOLDER, Language, render
+from partnercredit.messages import (
+    CATALOG,
+    EXPLANATIONS,
+    LANGUAGES,
+    PLACEHOLDER,
+    STATEMENT,
+    TEXTS,
+    Language,
+    number,
+    render,
+)
 
-TEXTS = {**CATALOG, **EXPLANATIONS}
 
-
-def test_the_two_catalogs_share_no_code() -> None:
-    assert not set(CATALOG) & set(EXPLANATIONS)
+def test_the_catalogs_share_no_code() -> None:
+    codes = [*CATALOG, *EXPLANATIONS, *STATEMENT]
+    assert len(codes) == len(set(codes)) == len(TEXTS)
 
 
 @pytest.mark.parametrize("code", sorted(TEXTS))
@@ -36,3 +47,18 @@ def test_one_day_is_singular(days: int, language: Language, text: str) -> None:
         render("uncredited", {"days": days, "reason": "r", "uncredited_usd": "1.00"}, language)
         == text
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "german"),
+    [
+        (Decimal("1234567.8"), "1,234,567.8", "1.234.567,8"),
+        (Decimal("-0.05"), "-0.05", "-0,05"),
+        (Decimal("999.00"), "999.00", "999,00"),
+        (12000, "12,000", "12.000"),
+    ],
+)
+def test_numbers_are_grouped_as_each_language_writes_them(
+    value: Decimal | int, english: str, german: str
+) -> None:
+    assert (number(value, "en"), number(value, "de")) == (english, german)

@@ -9,9 +9,13 @@ named in braces. For rejections they are the rejected row's own columns: {column
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
+
+from partnercredit.errors import UsageError
 
 Language = Literal["en", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "de")
@@ -380,6 +384,87 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     },
 }
 
+STATEMENT: dict[str, dict[Language, str]] = {
+    "statement.partner_not_in_run": {
+        "en": "partner '{partner_id}' is not in this run",
+        "de": "Partner '{partner_id}' ist nicht in diesem Lauf",
+    },
+    "statement.partner_rejected": {
+        "en": "partner '{partner_id}' was rejected (partners row {row_number}): {reason}",
+        "de": "Partner '{partner_id}' wurde abgelehnt (Partnerzeile {row_number}): {reason}",
+    },
+    "statement.as_of_not_a_period": {
+        "en": "--as-of: expected a period YYYY-MM, not {value}",
+        "de": "--as-of: erwartet wird ein Monat der Form JJJJ-MM, nicht {value}",
+    },
+    "statement.as_of_outside": {
+        "en": "--as-of {as_of}: outside the run's revenue periods {first} to {last}",
+        "de": "--as-of {as_of}: außerhalb der Umsatzmonate des Laufs, {first} bis {last}",
+    },
+    "statement.no_revenue": {
+        "en": "{folder}: the run has no revenue",
+        "de": "{folder}: Der Lauf enthält keine Umsätze",
+    },
+    "statement.partner": {"en": "Partner {partner}", "de": "Partner {partner}"},
+    "statement.location": {
+        "en": "Partner {partner}, a location of {organisation}",
+        "de": "Partner {partner}, ein Standort von {organisation}",
+    },
+    "statement.window": {
+        "en": "As of {as_of}; credit of {first} to {last}",
+        "de": "Stand {as_of}; Anrechnung von {first} bis {last}",
+    },
+    "statement.credit": {
+        "en": "Credit by area and association type",
+        "de": "Anrechnung nach Bereich und Zuordnungsart",
+    },
+    "statement.program": {"en": "program", "de": "Programm"},
+    "statement.area": {"en": "area", "de": "Bereich"},
+    "statement.no_area": {"en": "(no area)", "de": "(kein Bereich)"},
+    "statement.type": {"en": "type", "de": "Art"},
+    "statement.credit_usd": {"en": "credit USD", "de": "Anrechnung USD"},
+    "statement.seat_credit": {"en": "seat credit", "de": "Lizenzen angerechnet"},
+    "statement.lines": {"en": "lines", "de": "Zeilen"},
+    "statement.credited_to_root": {
+        "en": "{programs} credit the organisation {organisation}: that credit and its payouts "
+        "are on {organisation}'s statement.",
+        "de": "{programs} rechnen der Organisation {organisation} an: Diese Anrechnung und "
+        "ihre Auszahlungen stehen in der Aufstellung von {organisation}.",
+    },
+    "statement.credited_to_root.one": {
+        "en": "{programs} credits the organisation {organisation}: that credit and its payouts "
+        "are on {organisation}'s statement.",
+        "de": "{programs} rechnet der Organisation {organisation} an: Diese Anrechnung und "
+        "ihre Auszahlungen stehen in der Aufstellung von {organisation}.",
+    },
+    "statement.targets": {"en": "Targets", "de": "Ziele"},
+    "statement.target_window": {
+        "en": "target, window / requirement",
+        "de": "Ziel, Zeitraum / Anforderung",
+    },
+    "statement.target": {"en": "{target}, {start} to {end}", "de": "{target}, {start} bis {end}"},
+    "statement.value": {"en": "value", "de": "Wert"},
+    "statement.minimum": {"en": "minimum", "de": "Mindestwert"},
+    "statement.gap": {"en": "gap", "de": "fehlt"},
+    "statement.attained": {"en": "attained", "de": "erreicht"},
+    "statement.yes": {"en": "yes", "de": "ja"},
+    "statement.no": {"en": "no", "de": "nein"},
+    "statement.judged_on_organisation": {
+        "en": "{target}: judged on its organisation {organisation}.",
+        "de": "{target}: gemessen an der Organisation {organisation}.",
+    },
+    "statement.payouts": {"en": "Payouts", "de": "Auszahlungen"},
+    "statement.period": {"en": "period", "de": "Monat"},
+    "statement.eligible_usd": {"en": "eligible USD", "de": "anrechenbar USD"},
+    "statement.rate": {"en": "rate", "de": "Satz"},
+    "statement.earned_usd": {"en": "earned USD", "de": "verdient USD"},
+    "statement.blocked_by": {"en": "blocked by", "de": "gesperrt durch"},
+    "statement.no_payouts": {"en": "No payouts.", "de": "Keine Auszahlungen."},
+}
+
+TEXTS: Mapping[str, dict[Language, str]] = ChainMap(CATALOG, EXPLANATIONS, STATEMENT)
+"""Every text by its code."""
+
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -388,7 +473,7 @@ def render(code: str, params: Mapping[str, object], language: Language = "en") -
     a `.one` form for a count of `days` of 1 (singular)."""
     if str(params.get("days")) == "1" and f"{code}.one" in EXPLANATIONS:
         code = f"{code}.one"
-    template = (CATALOG.get(code) or EXPLANATIONS[code])[language]
+    template = TEXTS[code][language]
     return PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
 
 
@@ -399,3 +484,34 @@ def _text(value: object) -> str:
         # Decimal notation, never an exponent: a rate of 5000 reads 5000, not 5E+3.
         return format(value, "f")
     return str(value)
+
+
+def number(value: Decimal | int, language: Language) -> str:
+    """A number with its thousands grouped as the language writes them: 1,234.56 or 1.234,56."""
+    text = f"{value:,}"
+    return text.translate(_GERMAN_SEPARATORS) if language == "de" else text
+
+
+_GERMAN_SEPARATORS = str.maketrans(",.", ".,")
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    params: dict[str, str]
+
+
+class Refused(UsageError):
+    """What a reader of a run will not answer (a line or partner not in the run, a program
+    the rules lack), as a message in any language: `code` with `params`, and for a rejected
+    row that row's rejection as `reason`."""
+
+    def __init__(self, code: str, params: dict[str, object], reason: Message | None = None) -> None:
+        self.code, self.params, self.reason = code, params, reason
+        super().__init__(self.render("en"))
+
+    def render(self, language: Language) -> str:
+        params = dict(self.params)
+        if self.reason is not None:
+            params["reason"] = render(self.reason.code, self.reason.params, language)
+        return render(self.code, params, language)

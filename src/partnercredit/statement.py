@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from partnercredit.errors import UsageError
+from partnercredit.messages import Language, Refused
 from partnercredit.outputs.run_tables import RunTables, run_tables
 from partnercredit.periods import FIRST_MONTH, period_text
 from partnercredit.rules import REQUIREMENTS, Rules
@@ -22,7 +22,8 @@ _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 @dataclass(frozen=True)
 class AreaCredit:
     program: str
-    area: str
+    area: str | None
+    """None for products of no area."""
     association_type: str
     credit_usd: Decimal
     seat_credit: Decimal
@@ -81,6 +82,8 @@ class PartnerStatement:
     programs_credited_to_root: tuple[str, ...]
     """For a location: the programs that credit its top organisation instead (SPEC 7.4), whose
     credit and payouts are therefore on the organisation's statement, not on this one."""
+    type_labels: dict[str, dict[Language, str]]
+    """The association types' labels in the rules, by type and language."""
 
 
 def _credit_totals(run: RunTables, partner_id: str, first: str, last: str) -> list[dict[str, Any]]:
@@ -103,7 +106,7 @@ def _revenue_periods(run: RunTables) -> tuple[str, str] | None:
 
 def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) -> PartnerStatement:
     if as_of is not None and not _PERIOD.fullmatch(as_of):
-        raise UsageError(f"--as-of: expected a period YYYY-MM, not {as_of!r}")
+        raise Refused("statement.as_of_not_a_period", {"value": repr(as_of)})
     with run_tables(run_dir) as run:
         return _statement(run, partner_id, as_of)
 
@@ -112,23 +115,21 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
     rules = run.facts.rules
     partner = run.rows("partners", "partner_id = ?", partner_id)
     if not partner:
-        rejected = run.rejections("partners", partner_id)
-        if rejected:
-            row = rejected[0]
-            raise UsageError(
-                f"partner {partner_id!r} was rejected (partners row {row['row_number']}): "
-                f"{row['message']}"
-            )
-        raise UsageError(f"partner {partner_id!r} is not in this run")
+        rejected = run.rejection("partners", partner_id)
+        if rejected is not None:
+            row_number, reason = rejected
+            params = {"partner_id": partner_id, "row_number": row_number}
+            raise Refused("statement.partner_rejected", params, reason)
+        raise Refused("statement.partner_not_in_run", {"partner_id": partner_id})
     root = run.rows("partner_roots", "partner_id = ?", partner_id)
     root_partner_id = root[0]["root_partner_id"] if root else None
     organisation = root_partner_id or partner_id
     periods = _revenue_periods(run)
     if periods is None:
-        raise UsageError(f"{run.folder}: the run has no revenue")
+        raise Refused("statement.no_revenue", {"folder": run.folder})
     if as_of is not None and not periods[0] <= as_of <= periods[1]:
-        raise UsageError(
-            f"--as-of {as_of}: outside the run's revenue periods {periods[0]} to {periods[1]}"
+        raise Refused(
+            "statement.as_of_outside", {"as_of": as_of, "first": periods[0], "last": periods[1]}
         )
     last = as_of or periods[1]
     first = _months_before(last, STATEMENT_MONTHS - 1)
@@ -172,6 +173,7 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
             for name, program in rules.programs.items()
             if program.rollup == "root" and organisation != partner_id
         ),
+        type_labels={name: dict(kind.label) for name, kind in rules.association_types.items()},
     )
 
 
@@ -184,18 +186,21 @@ def _months_before(period: str, months: int) -> str:
 
 def _credit_by_area(rules: Rules, credits: list[dict[str, Any]]) -> tuple[AreaCredit, ...]:
     """`credits`: the partner's credit_totals."""
-    totals: dict[tuple[str, str, str], list[Any]] = defaultdict(
+    totals: dict[tuple[str, str | None, str], list[Any]] = defaultdict(
         lambda: [Decimal("0.00"), Decimal("0.00"), 0]
     )
     for row in credits:
-        for area in rules.areas_of(row["product"]) or ("(no area)",):
+        areas: tuple[str | None, ...] = rules.areas_of(row["product"]) or (None,)
+        for area in areas:
             total = totals[(row["program"], area, row["association_type"])]
             total[0] += row["credit_usd"]
             total[1] += row["seat_credit"]
             total[2] += row["lines"]
     return tuple(
         AreaCredit(program, area, link_type, credit, seats, lines)
-        for (program, area, link_type), (credit, seats, lines) in sorted(totals.items())
+        for (program, area, link_type), (credit, seats, lines) in sorted(
+            totals.items(), key=lambda item: (item[0][0], item[0][1] or "", item[0][2])
+        )
     )
 
 

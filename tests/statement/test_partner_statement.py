@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from partnercredit.statement import partner_statement
 from tests.conftest import CliRunner
 from tests.explain.tiny_runs import PRORATION_RULES, tiny_run
@@ -50,6 +52,59 @@ def test_cli_statement(worked_run: Path, run_cli: CliRunner) -> None:
     assert unknown.exit_code == 2
     assert "partner 'P404' is not in this run" in unknown.stderr
     assert run_cli("partner", worked_run, "P1", "--as-of", "June").exit_code == 2
+
+
+def test_cli_statement_in_german(
+    worked_run: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Headings, sentences, association types (by their labels in the rules) and numbers
+    (1.000,00) as a German reader writes them; ids, areas and periods as they are."""
+    monkeypatch.setenv("COLUMNS", "250")  # labels unfolded
+    english = run_cli("partner", worked_run, "P5")
+    german = run_cli("partner", worked_run, "P5", "--lang", "de")
+    assert german.exit_code == 0, german.stderr
+    assert german.stdout.splitlines()[:2] == [
+        "Partner P5 (Partner Five)",
+        "Stand 2016-09 (FY2017); Anrechnung von 2015-10 (FY2016) bis 2016-09 (FY2017)",
+    ]
+    for heading in ("Anrechnung nach Bereich und Zuordnungsart", "Ziele", "Auszahlungen"):
+        assert heading in german.stdout
+    assert "666,67" in german.stdout
+    assert "666.67" in english.stdout
+    assert "Digital partner of record" in english.stdout
+    assert "Digital Partner of Record" in german.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "english", "german"),
+    [
+        (("P404",), "partner 'P404' is not in this run", "Partner 'P404' ist nicht in diesem Lauf"),
+        (
+            ("P1", "--as-of", "2030-01"),
+            "--as-of 2030-01: outside the run's revenue periods 2016-04 to 2016-09",
+            "--as-of 2030-01: außerhalb der Umsatzmonate des Laufs, 2016-04 bis 2016-09",
+        ),
+        (
+            ("P1", "--as-of", "June"),
+            "--as-of: expected a period YYYY-MM, not 'June'",
+            "--as-of: erwartet wird ein Monat der Form JJJJ-MM, nicht 'June'",
+        ),
+    ],
+)
+def test_cli_statement_refusals_speak_the_language(
+    worked_run: Path, run_cli: CliRunner, arguments: tuple[str, ...], english: str, german: str
+) -> None:
+    for language, message in (("en", english), ("de", german)):
+        result = run_cli("partner", worked_run, *arguments, "--lang", language)
+        assert (result.exit_code, result.stderr) == (2, f"partnercredit: {message}\n")
+
+
+def test_an_unknown_language_is_a_usage_error(worked_run: Path, run_cli: CliRunner) -> None:
+    result = run_cli("partner", worked_run, "P1", "--lang", "fr")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "partnercredit: --lang: use en or de, not 'fr'\n",
+    )
 
 
 def test_the_window_of_the_first_periods_starts_at_0001_01(tmp_path: Path) -> None:

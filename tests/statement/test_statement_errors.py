@@ -132,3 +132,6 @@ def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None
         result, "partner 'P2' was rejected (partners row 2): This partner's chain of parent"
     )
     assert "leads back to itself" in result.stderr
+    german = run_cli("partner", out, "P2", "--lang", "de")
+    _assert_one_line_usage_error(german, "Partner 'P2' wurde abgelehnt (Partnerzeile 2): ")
+    assert "leads back" not in german.stderr

@@ -38,7 +38,7 @@ def demo(
     render.show_run(result.report, result.report.summary.fiscal_year_start_month)
     if result.largest_partner:
         out.print()
-        partner.show(partner_statement(result.run_dir, result.largest_partner))
+        partner.show(partner_statement(result.run_dir, result.largest_partner), "en")
     out.print()
     out.print(f"Data: {result.data_dir}    Run: {result.run_dir}", markup=False)
     # Quoted so that the commands can be pasted into a shell, whatever the folder's name.

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Annotated
@@ -12,8 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from partnercredit.cli import render
-from partnercredit.cli.options import RunFolderArgument
+from partnercredit.cli import options, render
+from partnercredit.cli.options import LanguageOption, RunFolderArgument
 from partnercredit.errors import UsageError
 from partnercredit.explain import (
     LineExplanation,
@@ -23,8 +21,7 @@ from partnercredit.explain import (
     Span,
     explain_line,
 )
-from partnercredit.messages import LANGUAGES, Language
-from partnercredit.messages import render as render_message
+from partnercredit.messages import Language
 
 
 def explain(
@@ -45,13 +42,11 @@ def explain(
             "language: --lang does not apply).",
         ),
     ] = False,
-    language: Annotated[
-        str, typer.Option("--lang", metavar="en|de", help="Language of the explanation.")
-    ] = "en",
+    language: LanguageOption = "en",
 ) -> None:
     """Explain one revenue line: its amount, the policies, every association considered and
     whether it applied, and the resulting credit per partner."""
-    chosen = _language(language)
+    chosen = options.language(language)
     try:
         explanation = explain_line(run_dir, line, partner=partner, program=program)
     except Refused as refused:
@@ -62,26 +57,8 @@ def explain(
     show(explanation, chosen)
 
 
-def _language(name: str) -> Language:
-    for known in LANGUAGES:
-        if known == name:
-            return known
-    raise UsageError(f"--lang: use {' or '.join(LANGUAGES)}, not {name!r}")
-
-
-@dataclass(frozen=True)
-class _Wording:
+class _Wording(render.Wording):
     """The explanation's texts in one language."""
-
-    language: Language
-    type_labels: Mapping[str, Mapping[Language, str]]
-
-    def __call__(self, code: str, /, **params: object) -> str:
-        return render_message(code, params, self.language)
-
-    def type(self, name: str) -> str:
-        """An association type by its label in the rules, or by its name."""
-        return self.type_labels.get(name, {}).get(self.language, name)
 
     def days(self, first_day: date, last_day: date, what: str) -> str:
         if first_day == last_day:

@@ -10,6 +10,7 @@ import typer
 if TYPE_CHECKING:
     from partnercredit.engine import EngineOptions
     from partnercredit.engine.backend import EngineName
+    from partnercredit.messages import Language
 
 RulesOption = Annotated[
     Path | None,
@@ -42,6 +43,9 @@ MemoryOption = Annotated[
         "disk).",
     ),
 ]
+LanguageOption = Annotated[
+    str, typer.Option("--lang", metavar="en|de", help="Language of the texts: English or German.")
+]
 SpillOption = Annotated[
     Path | None,
     typer.Option(
@@ -61,3 +65,13 @@ def engine_options(engine: str, memory_limit: str | None, spill_dir: Path | None
         raise UsageError(f"--engine: unknown engine {engine!r}; use duckdb or spark")
     name: EngineName = "duckdb" if engine == "duckdb" else "spark"
     return EngineOptions(engine=name, memory_limit=memory_limit, spill_dir=spill_dir)
+
+
+def language(name: str) -> Language:
+    from partnercredit.errors import UsageError
+    from partnercredit.messages import LANGUAGES
+
+    for known in LANGUAGES:
+        if known == name:
+            return known
+    raise UsageError(f"--lang: use {' or '.join(LANGUAGES)}, not {name!r}")

@@ -7,9 +7,24 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from partnercredit.cli import render
-from partnercredit.cli.options import RunFolderArgument
+from partnercredit.cli import options, render
+from partnercredit.cli.options import LanguageOption, RunFolderArgument
+from partnercredit.errors import UsageError
+from partnercredit.messages import Language, Refused
 from partnercredit.statement import PartnerStatement, partner_statement
+
+_NUMBER_COLUMNS = frozenset(
+    (
+        "statement.credit_usd",
+        "statement.seat_credit",
+        "statement.lines",
+        "statement.value",
+        "statement.minimum",
+        "statement.gap",
+        "statement.eligible_usd",
+        "statement.earned_usd",
+    )
+)
 
 
 def partner(
@@ -19,96 +34,129 @@ def partner(
         str | None,
         typer.Option("--as-of", metavar="PERIOD", help="YYYY-MM (default: the last period)."),
     ] = None,
+    language: LanguageOption = "en",
 ) -> None:
     """A partner's credit of the last 12 months, its targets and its payouts."""
-    show(partner_statement(run_dir, partner_id, as_of))
+    chosen = options.language(language)
+    try:
+        statement = partner_statement(run_dir, partner_id, as_of)
+    except Refused as refused:
+        raise UsageError(refused.render(chosen)) from None
+    show(statement, chosen)
 
 
-def show(statement: PartnerStatement) -> None:
-    out = render.console()
-    start = statement.fiscal_year_start_month
-    title = statement.partner_id + (f" ({statement.name})" if statement.name else "")
-    if statement.root_partner_id and statement.root_partner_id != statement.partner_id:
-        title += f", a location of {statement.root_partner_id}"
-    out.print(f"Partner {title}")
-    out.print(
-        f"As of {render.period_label(statement.as_of_period, start)}; credit of "
-        f"{render.period_label(statement.first_period, start)} to "
-        f"{render.period_label(statement.as_of_period, start)}"
-    )
-    # Names must stay whole on a narrow terminal: folded onto more lines, never cut short.
-    credit = Table(title="Credit by area and association type", title_justify="left")
-    for heading in ("program", "area", "type", "credit USD", "seat credit", "lines"):
-        credit.add_column(
-            heading,
-            justify="right" if heading[0] in "csl" and heading != "program" else "left",
+def _table(say: render.Wording, title: str, *headings: str) -> Table:
+    """A table whose names stay whole on a narrow terminal (folded onto more lines, never cut
+    short) and whose numbers are right-aligned on one line."""
+    table = Table(title=say(title), title_justify="left")
+    for heading in headings:
+        number = heading in _NUMBER_COLUMNS
+        table.add_column(
+            say(heading),
+            justify="right" if number else "left",
             overflow="fold",
-            no_wrap=heading in ("credit USD", "seat credit", "lines"),
+            no_wrap=number,
         )
+    return table
+
+
+def show(statement: PartnerStatement, language: Language) -> None:
+    out = render.console()
+    say = render.Wording(language, statement.type_labels)
+    start = statement.fiscal_year_start_month
+    name = statement.partner_id + (f" ({statement.name})" if statement.name else "")
+    organisation = statement.root_partner_id
+    if organisation and organisation != statement.partner_id:
+        out.print(say("statement.location", partner=name, organisation=organisation))
+    else:
+        out.print(say("statement.partner", partner=name))
+    last = render.period_label(statement.as_of_period, start)
+    first = render.period_label(statement.first_period, start)
+    out.print(say("statement.window", as_of=last, first=first, last=last))
+    credit = _table(
+        say,
+        "statement.credit",
+        "statement.program",
+        "statement.area",
+        "statement.type",
+        "statement.credit_usd",
+        "statement.seat_credit",
+        "statement.lines",
+    )
     for row in statement.credit:
         credit.add_row(
             row.program,
-            row.area,
-            row.association_type,
-            f"{row.credit_usd:,}",
-            f"{row.seat_credit:,}",
-            f"{row.lines:,}",
+            row.area or say("statement.no_area"),
+            say.type(row.association_type),
+            say.number(row.credit_usd),
+            say.number(row.seat_credit),
+            say.number(row.lines),
         )
     out.print(credit)
     if statement.programs_credited_to_root:
-        programs = ", ".join(statement.programs_credited_to_root)
-        verb = "credits" if len(statement.programs_credited_to_root) == 1 else "credit"
+        one = len(statement.programs_credited_to_root) == 1
         out.print(
-            f"{programs} {verb} the organisation {statement.root_partner_id}: that credit and "
-            f"its payouts are on {statement.root_partner_id}'s statement."
+            say(
+                "statement.credited_to_root" + (".one" if one else ""),
+                programs=", ".join(statement.programs_credited_to_root),
+                organisation=organisation,
+            )
         )
-    targets = Table(title="Targets", title_justify="left")
-    targets.add_column("target, window / requirement", overflow="fold")
-    for heading in ("value", "minimum", "gap", "attained"):
-        targets.add_column(heading, justify="right", no_wrap=True)
+    targets = _table(
+        say,
+        "statement.targets",
+        "statement.target_window",
+        "statement.value",
+        "statement.minimum",
+        "statement.gap",
+        "statement.attained",
+    )
     for standing in statement.targets:
-        targets.add_row(
-            f"{standing.program}.{standing.target}, "
-            f"{standing.window_start} to {standing.window_end}",
-            "",
-            "",
-            "",
-            "yes" if standing.attained else "no",
+        target = say(
+            "statement.target",
+            target=f"{standing.program}.{standing.target}",
+            start=standing.window_start,
+            end=standing.window_end,
         )
+        attained = say("statement.yes" if standing.attained else "statement.no")
+        targets.add_row(target, "", "", "", attained)
         for requirement in standing.requirements:
             targets.add_row(
                 f"  {requirement.key}",
-                f"{requirement.value:,}",
-                f"{requirement.minimum:,}",
-                f"{requirement.gap:,}",
+                say.number(requirement.value),
+                say.number(requirement.minimum),
+                say.number(requirement.gap),
                 "",
             )
     out.print(targets)
     for standing in statement.targets:
         if standing.measured_partner_id != statement.partner_id:
             out.print(
-                f"{standing.program}.{standing.target}: judged on its organisation "
-                f"{standing.measured_partner_id}."
+                say(
+                    "statement.judged_on_organisation",
+                    target=f"{standing.program}.{standing.target}",
+                    organisation=standing.measured_partner_id,
+                )
             )
-    payouts = Table(title="Payouts", title_justify="left")
-    for heading in (
-        "program",
-        "period",
-        "area",
-        "eligible USD",
-        "rate",
-        "earned USD",
-        "blocked by",
-    ):
-        payouts.add_column(heading, overflow="fold")
+    payouts = _table(
+        say,
+        "statement.payouts",
+        "statement.program",
+        "statement.period",
+        "statement.area",
+        "statement.eligible_usd",
+        "statement.rate",
+        "statement.earned_usd",
+        "statement.blocked_by",
+    )
     for line in statement.payouts:
         payouts.add_row(
             line.program,
             render.period_label(line.period, start),
             line.area,
-            f"{line.eligible_usd:,}",
+            say.number(line.eligible_usd),
             line.rate,
-            f"{line.earned_usd:,}",
+            say.number(line.earned_usd),
             line.blocked_reason,
         )
-    out.print(payouts if statement.payouts else "No payouts.")
+    out.print(payouts if statement.payouts else say("statement.no_payouts"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -10,6 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from partnercredit.contract import TABLES
+from partnercredit.messages import Language
+from partnercredit.messages import number as number_text
+from partnercredit.messages import render as render_message
 from partnercredit.periods import fiscal_year
 
 if TYPE_CHECKING:
@@ -29,6 +34,24 @@ def console(*, soft_wrap: bool = False) -> Console:
     if not shown.is_terminal and "COLUMNS" not in os.environ:
         shown.width = _PIPED_WIDTH
     return shown
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Texts in one language, by their message codes."""
+
+    language: Language
+    type_labels: Mapping[str, Mapping[Language, str]]
+
+    def __call__(self, code: str, /, **params: object) -> str:
+        return render_message(code, params, self.language)
+
+    def type(self, name: str) -> str:
+        """An association type by its label in the rules, or by its name."""
+        return self.type_labels.get(name, {}).get(self.language, name)
+
+    def number(self, value: Decimal | int) -> str:
+        return number_text(value, self.language)
 
 
 def input_counts(report: ValidationReport) -> Table:

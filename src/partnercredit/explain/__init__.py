@@ -4,13 +4,12 @@ from partnercredit.explain.explain_line import explain_line
 from partnercredit.explain.models import (
     LineExplanation,
     LinkExplanation,
-    Message,
     PartnerCredit,
     ProgramExplanation,
-    Refused,
     Span,
     Uncredited,
 )
+from partnercredit.messages import Message, Refused
 
 __all__ = [
     "LineExplanation",

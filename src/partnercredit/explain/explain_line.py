@@ -11,11 +11,9 @@ from partnercredit.contract import BASE_CURRENCY, TRANSACTING
 from partnercredit.explain.models import (
     LineExplanation,
     LinkExplanation,
-    Message,
     PartnerCredit,
     PolicyInForce,
     ProgramExplanation,
-    Refused,
     Uncredited,
 )
 from partnercredit.explain.trace_links import (
@@ -25,8 +23,8 @@ from partnercredit.explain.trace_links import (
     proration_decision,
     trace_links,
 )
+from partnercredit.messages import Refused
 from partnercredit.outputs.run_tables import RunTables, run_tables
-from partnercredit.outputs.tables import REJECTION_CODES
 from partnercredit.rules import Program, Rules
 
 _EXACT_PRODUCT_DIGITS = 64
@@ -128,14 +126,10 @@ def _line(run: RunTables, line_id: str) -> dict[str, Any]:
 def _refuse_rejected(run: RunTables, table: str, key: str, code: str, key_name: str) -> None:
     """Refuses a key asked about that an input row of `table` had but was rejected, with that
     row's rejection (in the message `code`, which names the key as `key_name`)."""
-    rejected = run.rejections(table, key)
-    if not rejected:
-        return
-    row = rejected[0]
-    params = {name: row[name] or "" for name in ("column", "value", "key")}
-    codes = run.rows(REJECTION_CODES, '"table" = ? AND row_number = ?', table, row["row_number"])
-    reason = Message(codes[0]["message_code"], params)
-    raise Refused(code, {key_name: key, "row_number": row["row_number"]}, reason)
+    found = run.rejection(table, key)
+    if found is not None:
+        row_number, reason = found
+        raise Refused(code, {key_name: key, "row_number": row_number}, reason)
 
 
 def _rate(run: RunTables, line: dict[str, Any]) -> Decimal:

@@ -8,30 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from partnercredit.errors import UsageError
-from partnercredit.messages import Language, render
-
-
-@dataclass(frozen=True)
-class Message:
-    code: str
-    params: dict[str, str]
-
-
-class Refused(UsageError):
-    """What `explain` will not answer (a line or partner not in the run, a program the rules
-    lack), as a message in any language: `code` with `params`, and for a rejected row that
-    row's rejection as `reason`."""
-
-    def __init__(self, code: str, params: dict[str, object], reason: Message | None = None) -> None:
-        self.code, self.params, self.reason = code, params, reason
-        super().__init__(self.render("en"))
-
-    def render(self, language: Language) -> str:
-        params = dict(self.params)
-        if self.reason is not None:
-            params["reason"] = render(self.reason.code, self.reason.params, language)
-        return render(self.code, params, language)
+from partnercredit.messages import Language, Message
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from partnercredit.explain.models import Message, Span
+from partnercredit.explain.models import Span
+from partnercredit.messages import Message
 from partnercredit.rules import Program, Rules
 
 Status = tuple[str, dict[str, str]]

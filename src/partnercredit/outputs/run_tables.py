@@ -11,9 +11,10 @@ import duckdb
 
 from partnercredit.engine.file_scans import parquet_scan
 from partnercredit.errors import UsageError
+from partnercredit.messages import Message
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
 from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
-from partnercredit.outputs.tables import OUTPUT_TABLES
+from partnercredit.outputs.tables import OUTPUT_TABLES, REJECTION_CODES
 
 
 class RunTables:
@@ -33,6 +34,19 @@ class RunTables:
         return self.rows(
             "rejected", '"table" = ? AND key = ? ORDER BY row_number', input_table, key
         )
+
+    def rejection(self, input_table: str, key: str) -> tuple[int, Message] | None:
+        """The first rejected row of `input_table` with this key: its row number and why
+        (as a message, to be shown in any language)."""
+        rejected = self.rejections(input_table, key)
+        if not rejected:
+            return None
+        row = rejected[0]
+        params = {name: row[name] or "" for name in ("column", "value", "key")}
+        [codes] = self.rows(
+            REJECTION_CODES, '"table" = ? AND row_number = ?', input_table, row["row_number"]
+        )
+        return row["row_number"], Message(codes["message_code"], params)
 
     def select(
         self, table: str, columns: str, where: str = "true", params: Sequence[object] = ()
