@@ -474,15 +474,17 @@ def render(code: str, params: Mapping[str, object], language: Language = "en") -
     if str(params.get("days")) == "1" and f"{code}.one" in EXPLANATIONS:
         code = f"{code}.one"
     template = TEXTS[code][language]
-    return PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1))), template)
+    return PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1)), language), template)
 
 
-def _text(value: object) -> str:
+def _text(value: object, language: Language) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        # Decimal notation, never an exponent: a rate of 5000 reads 5000, not 5E+3.
-        return format(value, "f")
+        # Decimal notation, never an exponent: a rate of 5000 reads 5000, not 5E+3. German
+        # writes a decimal comma.
+        text = format(value, "f")
+        return text.replace(".", ",") if language == "de" else text
     return str(value)
 
 
