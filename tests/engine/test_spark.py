@@ -135,9 +135,19 @@ def test_the_run_was_made_by_spark(spark_runs: dict[Path, Path]) -> None:
 
 
 def test_spark_declares_every_column_optional_as_duckdb_does(
-    spark_runs: dict[Path, Path],
+    spark_runs: dict[Path, Path], tmp_path: Path
 ) -> None:
+    """Also the columns made from the rules' names rather than from the data (`program`,
+    `reason`, `blocked_reason`), which Spark knows to hold no null."""
     assert_every_column_optional(spark_runs[SCENARIOS[0]])
+    payouts = TESTS / "scenarios" / "17_payouts"
+    core.run(
+        payouts / "data",
+        tmp_path / "out",
+        rules=payouts / "rules.toml",
+        engine=EngineOptions(engine="spark"),
+    )
+    assert_every_column_optional(tmp_path / "out")
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ from partnercredit.work_folders import remove_work_folder
 try:
     from ibis.backends.pyspark import Backend as IbisPySpark
     from ibis.backends.pyspark.datatypes import PySparkSchema
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession, functions
     from pyspark.sql.pandas.types import from_arrow_schema
     from pyspark.sql.types import TimestampType
 except ImportError:
@@ -334,15 +334,21 @@ def _parquet_files(path: Path) -> list[Path]:
 
 def _as_written_by_duckdb(frame: Any) -> Any:
     """Timestamps as DuckDB writes them: the UTC date and time without a zone (Spark's own
-    timestamps are instants, which readers show in their local time zone)."""
-    return frame.select(
-        *(
-            frame[field.name].cast("timestamp_ntz").alias(field.name)
-            if isinstance(field.dataType, TimestampType)
-            else frame[field.name]
-            for field in frame.schema.fields
-        )
-    )
+    timestamps are instants, which readers show in their local time zone). Every column
+    optional, as DuckDB declares them: Spark declares required what it knows to hold no null
+    (a column made from a literal), and a file's schema is not to depend on that."""
+    return frame.select(*(_optional(frame, field) for field in frame.schema.fields))
+
+
+def _optional(frame: Any, field: Any) -> Any:
+    column = frame[field.name]
+    if isinstance(field.dataType, TimestampType):
+        column = column.cast("timestamp_ntz")
+    # A condition that always holds but that Spark cannot fold away (the partition id is no
+    # constant to it), so the column is one that may hold a null. Every column: the frame's
+    # schema may call one optional that the optimised plan, which the writer follows, knows
+    # to hold no null (`program` of the credits).
+    return functions.when(functions.spark_partition_id() >= 0, column).alias(field.name)
 
 
 def _batches_in_order(folder: Path, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
