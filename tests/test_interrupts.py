@@ -162,3 +162,16 @@ def test_an_interrupt_something_swallowed_still_stops_the_publish(
         with suppress(Interrupted):
             _interrupt()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_earlier_commands_interrupt_does_not_stop_a_later_one(
+    handlers: None, tmp_path: Path
+) -> None:
+    """A process that runs several commands (a test suite, a notebook calling the API after
+    the CLI): once the command's handlers are gone, its interrupt is not the next one's."""
+    with suppress(Interrupted):
+        _interrupt()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with publishing(tmp_path / "out") as staging:
+        (staging / MANIFEST).write_text("{}")
+    assert (tmp_path / "out" / MANIFEST).exists()

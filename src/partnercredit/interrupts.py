@@ -107,8 +107,9 @@ def hold() -> None:
 
 def stop_if_received() -> None:
     """Stop the command if an interrupt arrived that did not stop it: what it interrupted
-    swallowed the exception."""
-    if _received and not _held:
+    swallowed the exception. (Not once the command's handlers are gone: the interrupt was
+    then an earlier command's, in a process that runs several.)"""
+    if _received and not _held and installed():
         raise Interrupted(stopped("interrupted"))
 
 
