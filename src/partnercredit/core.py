@@ -42,6 +42,7 @@ from partnercredit.outputs.tables import (
     OutputTable,
 )
 from partnercredit.outputs.write_table import write_table
+from partnercredit.readers import SourceFile, discover_tables
 from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
@@ -243,12 +244,14 @@ def _session(
     on_phase: PhaseCallback | None,
     run_id: str,
 ) -> Iterator[_Session]:
+    # Before an engine starts (Spark takes seconds): a missing table needs none to be found.
+    sources = discover_tables(data_dir)
     with (
         ThreadPoolExecutor(max_workers=2) as pool,
         open_backend(engine) as backend,
         backend.resource_errors(),
     ):
-        yield _Session(run_id, data_dir, rules, backend, pool, on_phase or (lambda _phase: None))
+        yield _Session(run_id, sources, rules, backend, pool, on_phase or (lambda _phase: None))
 
 
 class _Session:
@@ -257,7 +260,7 @@ class _Session:
     def __init__(
         self,
         run_id: str,
-        data_dir: Path,
+        sources: dict[str, SourceFile],
         rules: Rules,
         backend: Backend,
         pool: ThreadPoolExecutor,
@@ -269,7 +272,7 @@ class _Session:
         self.backend = backend
         self._report_phase = on_phase
         self.on_phase("reading and checking inputs")
-        self.inputs: ValidatedInputs = validate_inputs(backend, data_dir, rules.declared_types)
+        self.inputs: ValidatedInputs = validate_inputs(backend, sources, rules.declared_types)
         backend.fit_memory_to(self.inputs.counts["revenue"].read)
         self.hashes = hash_files_in_background(pool, self.inputs.sources)
         self.roots = self.inputs.partner_roots

@@ -238,6 +238,23 @@ def test_an_interrupt_a_library_swallowed_still_stops_the_command(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_a_missing_table_is_found_before_an_engine_starts(
+    command: str, tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spark took seconds to start (and printed its banners) before the run found it."""
+    monkeypatch.setattr(core, "open_backend", None)
+    data = tmp_path / "data"
+    data.mkdir()
+    result = run_cli(command, data, "--out", tmp_path / "out", "--engine", "spark")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"partnercredit: {data}: required table partners is missing "
+        "(expected partners.csv or partners.parquet)\n",
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
+
+
 def test_engine_out_of_memory_is_one_line_and_publishes_nothing(
     tmp_path: Path, run_cli: CliRunner
 ) -> None:

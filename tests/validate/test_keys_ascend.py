@@ -10,6 +10,7 @@ import ibis
 import pytest
 
 from partnercredit.engine import Backend, EngineOptions, open_backend
+from partnercredit.readers import discover_tables
 from partnercredit.validate import validate_inputs
 from partnercredit.validate.keys_ascend import keys_ascend
 
@@ -84,7 +85,7 @@ def test_validation_knows_which_tables_ascend(
     revenue = tmp_path / "data" / "revenue.csv"
     header, *rows = revenue.read_text(encoding="utf-8").splitlines()
     revenue.write_text("\n".join([header, *reorder(rows)]) + "\n", encoding="utf-8")
-    inputs = validate_inputs(backend, tmp_path / "data", ())
+    inputs = validate_inputs(backend, discover_tables(tmp_path / "data"), ())
     assert ("revenue" in inputs.ascending_keys) is ascending
     assert "subscriptions" in inputs.ascending_keys
     counts = inputs.counts["revenue"]

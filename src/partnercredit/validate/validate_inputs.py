@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
@@ -14,7 +13,7 @@ from partnercredit.contract import BASE_CURRENCY, TABLES, VALIDATION_ORDER, Kind
 from partnercredit.engine import Backend
 from partnercredit.engine.money import exact_usd
 from partnercredit.errors import StructuralError
-from partnercredit.readers import MalformedRow, SourceFile, TableStream, discover_tables, open_table
+from partnercredit.readers import MalformedRow, SourceFile, TableStream, open_table
 from partnercredit.readers.open_table import ROW_COLUMN, text_schema
 from partnercredit.validate.checks import (
     CHECK,
@@ -90,11 +89,11 @@ class ValidatedInputs:
 
 
 def validate_inputs(
-    backend: Backend, data_dir: Path, declared_types: Iterable[str]
+    backend: Backend, sources: dict[str, SourceFile], declared_types: Iterable[str]
 ) -> ValidatedInputs:
-    """Every structural problem raises before any row is checked, except text that is not
-    UTF-8 in a Parquet file that the engine reads itself: that raises when it is read."""
-    sources = discover_tables(data_dir)
+    """`sources`: the data directory's tables (`discover_tables`). Every structural problem
+    raises before any row is checked, except text that is not UTF-8 in a Parquet file that
+    the engine reads itself: that raises when it is read."""
     streams = {name: open_table(source, TABLES[name]) for name, source in sources.items()}
     raw = {name: _ingest(backend, stream) for name, stream in streams.items()}
     for name, spec in TABLES.items():
