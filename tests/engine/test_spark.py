@@ -337,7 +337,7 @@ def test_a_spark_that_does_not_start_is_one_line(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_spark_run_does_not_print_the_code_compilers_errors(tmp_path: Path) -> None:
+def test_a_spark_run_prints_nothing_of_spark_s_own(tmp_path: Path) -> None:
     """Spark compiles no method beyond Java's 64 KB and interprets it instead (the same
     results); its compiler's error once filled stderr with some 430 lines on every run."""
     _require_spark()
@@ -353,5 +353,8 @@ def test_a_spark_run_does_not_print_the_code_compilers_errors(tmp_path: Path) ->
         check=False,
     )
     assert finished.returncode == 0, finished.stderr
-    assert "CodeGenerator" not in finished.stderr
-    assert len(finished.stderr.splitlines()) < 20, finished.stderr
+    # Nor Spark's start banners (8 lines); Java's own word on Spark's JVM options is left.
+    assert finished.stderr.splitlines() in (
+        [],
+        ["WARNING: Using incubator modules: jdk.incubator.vector"],
+    ), finished.stderr

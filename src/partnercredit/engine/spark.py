@@ -58,9 +58,11 @@ SESSION_SETTINGS: dict[str, str] = {
 
 _BATCH_ROWS = 256 * 1024
 _LEAST_DRIVER_MEBIBYTES = 512
-_CODE_GENERATOR = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator"
 """Spark refuses to start below about 450 MiB of heap (300 MiB it reserves, times 1.5); its
 own default is 1 GiB."""
+_CODE_GENERATOR = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator"
+_LOG_CONFIG = Path(__file__).with_name("spark_log4j2.properties").as_uri()
+"""(A URI: a path with spaces would be cut into several of the JVM's options.)"""
 
 
 class SparkBackend(Backend):
@@ -107,6 +109,7 @@ class SparkBackend(Backend):
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.warehouse.dir", str(self.scratch / "warehouse"))
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG}")
         )
         if options.spill_dir is not None:
             # Spark makes (and removes) its own folders in it. Not the run's scratch folder:
@@ -383,10 +386,11 @@ def _on_this_thread(call: Callable[[], _Result]) -> _Result:
 
 
 def _quiet_logs(session: Any) -> None:
-    """For the command's own session: warnings about plans are for Spark developers (errors
-    still reach the run); a generated method beyond Java's 64 KB is compiled no further and
-    interpreted instead, with the same results, so its compiler's error (hundreds of lines) is
-    no news either."""
+    """For the command's own session, as `_LOG_CONFIG` has it, in a JVM that an earlier
+    session of this process started (which read no such file): warnings about plans are for
+    Spark developers (errors still reach the run); a generated method beyond Java's 64 KB is
+    compiled no further and interpreted instead, with the same results, so its compiler's
+    error (hundreds of lines) is no news either."""
     session.sparkContext.setLogLevel("ERROR")
     jvm = session.sparkContext._jvm
     jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
