@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,16 +32,11 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
 
     def invoke(*args: str | Path) -> CliResult:
         capsys.readouterr()
-        # The command installs its own; put back, the process is pytest's again.
-        handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
             main([str(arg) for arg in args])
             code = 0
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-        finally:
-            for number, handler in handlers.items():
-                signal.signal(number, handler)
         captured = capsys.readouterr()
         return CliResult(code, captured.out, captured.err)
 

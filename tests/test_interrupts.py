@@ -164,14 +164,13 @@ def test_an_interrupt_something_swallowed_still_stops_the_publish(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_earlier_commands_interrupt_does_not_stop_a_later_one(
-    handlers: None, tmp_path: Path
-) -> None:
+def test_an_earlier_commands_interrupt_does_not_stop_a_later_one(tmp_path: Path) -> None:
     """A process that runs several commands (a test suite, a notebook calling the API after
-    the CLI): once the command's handlers are gone, its interrupt is not the next one's."""
-    with suppress(Interrupted):
+    the CLI): the command's handlers are put back, and its interrupt forgotten."""
+    before = signal.getsignal(signal.SIGINT)
+    with interrupts.commands_handlers(), suppress(Interrupted):
         _interrupt()
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert signal.getsignal(signal.SIGINT) is before
     with publishing(tmp_path / "out") as staging:
         (staging / MANIFEST).write_text("{}")
     assert (tmp_path / "out" / MANIFEST).exists()

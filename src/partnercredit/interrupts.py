@@ -69,6 +69,22 @@ def install_handlers() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
 
 
+@contextmanager
+def commands_handlers() -> Iterator[None]:
+    """The command's handlers while it runs; afterwards the process's own again, and what
+    the command received forgotten (a process may go on: a notebook, a test suite)."""
+    global _received, _held, _publishes, _scratch  # noqa: PLW0603
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    install_handlers()
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        _received = _held = _publishes = _scratch = False
+        _cancellers.clear()
+
+
 def installed() -> bool:
     """Whether interrupts stop commands in this process (the CLI's handler is in place), rather
     than being the host application's to handle (a notebook's, say)."""
@@ -107,9 +123,8 @@ def hold() -> None:
 
 def stop_if_received() -> None:
     """Stop the command if an interrupt arrived that did not stop it: what it interrupted
-    swallowed the exception. (Not once the command's handlers are gone: the interrupt was
-    then an earlier command's, in a process that runs several.)"""
-    if _received and not _held and installed():
+    swallowed the exception."""
+    if _received and not _held:
         raise Interrupted(stopped("interrupted"))
 
 

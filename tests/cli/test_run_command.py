@@ -9,13 +9,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from partnercredit import core
+from partnercredit import core, statement
+from partnercredit.cli import main
 from partnercredit.errors import Interrupted
 from tests.conftest import TESTS, CliRunner, read_csv
 
@@ -220,22 +222,50 @@ def test_an_interrupt_a_library_swallowed_still_stops_the_command(
     run_cli: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """py4j sends a call to Spark again when an interrupt broke it while it was being sent,
-    and the command never sees the `Interrupted`: a Spark run in CI finished with exit 0."""
-    validate_inputs = core.validate_inputs
-
-    def swallowing(*args: object, **kwargs: object) -> object:
-        with suppress(Interrupted):
-            os.kill(os.getpid(), signal.SIGINT)
-        return validate_inputs(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(core, "validate_inputs", swallowing)
+    """A Spark run in CI once finished with exit 0 after such an interrupt."""
+    monkeypatch.setattr(core, "validate_inputs", _swallowing(core.validate_inputs))
     # It stops at the next phase, not at the end of the run.
     monkeypatch.setattr(core, "compute_credit", None)
     out = tmp_path / "out"
     result = run_cli(*command, *([out] if command[-1] == "--out" else []))
     assert (result.exit_code, result.stderr) == (130, f"partnercredit: {message}\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def _swallowing(call: Callable[..., object]) -> Callable[..., object]:
+    """`call`, after an interrupt that it swallows: py4j sends a call to Spark again when an
+    interrupt broke it while it was being sent, and the command never sees the `Interrupted`."""
+
+    def swallowing(*args: object, **kwargs: object) -> object:
+        with suppress(Interrupted):
+            os.kill(os.getpid(), signal.SIGINT)
+        return call(*args, **kwargs)
+
+    return swallowing
+
+
+def test_the_api_after_an_interrupted_command_is_not_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A notebook that ran the CLI in its own process, then calls the API: the command's
+    handlers are gone, and its interrupt with them."""
+    monkeypatch.setattr(core, "validate_inputs", _swallowing(core.validate_inputs))
+    with pytest.raises(SystemExit) as stop:
+        main(["validate", str(CLEAN)])
+    assert stop.value.code == 130
+    assert capsys.readouterr().err == "partnercredit: interrupted\n"
+    monkeypatch.undo()
+    assert core.run(CLEAN, tmp_path / "out").validation.rejected == 0
+
+
+def test_an_interrupt_swallowed_in_a_command_without_phases_stops_it_at_its_end(
+    tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`partner` only reads a run: nothing to stop at but the command's end."""
+    core.run(CLEAN, tmp_path / "out")
+    monkeypatch.setattr(statement, "_statement", _swallowing(statement._statement))
+    result = run_cli("partner", tmp_path / "out", "P1")
+    assert (result.exit_code, result.stderr) == (130, "partnercredit: interrupted\n")
 
 
 @pytest.mark.parametrize("command", ["run", "validate"])
