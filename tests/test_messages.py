@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,8 @@ from partnercredit.messages import (
     STATEMENT,
     TEXTS,
     Language,
+    Message,
+    Refused,
     number,
     render,
 )
@@ -62,3 +65,15 @@ def test_numbers_are_grouped_as_each_language_writes_them(
     value: Decimal | int, english: str, german: str
 ) -> None:
     assert (number(value, "en"), number(value, "de")) == (english, german)
+
+
+def test_a_refusal_survives_pickling() -> None:
+    """As an exception raised in another process (a pool's worker) would."""
+    refused = Refused("line_rejected", {"line_id": "L1", "row_number": 2}, Message("malformed", {}))
+    again = pickle.loads(pickle.dumps(refused))
+    assert (again.code, again.params, again.reason, str(again)) == (
+        refused.code,
+        refused.params,
+        refused.reason,
+        str(refused),
+    )

@@ -58,6 +58,9 @@ class StrictRefusal(PartnerCreditError):
         super().__init__(message)
         self.validation = validation
 
+    def __reduce__(self) -> tuple[type[StrictRefusal], tuple[object, ...]]:
+        return type(self), (str(self), self.validation)
+
 
 class Interrupted(PartnerCreditError):
     """Stopped by SIGINT or SIGTERM: nothing was published."""

@@ -416,26 +416,20 @@ STATEMENT: dict[str, dict[Language, str]] = {
     },
     "statement.credit": {
         "en": "Credit by area and association type",
-        "de": "Anrechnung nach Bereich und Zuordnungsart",
+        "de": "Anrechnung nach Bereich und Zuordnungstyp",
     },
     "statement.program": {"en": "program", "de": "Programm"},
     "statement.area": {"en": "area", "de": "Bereich"},
     "statement.no_area": {"en": "(no area)", "de": "(kein Bereich)"},
-    "statement.type": {"en": "type", "de": "Art"},
+    "statement.type": {"en": "type", "de": "Zuordnungstyp"},
     "statement.credit_usd": {"en": "credit USD", "de": "Anrechnung USD"},
-    "statement.seat_credit": {"en": "seat credit", "de": "Lizenzen angerechnet"},
-    "statement.lines": {"en": "lines", "de": "Zeilen"},
+    "statement.seat_credit": {"en": "seat credit", "de": "Angerechnete Lizenzen"},
+    "statement.lines": {"en": "lines", "de": "Umsatzzeilen"},
     "statement.credited_to_root": {
-        "en": "{programs} credit the organisation {organisation}: that credit and its payouts "
-        "are on {organisation}'s statement.",
-        "de": "{programs} rechnen der Organisation {organisation} an: Diese Anrechnung und "
-        "ihre Auszahlungen stehen in der Aufstellung von {organisation}.",
-    },
-    "statement.credited_to_root.one": {
-        "en": "{programs} credits the organisation {organisation}: that credit and its payouts "
-        "are on {organisation}'s statement.",
-        "de": "{programs} rechnet der Organisation {organisation} an: Diese Anrechnung und "
-        "ihre Auszahlungen stehen in der Aufstellung von {organisation}.",
+        "en": "{programs}: the credit goes to the organisation {organisation}; it and its "
+        "payouts are on {organisation}'s statement.",
+        "de": "{programs}: Die Anrechnung erhält die Organisation {organisation}; sie und ihre "
+        "Auszahlungen stehen in der Aufstellung von {organisation}.",
     },
     "statement.targets": {"en": "Targets", "de": "Ziele"},
     "statement.target_window": {
@@ -445,21 +439,22 @@ STATEMENT: dict[str, dict[Language, str]] = {
     "statement.target": {"en": "{target}, {start} to {end}", "de": "{target}, {start} bis {end}"},
     "statement.value": {"en": "value", "de": "Wert"},
     "statement.minimum": {"en": "minimum", "de": "Mindestwert"},
-    "statement.gap": {"en": "gap", "de": "fehlt"},
-    "statement.attained": {"en": "attained", "de": "erreicht"},
+    "statement.gap": {"en": "gap", "de": "Fehlbetrag"},
+    "statement.attained": {"en": "attained", "de": "Erreicht"},
     "statement.yes": {"en": "yes", "de": "ja"},
     "statement.no": {"en": "no", "de": "nein"},
     "statement.judged_on_organisation": {
         "en": "{target}: judged on its organisation {organisation}.",
-        "de": "{target}: gemessen an der Organisation {organisation}.",
+        "de": "{target}: bewertet nach dem Stand der Organisation {organisation}.",
     },
     "statement.payouts": {"en": "Payouts", "de": "Auszahlungen"},
     "statement.period": {"en": "period", "de": "Monat"},
-    "statement.eligible_usd": {"en": "eligible USD", "de": "anrechenbar USD"},
+    "statement.eligible_usd": {"en": "eligible USD", "de": "Bemessungsgrundlage USD"},
     "statement.rate": {"en": "rate", "de": "Satz"},
-    "statement.earned_usd": {"en": "earned USD", "de": "verdient USD"},
-    "statement.blocked_by": {"en": "blocked by", "de": "gesperrt durch"},
+    "statement.earned_usd": {"en": "earned USD", "de": "Verdient USD"},
+    "statement.blocked_by": {"en": "blocked by", "de": "Gesperrt durch"},
     "statement.no_payouts": {"en": "No payouts.", "de": "Keine Auszahlungen."},
+    "period_label": {"en": "{period} (FY{year})", "de": "{period} (GJ {year})"},
 }
 
 TEXTS: Mapping[str, dict[Language, str]] = ChainMap(CATALOG, EXPLANATIONS, STATEMENT)
@@ -471,7 +466,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def render(code: str, params: Mapping[str, object], language: Language = "en") -> str:
     """The text of a message in a language, with its parameters filled in; a code may have
     a `.one` form for a count of `days` of 1 (singular)."""
-    if str(params.get("days")) == "1" and f"{code}.one" in EXPLANATIONS:
+    if str(params.get("days")) == "1" and f"{code}.one" in TEXTS:
         code = f"{code}.one"
     template = TEXTS[code][language]
     return PLACEHOLDER.sub(lambda match: _text(params.get(match.group(1)), language), template)
@@ -511,6 +506,9 @@ class Refused(UsageError):
     def __init__(self, code: str, params: dict[str, object], reason: Message | None = None) -> None:
         self.code, self.params, self.reason = code, params, reason
         super().__init__(self.render("en"))
+
+    def __reduce__(self) -> tuple[type[Refused], tuple[object, ...]]:
+        return type(self), (self.code, self.params, self.reason)
 
     def render(self, language: Language) -> str:
         params = dict(self.params)

@@ -61,8 +61,8 @@ class PayoutLine:
     period: str
     area: str
     eligible_usd: Decimal
-    rate: str
-    """As written in the rules."""
+    rate: Decimal
+    """As written in the rules (with its digits: 0.10, not 0.1)."""
     earned_usd: Decimal
     blocked_reason: str
 
@@ -143,7 +143,7 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
     )
     payouts = run.rows("payouts", "partner_id = ? AND period <= ?", partner_id, last)
     rates = {
-        (name, rate.area): rate.rate_text
+        (name, rate.area): rate.rate
         for name, program in rules.programs.items()
         for rate in program.rates
     }
@@ -162,7 +162,7 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
                 row["period"],
                 row["area"],
                 row["eligible_usd"],
-                rates.get((row["program"], row["area"]), str(row["rate"])),
+                rates.get((row["program"], row["area"]), row["rate"]),
                 row["earned_usd"],
                 row["blocked_reason"],
             )

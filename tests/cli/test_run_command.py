@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 
 from partnercredit import core, statement
 from partnercredit.cli import main
-from partnercredit.errors import Interrupted
+from partnercredit.errors import Interrupted, StrictRefusal
 from tests.conftest import TESTS, CliRunner, read_csv
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -66,6 +67,13 @@ def test_strict_refuses_when_rows_are_rejected(tmp_path: Path, run_cli: CliRunne
     assert "First rejections of each reason:" in result.stdout
     assert "bad_reference: revenue row 2, subscription_id = 'S2'" in result.stdout
     assert not out.exists()
+
+
+def test_a_strict_refusal_survives_pickling(tmp_path: Path) -> None:
+    with pytest.raises(StrictRefusal) as refusal:
+        core.run(WITH_REJECTIONS, tmp_path / "out", strict=True)
+    again = pickle.loads(pickle.dumps(refusal.value))
+    assert (str(again), again.validation) == (str(refusal.value), refusal.value.validation)
 
 
 def test_strict_passes_clean_input(tmp_path: Path, run_cli: CliRunner) -> None:

@@ -24,7 +24,7 @@ def test_statement_of_the_partner_of_record(worked_run: Path) -> None:
     # 2016-04 .. 2016-08 in full, 10 of 30 days of 2016-09: 5 * 1000 + 333.33
     assert competency == {("cloud_productivity", "dpor"): Decimal("5333.33")}
     payouts = [(line.period, line.earned_usd, line.rate) for line in statement.payouts]
-    assert payouts[-1] == ("2016-09", Decimal("33.33"), "0.10")
+    assert payouts[-1] == ("2016-09", Decimal("33.33"), Decimal("0.10"))
     assert len(payouts) == 6
 
 
@@ -65,9 +65,9 @@ def test_cli_statement_in_german(
     assert german.exit_code == 0, german.stderr
     assert german.stdout.splitlines()[:2] == [
         "Partner P5 (Partner Five)",
-        "Stand 2016-09 (FY2017); Anrechnung von 2015-10 (FY2016) bis 2016-09 (FY2017)",
+        "Stand 2016-09 (GJ 2017); Anrechnung von 2015-10 (GJ 2016) bis 2016-09 (GJ 2017)",
     ]
-    for heading in ("Anrechnung nach Bereich und Zuordnungsart", "Ziele", "Auszahlungen"):
+    for heading in ("Anrechnung nach Bereich und Zuordnungstyp", "Ziele", "Auszahlungen"):
         assert heading in german.stdout
     assert "666,67" in german.stdout
     assert "666.67" in english.stdout

@@ -98,4 +98,63 @@ def test_cli_names_the_organisation(location_run: Path, run_cli: CliRunner) -> N
     result = run_cli("partner", location_run, "LOC")
     assert result.exit_code == 0, result.stderr
     assert "judged on its organisation ORG" in result.stdout
-    assert "competency credits the organisation ORG" in result.stdout
+    assert (
+        "competency: the credit goes to the organisation ORG; it and its payouts" in result.stdout
+    )
+
+
+ENGLISH_WORDS = (
+    "As of",
+    "credit",
+    "Credit",
+    "Targets",
+    "Payouts",
+    "area",
+    "type",
+    "value",
+    "minimum",
+    "gap",
+    "attained",
+    "yes",
+    "period",
+    "eligible",
+    "earned",
+    "blocked",
+    "lines",
+    "judged",
+    "organisation",
+    "location",
+    "statement",
+    "FY",
+)
+
+
+def test_german_statements_have_no_english_left(
+    location_run: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A location whose program credits its organisation, judged on the organisation's
+    standing; the organisation, which has no payouts. Ids, areas, programs, targets and
+    requirement keys are the rules' and the data's own."""
+    monkeypatch.setenv("COLUMNS", "250")
+    location = run_cli("partner", location_run, "LOC", "--lang", "de")
+    organisation = run_cli("partner", location_run, "ORG", "--lang", "de")
+    assert location.exit_code == organisation.exit_code == 0
+    lines = location.stdout.splitlines()
+    assert lines[:2] == [
+        "Partner LOC (Org Seattle), ein Standort von ORG",
+        "Stand 2016-04 (GJ 2016); Anrechnung von 2015-05 (GJ 2015) bis 2016-04 (GJ 2016)",
+    ]
+    assert (
+        "competency: Die Anrechnung erhält die Organisation ORG; sie und ihre Auszahlungen "
+        "stehen in der Aufstellung von ORG." in lines
+    )
+    assert (
+        "competency.cloud_platform_silver: bewertet nach dem Stand der Organisation ORG." in lines
+    )
+    # The payout: 1.500,00 at a rate of 0,05 earns 75,00.
+    assert any("1.500,00" in line and "0,05" in line and "75,00" in line for line in lines), (
+        location.stdout
+    )
+    assert organisation.stdout.splitlines()[-1] == "Keine Auszahlungen."
+    for english in ENGLISH_WORDS:
+        assert english not in location.stdout + organisation.stdout, english

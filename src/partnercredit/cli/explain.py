@@ -12,12 +12,10 @@ from rich.console import Console
 
 from partnercredit.cli import options, render
 from partnercredit.cli.options import LanguageOption, RunFolderArgument
-from partnercredit.errors import UsageError
 from partnercredit.explain import (
     LineExplanation,
     LinkExplanation,
     ProgramExplanation,
-    Refused,
     Span,
     explain_line,
 )
@@ -47,10 +45,8 @@ def explain(
     """Explain one revenue line: its amount, the policies, every association considered and
     whether it applied, and the resulting credit per partner."""
     chosen = options.language(language)
-    try:
+    with render.refusals_in(chosen):
         explanation = explain_line(run_dir, line, partner=partner, program=program)
-    except Refused as refused:
-        raise UsageError(refused.render(chosen)) from None
     if as_json:
         typer.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -9,8 +9,7 @@ from rich.table import Table
 
 from partnercredit.cli import options, render
 from partnercredit.cli.options import LanguageOption, RunFolderArgument
-from partnercredit.errors import UsageError
-from partnercredit.messages import Language, Refused
+from partnercredit.messages import Language
 from partnercredit.statement import PartnerStatement, partner_statement
 
 _NUMBER_COLUMNS = frozenset(
@@ -22,6 +21,7 @@ _NUMBER_COLUMNS = frozenset(
         "statement.minimum",
         "statement.gap",
         "statement.eligible_usd",
+        "statement.rate",
         "statement.earned_usd",
     )
 )
@@ -38,10 +38,8 @@ def partner(
 ) -> None:
     """A partner's credit of the last 12 months, its targets and its payouts."""
     chosen = options.language(language)
-    try:
+    with render.refusals_in(chosen):
         statement = partner_statement(run_dir, partner_id, as_of)
-    except Refused as refused:
-        raise UsageError(refused.render(chosen)) from None
     show(statement, chosen)
 
 
@@ -70,8 +68,8 @@ def show(statement: PartnerStatement, language: Language) -> None:
         out.print(say("statement.location", partner=name, organisation=organisation))
     else:
         out.print(say("statement.partner", partner=name))
-    last = render.period_label(statement.as_of_period, start)
-    first = render.period_label(statement.first_period, start)
+    last = say.period(statement.as_of_period, start)
+    first = say.period(statement.first_period, start)
     out.print(say("statement.window", as_of=last, first=first, last=last))
     credit = _table(
         say,
@@ -94,10 +92,9 @@ def show(statement: PartnerStatement, language: Language) -> None:
         )
     out.print(credit)
     if statement.programs_credited_to_root:
-        one = len(statement.programs_credited_to_root) == 1
         out.print(
             say(
-                "statement.credited_to_root" + (".one" if one else ""),
+                "statement.credited_to_root",
                 programs=", ".join(statement.programs_credited_to_root),
                 organisation=organisation,
             )
@@ -152,10 +149,10 @@ def show(statement: PartnerStatement, language: Language) -> None:
     for line in statement.payouts:
         payouts.add_row(
             line.program,
-            render.period_label(line.period, start),
+            say.period(line.period, start),
             line.area,
             say.number(line.eligible_usd),
-            line.rate,
+            say.number(line.rate),
             say.number(line.earned_usd),
             line.blocked_reason,
         )

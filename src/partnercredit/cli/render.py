@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -12,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from partnercredit.contract import TABLES
-from partnercredit.messages import Language
+from partnercredit.errors import UsageError
+from partnercredit.messages import Language, Refused
 from partnercredit.messages import number as number_text
 from partnercredit.messages import render as render_message
 from partnercredit.periods import fiscal_year
@@ -52,6 +54,18 @@ class Wording:
 
     def number(self, value: Decimal | int) -> str:
         return number_text(value, self.language)
+
+    def period(self, period: str, fiscal_year_start_month: int) -> str:
+        return period_label(period, fiscal_year_start_month, self.language)
+
+
+@contextmanager
+def refusals_in(language: Language) -> Iterator[None]:
+    """A reader's refusal (a line or partner not in the run, ...) in the reader's language."""
+    try:
+        yield
+    except Refused as refused:
+        raise UsageError(refused.render(language)) from None
 
 
 def input_counts(report: ValidationReport) -> Table:
@@ -107,9 +121,10 @@ def show_validation(report: ValidationReport) -> None:
         out.print("No rows were rejected.")
 
 
-def period_label(period: str, fiscal_year_start_month: int) -> str:
-    """A period with the fiscal year it falls in, e.g. 2016-09 (FY2017)."""
-    return f"{period} (FY{fiscal_year(period, fiscal_year_start_month)})"
+def period_label(period: str, fiscal_year_start_month: int, language: Language = "en") -> str:
+    """A period with the fiscal year it falls in, e.g. 2016-09 (FY2017), 2016-09 (GJ 2017)."""
+    year = fiscal_year(period, fiscal_year_start_month)
+    return render_message("period_label", {"period": period, "year": year}, language)
 
 
 def run_summary(summary: RunSummary, fiscal_year_start_month: int) -> list[Table]:
