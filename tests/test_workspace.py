@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,17 @@ def test_a_workspace_runs_folder_is_not_taken_for_the_workspace(
         "give the workspace or one of its run folders\n",
     )
     assert len(workspace_runs(workspace)) == 1
+
+
+def test_a_folder_named_runs_of_ones_own_runs_may_be_a_workspace(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Runs published with --out into a folder of one's own that happens to be called
+    `runs`: that folder is no workspace's runs folder (its runs are not named by run id)."""
+    mine = tmp_path / RUNS_FOLDER
+    assert run_cli("run", CLEAN, "--out", mine / "january").exit_code == 0
+    result = run_cli("run", CLEAN, "--workspace", mine)
+    assert result.exit_code == 0, result.stderr
+    [run] = workspace_runs(mine)
+    assert run.parent == mine / RUNS_FOLDER
+    assert re.fullmatch(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}", run.name)

@@ -6,7 +6,6 @@ functions return.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -47,7 +46,7 @@ from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validate import TableCounts, ValidatedInputs, validate_inputs
-from partnercredit.workspace import new_run_folder
+from partnercredit.workspace import new_run_folder, new_run_id
 
 PhaseCallback = Callable[[str], None]
 
@@ -99,7 +98,7 @@ def validate(
     if out_dir is not None:
         _refuse_replacing_a_run(out_dir)
         interrupts.publishes()
-    with _session(data_dir, resolved, engine, on_phase, _new_run_id()) as session:
+    with _session(data_dir, resolved, engine, on_phase, new_run_id()) as session:
         report = session.report(examples_per_reason)
         if out_dir is not None:
             with publishing(out_dir) as staging:
@@ -136,7 +135,7 @@ def run(
     of `workspace`), or nothing."""
     resolved = _resolve_rules(rules)
     resolved.require_programs()
-    run_id = _new_run_id()
+    run_id = new_run_id()
     run_folder = _publish_to(out_dir, workspace, run_id)
     with (
         publishing(run_folder) as staging,
@@ -229,11 +228,6 @@ def _publish_to(out_dir: Path | None, workspace: Path | None, run_id: str) -> Pa
     if workspace is not None and out_dir is None:
         return new_run_folder(workspace, run_id)
     raise UsageError("name either an output folder (--out) or a workspace (--workspace)")
-
-
-def _new_run_id() -> str:
-    """The run's start time (UTC) and a random suffix: ids sort by start time."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 @contextmanager

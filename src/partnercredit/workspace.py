@@ -7,6 +7,9 @@ commands that read a run accept a workspace and then read its latest run.
 
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from partnercredit.errors import UsageError
@@ -14,6 +17,12 @@ from partnercredit.outputs.manifest import read_manifest
 from partnercredit.outputs.publish import MANIFEST
 
 RUNS_FOLDER = "runs"
+_RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")
+
+
+def new_run_id() -> str:
+    """The run's start time (UTC) and a random suffix: ids sort by start time."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 def new_run_folder(workspace: Path, run_id: str) -> Path:
@@ -53,8 +62,11 @@ def run_folder(folder: Path) -> Path:
 
 def _refuse_runs_folder(folder: Path, advice: str) -> None:
     """A workspace's `runs` folder given for the workspace itself (a run would go to
-    `runs/runs/RUN_ID`, a reader would find no run)."""
-    if folder.name == RUNS_FOLDER and any(folder.glob(f"*/{MANIFEST}")):
+    `runs/runs/RUN_ID`, a reader would find no run): one that holds a run folder named as a
+    workspace names them (a folder `runs` of runs published with --out is no such folder)."""
+    if folder.name == RUNS_FOLDER and any(
+        _RUN_ID.fullmatch(run.parent.name) for run in folder.glob(f"*/{MANIFEST}")
+    ):
         workspace = folder.parent
         raise UsageError(
             f"{folder}: is the runs folder of the workspace {workspace}; "

@@ -149,6 +149,22 @@ def test_a_run_without_its_kept_inputs_names_the_way_to_verify_it(
     assert "DIFFERENT" not in from_data.stdout.split("inputs/", 1)[0]
 
 
+def test_a_run_without_one_kept_input_names_it(
+    published: dict[str, Path], tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Once "inputs: required table revenue is missing (expected revenue.csv or ...)"."""
+    run = _copy(published["parquet"], tmp_path)
+    for name in ("revenue", "fx_rates"):
+        (run / "inputs" / f"{name}.parquet").unlink()
+    result = run_cli("verify", run)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"partnercredit: {run}: inputs/revenue.parquet, inputs/fx_rates.parquet are missing, "
+        "so the run cannot be computed again from its kept inputs; verify it from its data "
+        "with --data DATA_DIR\n",
+    )
+
+
 def test_a_csv_file_in_another_form_is_found(published: dict[str, Path], tmp_path: Path) -> None:
     """The same rows in another order (SPEC 9 sorts them) are not the run as written."""
     run = _copy(published["csv"], tmp_path)

@@ -70,11 +70,8 @@ def verify_run(
     if data_dir is not None:
         problems += _changed_inputs(facts, data_dir)
     source = data_dir if data_dir is not None else facts.folder / INPUTS_FOLDER
-    if data_dir is None and not source.is_dir():
-        raise UsageError(
-            f"{facts.folder}: {INPUTS_FOLDER}/ is missing, so the run cannot be computed "
-            "again from its kept inputs; verify it from its data with --data DATA_DIR"
-        )
+    if data_dir is None:
+        _require_kept_inputs(facts.folder)
     with _scratch_folder(engine) as scratch, interrupts.in_scratch():
         again = core.run(
             source,
@@ -103,6 +100,25 @@ def verify_run(
             ),
         )
     return Verification(facts, source, __version__, tuple(problems), tables)
+
+
+def _require_kept_inputs(run: Path) -> None:
+    """Every input table the run kept, or a refusal that names what is missing (the data
+    directory would report it as a table missing from the data, as CSV or Parquet)."""
+    missing = [
+        f"{INPUTS_FOLDER}/{name}.parquet"
+        for name in TABLES
+        if not (run / INPUTS_FOLDER / f"{name}.parquet").is_file()
+    ]
+    if not missing:
+        return
+    if len(missing) == len(TABLES):
+        missing = [f"{INPUTS_FOLDER}/"]
+    verb = "is" if len(missing) == 1 else "are"
+    raise UsageError(
+        f"{run}: {', '.join(missing)} {verb} missing, so the run cannot be computed again from "
+        "its kept inputs; verify it from its data with --data DATA_DIR"
+    )
 
 
 @contextmanager
