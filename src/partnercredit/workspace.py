@@ -38,7 +38,8 @@ def new_run_folder(workspace: Path, run_id: str) -> Path:
 
 
 def workspace_runs(workspace: Path) -> list[Path]:
-    """The published runs of a workspace, oldest first (by the time each finished)."""
+    """The published runs of a workspace, oldest first (by the time each finished); a
+    `UsageError` naming a run whose run.json does not say when it finished."""
     runs = [
         folder
         for folder in (workspace / RUNS_FOLDER).glob("*")
