@@ -20,12 +20,10 @@ from partnercredit.outputs.publish import MANIFEST, publishing
 
 @pytest.fixture
 def handlers() -> Iterator[None]:
-    """partnercredit's handlers, as the command installs them; pytest's afterwards."""
-    kept = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
-    interrupts.install_handlers()
-    yield
-    for number, handler in kept.items():
-        signal.signal(number, handler)
+    """partnercredit's handlers, as the command installs them; pytest's afterwards, and the
+    interrupts received forgotten."""
+    with interrupts.commands_handlers():
+        yield
 
 
 def _interrupt() -> None:
@@ -174,3 +172,12 @@ def test_an_earlier_commands_interrupt_does_not_stop_a_later_one(tmp_path: Path)
     with publishing(tmp_path / "out") as staging:
         (staging / MANIFEST).write_text("{}")
     assert (tmp_path / "out" / MANIFEST).exists()
+
+
+def test_an_interrupt_is_stale_once_the_handlers_are_replaced(handlers: None) -> None:
+    """A host application that put its own handler in place: what partnercredit's received
+    before is not a reason to stop the next command of the API."""
+    with suppress(Interrupted):
+        _interrupt()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.stop_if_received()

@@ -123,8 +123,9 @@ def hold() -> None:
 
 def stop_if_received() -> None:
     """Stop the command if an interrupt arrived that did not stop it: what it interrupted
-    swallowed the exception."""
-    if _received and not _held:
+    swallowed the exception. (Not once the command's handlers are gone: such an interrupt is
+    an earlier command's.)"""
+    if _received and not _held and installed():
         raise Interrupted(stopped("interrupted"))
 
 
