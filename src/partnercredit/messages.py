@@ -453,6 +453,7 @@ STATEMENT: dict[str, dict[Language, str]] = {
     "statement.rate": {"en": "rate", "de": "Satz"},
     "statement.earned_usd": {"en": "earned USD", "de": "Verdient USD"},
     "statement.blocked_by": {"en": "blocked by", "de": "Gesperrt durch"},
+    "statement.no_targets": {"en": "No targets.", "de": "Keine Ziele."},
     "statement.no_payouts": {"en": "No payouts.", "de": "Keine Auszahlungen."},
     "period_label": {"en": "{period} (FY{year})", "de": "{period} (GJ {year})"},
 }

@@ -118,3 +118,25 @@ def test_the_window_of_the_first_periods_starts_at_0001_01(tmp_path: Path) -> No
     out = tiny_run(tmp_path, rules, revenue=revenue)
     statement = partner_statement(out, "P3")
     assert (statement.first_period, statement.as_of_period) == ("0001-01", "0001-02")
+
+
+def test_credit_of_products_in_no_area_is_shown_as_such(
+    tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X1 matches no area's pattern: its credit is still the partner's, in a row of its own."""
+    monkeypatch.setenv("COLUMNS", "250")
+    rules = PRORATION_RULES.format(proration="daily").replace('all = ["*"]', 'azure = ["AZ*"]')
+    revenue = (
+        "line_id,subscription_id,period,product,workload,amount,currency,quantity,"
+        "transacting_partner_id\nL1,S1,2016-05,X1,,100.00,USD,,P3\n"
+    )
+    out = tiny_run(tmp_path, rules, revenue=revenue)
+    statement = partner_statement(out, "P3")
+    assert {(row.area, row.credit_usd) for row in statement.credit} == {(None, Decimal("100.00"))}
+    english = run_cli("partner", out, "P3")
+    german = run_cli("partner", out, "P3", "--lang", "de")
+    assert "│ full    │ (no area) │ transacting │" in english.stdout
+    assert "│ full     │ (kein Bereich) │ transacting   │" in german.stdout
+    # The rules have no targets: said so, not shown as an empty table.
+    assert english.stdout.splitlines()[-2:] == ["No targets.", "No payouts."]
+    assert german.stdout.splitlines()[-2:] == ["Keine Ziele.", "Keine Auszahlungen."]

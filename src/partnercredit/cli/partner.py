@@ -125,7 +125,7 @@ def show(statement: PartnerStatement, language: Language) -> None:
                 say.number(requirement.gap),
                 "",
             )
-    out.print(targets)
+    out.print(targets if statement.targets else say("statement.no_targets"))
     for standing in statement.targets:
         if standing.measured_partner_id != statement.partner_id:
             out.print(
