@@ -480,7 +480,7 @@ def _text(value: object, language: Language) -> str:
         # Decimal notation, never an exponent: a rate of 5000 reads 5000, not 5E+3. German
         # writes a decimal comma.
         text = format(value, "f")
-        return text.replace(".", ",") if language == "de" else text
+        return text.translate(_GERMAN_SEPARATORS) if language == "de" else text
     return str(value)
 
 

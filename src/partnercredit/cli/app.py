@@ -68,6 +68,8 @@ def run_app(argv: list[str] | None = None) -> None:
     try:
         # Not standalone: Typer would print a usage mistake in a box of several lines.
         exit_code = app(args=argv, prog_name="partnercredit", standalone_mode=False)
+        # An interrupt that a library the command called swallowed (py4j's retry).
+        interrupts.stop_if_received()
     except PartnerCreditError as error:
         _fail(error)
     except TyperException as error:
@@ -81,9 +83,6 @@ def run_app(argv: list[str] | None = None) -> None:
         if isinstance(error, OSError):
             _fail(ResourceError.file_failed(error))
         raise
-    if interrupts.interrupted():
-        # Swallowed on its way out by a library the command called (py4j's retry).
-        _fail(Interrupted(interrupts.stopped("interrupted")))
     if isinstance(exit_code, int) and exit_code:
         sys.exit(exit_code)
 
