@@ -54,3 +54,23 @@ def test_demo_generates_a_damaged_dataset_again(
     # The commands it suggests can be pasted into a shell (the lines may be wrapped).
     suggested = f"partnercredit explain '{folder / 'run'}' --line"
     assert " ".join(suggested.split()) in " ".join(result.stdout.split())
+
+
+def test_demo_shows_the_statement_in_german(tmp_path: Path, run_cli: CliRunner) -> None:
+    folder = tmp_path / "demo"
+    result = run_cli("demo", "--dir", folder, "--subscriptions", "50", "--lang", "de")
+    assert result.exit_code == 0, result.stderr
+    assert "Anrechnung nach Bereich und Zuordnungstyp" in result.stdout
+    assert "Credit by area" not in result.stdout
+    suggested = f"partnercredit partner {folder / 'run'} <PARTNER_ID> --lang de"
+    assert " ".join(suggested.split()) in " ".join(result.stdout.split())
+
+
+def test_demo_refuses_an_unknown_language_before_generating(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    folder = tmp_path / "demo"
+    result = run_cli("demo", "--dir", folder, "--subscriptions", "50", "--lang", "fr")
+    assert result.exit_code == 2
+    assert "--lang: use en or de, not 'fr'" in result.stderr
+    assert not folder.exists()

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from partnercredit.cli import partner, render
+from partnercredit.cli import options, partner, render
+from partnercredit.cli.options import LanguageOption
 from partnercredit.demo import DEMO_SEED, DEMO_SUBSCRIPTIONS, run_demo
 from partnercredit.statement import partner_statement
 
@@ -29,23 +30,26 @@ def demo(
             "--no-serve", metavar="", help="Stop after the run (the dashboard is not built yet)."
         ),
     ] = False,
+    language: LanguageOption = "en",
 ) -> None:
     """Generate a realistic dataset, run the attribution on it and show the results: the run
-    summary and the statement of the partner with the most credit."""
+    summary and the statement of the partner with the most credit (in the chosen language)."""
+    chosen = options.language(language)
     out = render.console()
     with out.status("starting") as status:
         result = run_demo(folder, subscriptions=subscriptions, seed=seed, on_phase=status.update)
     render.show_run(result.report, result.report.summary.fiscal_year_start_month)
     if result.largest_partner:
         out.print()
-        partner.show(partner_statement(result.run_dir, result.largest_partner), "en")
+        partner.show(partner_statement(result.run_dir, result.largest_partner), chosen)
     out.print()
     out.print(f"Data: {result.data_dir}    Run: {result.run_dir}", markup=False)
     # Quoted so that the commands can be pasted into a shell, whatever the folder's name.
     run_dir = shlex.quote(str(result.run_dir))
+    in_language = "" if chosen == "en" else f" --lang {chosen}"
     out.print(
-        f"Try: partnercredit explain {run_dir} --line <LINE_ID>   "
-        f"partnercredit partner {run_dir} <PARTNER_ID>",
+        f"Try: partnercredit explain {run_dir} --line <LINE_ID>{in_language}   "
+        f"partnercredit partner {run_dir} <PARTNER_ID>{in_language}",
         markup=False,
     )
     del no_serve  # the dashboard does not exist yet: every demo stops after the run
