@@ -477,16 +477,14 @@ def _text(value: object, language: Language) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        # Decimal notation, never an exponent: a rate of 5000 reads 5000, not 5E+3. German
-        # writes a decimal comma.
-        text = format(value, "f")
-        return text.translate(_GERMAN_SEPARATORS) if language == "de" else text
+        return number(value, language)
     return str(value)
 
 
 def number(value: Decimal | int, language: Language) -> str:
-    """A number with its thousands grouped as the language writes them: 1,234.56 or 1.234,56."""
-    text = f"{value:,}"
+    """A number with its thousands grouped as the language writes them: 1,234.56 or 1.234,56;
+    in decimal notation, never with an exponent (a rate of 5E+3 reads 5,000)."""
+    text = format(value, ",f") if isinstance(value, Decimal) else f"{value:,}"
     return text.translate(_GERMAN_SEPARATORS) if language == "de" else text
 
 
