@@ -13,6 +13,7 @@ from partnercredit.messages import (
     LANGUAGES,
     PLACEHOLDER,
     STATEMENT,
+    SUMMARY,
     TEXTS,
     Language,
     Message,
@@ -23,7 +24,7 @@ from partnercredit.messages import (
 
 
 def test_the_catalogs_share_no_code() -> None:
-    codes = [*CATALOG, *EXPLANATIONS, *STATEMENT]
+    codes = [*CATALOG, *EXPLANATIONS, *STATEMENT, *SUMMARY]
     assert len(codes) == len(set(codes)) == len(TEXTS)
 
 

@@ -458,7 +458,60 @@ STATEMENT: dict[str, dict[Language, str]] = {
     "period_label": {"en": "{period} (FY{year})", "de": "{period} (GJ {year})"},
 }
 
-TEXTS: Mapping[str, dict[Language, str]] = ChainMap(CATALOG, EXPLANATIONS, STATEMENT)
+SUMMARY: dict[str, dict[Language, str]] = {
+    "summary.input_rows": {"en": "Input rows", "de": "Eingabezeilen"},
+    "summary.table": {"en": "table", "de": "Tabelle"},
+    "summary.read": {"en": "read", "de": "Gelesen"},
+    "summary.accepted": {"en": "accepted", "de": "Angenommen"},
+    "summary.rejected": {"en": "rejected", "de": "Abgelehnt"},
+    "summary.collapsed": {"en": "collapsed", "de": "Zusammengefasst"},
+    "summary.rejected_by_reason": {
+        "en": "Rejected rows by reason",
+        "de": "Abgelehnte Zeilen nach Grund",
+    },
+    "summary.reason": {"en": "reason", "de": "Grund"},
+    "summary.rows": {"en": "rows", "de": "Zeilen"},
+    "summary.first_rejections": {
+        "en": "First rejections of each reason:",
+        "de": "Erste Ablehnungen je Grund:",
+    },
+    "summary.rejection": {
+        "en": "{reason}: {table} row {row}",
+        "de": "{reason}: {table} Zeile {row}",
+    },
+    "summary.none_rejected": {"en": "No rows were rejected.", "de": "Keine Zeile wurde abgelehnt."},
+    "summary.output_rows": {"en": "Output rows", "de": "Ausgabezeilen"},
+    "summary.periods": {
+        "en": "Revenue periods: {first} to {last}",
+        "de": "Umsatzmonate: {first} bis {last}",
+    },
+    "summary.credit": {"en": "Credit by program", "de": "Anrechnung nach Programm"},
+    "summary.program": {"en": "program", "de": "Programm"},
+    "summary.revenue_usd": {"en": "revenue USD", "de": "Umsatz USD"},
+    "summary.credited_usd": {"en": "credited USD", "de": "Angerechnet USD"},
+    "summary.not_credited_usd": {"en": "not credited USD", "de": "Nicht angerechnet USD"},
+    "summary.partners": {"en": "partners", "de": "Partner"},
+    "summary.uncredited": {
+        "en": "Revenue credited to nobody, by reason",
+        "de": "Niemandem angerechneter Umsatz nach Grund",
+    },
+    "summary.usd": {"en": "USD", "de": "USD"},
+    "summary.attaining": {
+        "en": "Partners attaining each target as of {as_of}",
+        "de": "Partner, die das jeweilige Ziel erreichen, Stand {as_of}",
+    },
+    "summary.target": {"en": "target", "de": "Ziel"},
+    "summary.payouts": {"en": "Payouts", "de": "Auszahlungen"},
+    "summary.eligible_usd": {"en": "eligible USD", "de": "Bemessungsgrundlage USD"},
+    "summary.blocked_usd": {"en": "of it blocked", "de": "Davon gesperrt"},
+    "summary.earned_usd": {"en": "earned USD", "de": "Verdient USD"},
+    "summary.published": {
+        "en": "Run {run_id} published to {folder}",
+        "de": "Lauf {run_id} veröffentlicht in {folder}",
+    },
+}
+
+TEXTS: Mapping[str, dict[Language, str]] = ChainMap(CATALOG, EXPLANATIONS, STATEMENT, SUMMARY)
 """Every text by its code."""
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

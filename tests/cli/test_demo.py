@@ -60,8 +60,9 @@ def test_demo_shows_the_statement_in_german(tmp_path: Path, run_cli: CliRunner) 
     folder = tmp_path / "demo"
     result = run_cli("demo", "--dir", folder, "--subscriptions", "50", "--lang", "de")
     assert result.exit_code == 0, result.stderr
+    assert "Anrechnung nach Programm" in result.stdout
     assert "Anrechnung nach Bereich und Zuordnungstyp" in result.stdout
-    assert "Credit by area" not in result.stdout
+    assert "Credit by" not in result.stdout
     suggested = f"partnercredit partner {folder / 'run'} <PARTNER_ID> --lang de"
     assert " ".join(suggested.split()) in " ".join(result.stdout.split())
 

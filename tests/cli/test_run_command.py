@@ -69,6 +69,79 @@ def test_strict_refuses_when_rows_are_rejected(tmp_path: Path, run_cli: CliRunne
     assert not out.exists()
 
 
+SUMMARY_IN_ENGLISH = (
+    "Input rows",
+    "read",
+    "accepted",
+    "Rejected rows",
+    "First rejections",
+    " row ",
+    "Output rows",
+    "Revenue periods",
+    "Credit by program",
+    "credited",
+    "Partners attaining",
+    "as of",
+    "Payouts",
+    "eligible",
+    "earned",
+    "published",
+    "FY",
+)
+
+
+def test_run_summarises_in_german(
+    tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
+    out = tmp_path / "out"
+    result = run_cli("run", WITH_REJECTIONS, "--out", out, "--lang", "de")
+    assert result.exit_code == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert "Eingabezeilen" in lines and "Erste Ablehnungen je Grund:" in lines
+    # A rejection's message in German, from its code (the rejected table holds the English).
+    assert (
+        "  bad_value: customers Zeile 2, country = 'de': country muss ein Ländercode nach "
+        'ISO 3166-1 in Großbuchstaben wie DE sein, nicht "de".' in lines
+    )
+    assert "Umsatzmonate: 2016-04 (GJ 2016) bis 2016-04 (GJ 2016)" in lines
+    # 1,000.00 of revenue, a payout of 100.00; the partners of a target, as of the last month.
+    assert any(
+        line.split()
+        == ["│", "competency", "│", "1.000,00", "│", "1.000,00", "│", "0,00", "│", "1", "│"]
+        for line in lines
+    )
+    assert "Partner, die das jeweilige Ziel erreichen, Stand 2016-04 (GJ 2016)" in lines
+    run_id = json.loads((out / "run.json").read_text())["run_id"]
+    assert lines[-1] == f"Lauf {run_id} veröffentlicht in {out}"
+    for english in SUMMARY_IN_ENGLISH:
+        assert english not in result.stdout, english
+
+
+def test_validate_and_a_strict_refusal_summarise_in_german(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    checked = run_cli("validate", WITH_REJECTIONS, "--lang", "de")
+    refused = run_cli("run", WITH_REJECTIONS, "--out", tmp_path / "out", "--strict", "--lang", "de")
+    clean = run_cli("validate", CLEAN, "--lang", "de")
+    assert (checked.exit_code, refused.exit_code, clean.exit_code) == (0, 1, 0)
+    for result in (checked, refused):
+        assert "Abgelehnte Zeilen nach Grund" in result.stdout
+        assert "bad_reference: revenue Zeile 2, subscription_id = 'S2'" in result.stdout
+    assert "Keine Zeile wurde abgelehnt." in clean.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_an_unknown_language_is_refused_before_reading(
+    command: str, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    out = ("--out", tmp_path / "out")
+    result = run_cli(command, tmp_path / "no such data", *out, "--lang", "fr")
+    assert result.exit_code == 2
+    assert result.stderr == "partnercredit: --lang: use en or de, not 'fr'\n"
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_strict_refusal_survives_pickling(tmp_path: Path) -> None:
     with pytest.raises(StrictRefusal) as refusal:
         core.run(WITH_REJECTIONS, tmp_path / "out", strict=True)

@@ -38,7 +38,7 @@ def demo(
     out = render.console()
     with out.status("starting") as status:
         result = run_demo(folder, subscriptions=subscriptions, seed=seed, on_phase=status.update)
-    render.show_run(result.report, result.report.summary.fiscal_year_start_month)
+    render.show_run(result.report, result.report.summary.fiscal_year_start_month, chosen)
     if result.largest_partner:
         out.print()
         partner.show(partner_statement(result.run_dir, result.largest_partner), chosen)

@@ -20,7 +20,7 @@ from partnercredit.messages import render as render_message
 from partnercredit.periods import fiscal_year
 
 if TYPE_CHECKING:
-    from partnercredit.core import RunReport, ValidationReport
+    from partnercredit.core import Rejection, RunReport, ValidationReport
     from partnercredit.summary import RunSummary
 
 
@@ -68,39 +68,42 @@ def refusals_in(language: Language) -> Iterator[None]:
         raise UsageError(refused.render(language)) from None
 
 
-def input_counts(report: ValidationReport) -> Table:
-    table = Table(title="Input rows", title_justify="left")
-    for heading in ("table", "read", "accepted", "rejected", "collapsed"):
-        table.add_column(heading, justify="left" if heading == "table" else "right")
+def input_counts(report: ValidationReport, say: Wording) -> Table:
+    table = _summary_table(
+        say("summary.input_rows"), say, "table", "read", "accepted", "rejected", "collapsed"
+    )
     for name in TABLES:
         counts = report.counts[name]
-        table.add_row(
-            name,
-            f"{counts.read:,}",
-            f"{counts.accepted:,}",
-            f"{counts.rejected:,}",
-            f"{counts.collapsed:,}",
-        )
+        rows = (counts.read, counts.accepted, counts.rejected, counts.collapsed)
+        table.add_row(name, *(say.number(count) for count in rows))
     return table
 
 
-def rejections(report: ValidationReport) -> Table:
-    table = Table(title="Rejected rows by reason", title_justify="left")
-    table.add_column("reason", no_wrap=True)
-    table.add_column("rows", justify="right", no_wrap=True)
+def rejections(report: ValidationReport, say: Wording) -> Table:
+    title = say("summary.rejected_by_reason")
+    table = Table(title=title, title_justify="left", min_width=len(title))
+    table.add_column(say("summary.reason"), no_wrap=True)
+    table.add_column(say("summary.rows"), justify="right", no_wrap=True)
     for reason, rows in report.rejected_by_reason.items():
-        table.add_row(reason, f"{rows:,}")
+        table.add_row(reason, say.number(rows))
     return table
 
 
-def rejection_examples(report: ValidationReport) -> list[str]:
+def rejection_examples(report: ValidationReport, say: Wording) -> list[str]:
     return [
-        f"{example.reason}: {example.table} row {example.row_number}"
+        say("summary.rejection", reason=example.reason, table=example.table, row=example.row_number)
         + (f", {example.column}" if example.column else "")
         + (f" = {_short(example.value)!r}" if example.value is not None else "")
-        + f": {example.message}"
+        + f": {_rejection_message(example, say)}"
         for example in report.examples
     ]
+
+
+def _rejection_message(example: Rejection, say: Wording) -> str:
+    """The rejection's message in the wording's language, from its code (the `rejected`
+    output holds the English text)."""
+    params = {"column": example.column, "value": example.value, "key": example.key}
+    return say(example.message_code, **params)
 
 
 def _short(value: str | None, limit: int = 40) -> str:
@@ -109,16 +112,17 @@ def _short(value: str | None, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def show_validation(report: ValidationReport) -> None:
+def show_validation(report: ValidationReport, language: Language = "en") -> None:
     out = console()
-    out.print(input_counts(report))
+    say = Wording(language, {})
+    out.print(input_counts(report, say))
     if report.rejected:
-        out.print(rejections(report))
-        out.print("First rejections of each reason:")
-        for line in rejection_examples(report):
+        out.print(rejections(report, say))
+        out.print(say("summary.first_rejections"))
+        for line in rejection_examples(report, say):
             out.print(f"  {line}")
     else:
-        out.print("No rows were rejected.")
+        out.print(say("summary.none_rejected"))
 
 
 def period_label(period: str, fiscal_year_start_month: int, language: Language = "en") -> str:
@@ -127,68 +131,75 @@ def period_label(period: str, fiscal_year_start_month: int, language: Language =
     return render_message("period_label", {"period": period, "year": year}, language)
 
 
-def run_summary(summary: RunSummary, fiscal_year_start_month: int) -> list[Table]:
+def run_summary(summary: RunSummary, fiscal_year_start_month: int, say: Wording) -> list[Table]:
     tables = []
-    credit = Table(title="Credit by program", title_justify="left")
-    for heading in ("program", "revenue USD", "credited USD", "not credited USD", "partners"):
-        credit.add_column(heading, justify="left" if heading == "program" else "right")
+    credit = _summary_table(
+        say("summary.credit"),
+        say,
+        *("program", "revenue_usd", "credited_usd", "not_credited_usd", "partners"),
+    )
     for program in summary.programs:
         uncredited = sum(program.unattributed_usd.values(), Decimal("0.00"))
-        credit.add_row(
-            program.program,
-            f"{program.revenue_usd:,}",
-            f"{program.credited_usd:,}",
-            f"{uncredited:,}",
-            f"{program.partners:,}",
-        )
+        amounts = (program.revenue_usd, program.credited_usd, uncredited, program.partners)
+        credit.add_row(program.program, *(say.number(value) for value in amounts))
     tables.append(credit)
-    reasons = Table(title="Revenue credited to nobody, by reason", title_justify="left")
-    for heading in ("program", "reason", "USD"):
-        reasons.add_column(heading, justify="right" if heading == "USD" else "left")
+    reasons = _summary_table(say("summary.uncredited"), say, "program", "reason", "usd")
     for program in summary.programs:
         for reason, amount in program.unattributed_usd.items():
-            reasons.add_row(program.program, reason, f"{amount:,}")
+            reasons.add_row(program.program, reason, say.number(amount))
     if reasons.row_count:
         tables.append(reasons)
     if summary.last_period:
-        as_of = period_label(summary.last_period, fiscal_year_start_month)
-        targets = Table(title=f"Partners attaining each target as of {as_of}", title_justify="left")
-        for heading in ("program", "target", "partners"):
-            targets.add_column(heading, justify="right" if heading == "partners" else "left")
+        as_of = say.period(summary.last_period, fiscal_year_start_month)
+        targets = _summary_table(
+            say("summary.attaining", as_of=as_of), say, "program", "target", "partners"
+        )
         for program in summary.programs:
             for target, partners in program.attaining.items():
-                targets.add_row(program.program, target, f"{partners:,}")
+                targets.add_row(program.program, target, say.number(partners))
         tables.append(targets)
-    payouts = Table(title="Payouts", title_justify="left")
-    for heading in ("program", "eligible USD", "of it blocked", "earned USD"):
-        payouts.add_column(heading, justify="left" if heading == "program" else "right")
+    payouts = _summary_table(
+        say("summary.payouts"), say, "program", "eligible_usd", "blocked_usd", "earned_usd"
+    )
     for program in summary.programs:
         if program.kind == "payout":
-            payouts.add_row(
-                program.program,
-                f"{program.eligible_usd:,}",
-                f"{program.blocked_usd:,}",
-                f"{program.earned_usd:,}",
-            )
+            paid = (program.eligible_usd, program.blocked_usd, program.earned_usd)
+            payouts.add_row(program.program, *(say.number(value) for value in paid))
     tables.append(payouts)
     return tables
 
 
-def show_run(report: RunReport, fiscal_year_start_month: int) -> None:
+_TEXT_COLUMNS = frozenset(("table", "program", "reason", "target"))
+
+
+def _summary_table(title: str, say: Wording, *headings: str) -> Table:
+    """A table whose columns are named by the `summary.` message codes `headings`: texts
+    left-aligned, numbers right-aligned; at least as wide as its title, which stays on one
+    line."""
+    table = Table(title=title, title_justify="left", min_width=len(title))
+    for heading in headings:
+        table.add_column(
+            say(f"summary.{heading}"), justify="left" if heading in _TEXT_COLUMNS else "right"
+        )
+    return table
+
+
+def show_run(report: RunReport, fiscal_year_start_month: int, language: Language = "en") -> None:
     out = console()
-    show_validation(report.validation)
-    outputs = Table(title="Output rows", title_justify="left")
-    outputs.add_column("table")
-    outputs.add_column("rows", justify="right")
+    say = Wording(language, {})
+    show_validation(report.validation, language)
+    outputs = _summary_table(say("summary.output_rows"), say, "table", "rows")
     for name, rows in report.outputs.items():
-        outputs.add_row(name, f"{rows:,}")
+        outputs.add_row(name, say.number(rows))
     out.print(outputs)
     summary = report.summary
     if summary.first_period and summary.last_period:
         out.print(
-            "Revenue periods: "
-            f"{period_label(summary.first_period, fiscal_year_start_month)} to "
-            f"{period_label(summary.last_period, fiscal_year_start_month)}"
+            say(
+                "summary.periods",
+                first=say.period(summary.first_period, fiscal_year_start_month),
+                last=say.period(summary.last_period, fiscal_year_start_month),
+            )
         )
-    for table in run_summary(summary, fiscal_year_start_month):
+    for table in run_summary(summary, fiscal_year_start_month, say):
         out.print(table)

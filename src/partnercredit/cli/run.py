@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from partnercredit.cli import render
+from partnercredit.cli import options, render
 from partnercredit.cli.options import (
     EngineOption,
+    LanguageOption,
     MemoryOption,
     RulesOption,
     SpillOption,
@@ -49,10 +50,12 @@ def run(
     engine: EngineOption = "duckdb",
     memory_limit: MemoryOption = None,
     spill_dir: SpillOption = None,
+    language: LanguageOption = "en",
 ) -> None:
     """Credit every partner, measure targets and payouts, and publish the run as one set."""
     from partnercredit import core
 
+    chosen = options.language(language)
     if output_format not in ("parquet", "csv"):
         raise UsageError(f"--format: use parquet or csv, not {output_format!r}")
     out_console = render.console()
@@ -69,7 +72,8 @@ def run(
                 on_phase=status.update,
             )
     except StrictRefusal as refusal:
-        render.show_validation(refusal.validation)
+        render.show_validation(refusal.validation, chosen)
         raise
-    render.show_run(report, report.summary.fiscal_year_start_month)
-    out_console.print(f"Run {report.run_id} published to {report.out_dir}")
+    render.show_run(report, report.summary.fiscal_year_start_month, chosen)
+    published = {"run_id": report.run_id, "folder": report.out_dir}
+    out_console.print(render.Wording(chosen, {})("summary.published", **published))

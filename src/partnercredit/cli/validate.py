@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from partnercredit.cli import render
+from partnercredit.cli import options, render
 from partnercredit.cli.options import (
     EngineOption,
+    LanguageOption,
     MemoryOption,
     RulesOption,
     SpillOption,
@@ -31,6 +32,7 @@ def validate(
     engine: EngineOption = "duckdb",
     memory_limit: MemoryOption = None,
     spill_dir: SpillOption = None,
+    language: LanguageOption = "en",
 ) -> None:
     """Read and check every input table: counts per table and the first rejections by reason.
 
@@ -38,10 +40,11 @@ def validate(
     """
     from partnercredit import core
 
+    chosen = options.language(language)
     report = core.validate(
         data_dir,
         rules=rules,
         out_dir=out,
         engine=engine_options(engine, memory_limit, spill_dir),
     )
-    render.show_validation(report)
+    render.show_validation(report, chosen)
