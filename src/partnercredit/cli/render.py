@@ -133,11 +133,8 @@ def period_label(period: str, fiscal_year_start_month: int, language: Language =
 
 def run_summary(summary: RunSummary, fiscal_year_start_month: int, say: Wording) -> list[Table]:
     tables = []
-    credit = _summary_table(
-        say("summary.credit"),
-        say,
-        *("program", "revenue_usd", "credited_usd", "not_credited_usd", "partners"),
-    )
+    headings = ("program", "revenue_usd", "credited_usd", "not_credited_usd", "partners")
+    credit = _summary_table(say("summary.credit"), say, *headings)
     for program in summary.programs:
         uncredited = sum(program.unattributed_usd.values(), Decimal("0.00"))
         amounts = (program.revenue_usd, program.credited_usd, uncredited, program.partners)
