@@ -46,6 +46,17 @@ def test_every_reason_is_injected(messy_csv: Path) -> None:
     assert reasons == set(REJECTION_REASONS)
 
 
+def test_a_small_dataset_gets_every_reason(generate: Generate) -> None:
+    """Short tables take the first kind of each reason before the others."""
+    small = generate(subscriptions=100, messy=0.1, seed=12)
+    reasons = {
+        reason for table in _expected(small).values() for reason in table["rejected_by_reason"]
+    }
+    assert reasons == set(REJECTION_REASONS)
+    rejected, _, _ = verdicts(small)
+    assert {reason for _, reason in rejected} == reasons
+
+
 def test_malformed_lines_are_counted(messy_csv: Path) -> None:
     for name, table in _expected(messy_csv).items():
         header, lines = read_table(messy_csv / f"{name}.csv")

@@ -249,7 +249,8 @@ def _special_injections(spec: TableSpec) -> list[Injection]:
 
 
 def injections(spec: TableSpec, file_format: FileFormat) -> tuple[Injection, ...]:
-    """Every kind of bad row that fits the table."""
+    """Every kind of bad row that fits the table, the first kind of each reason first: a
+    table with fewer good rows than kinds (see `Mess`) still gets every reason."""
     malformed = [
         Injection(
             "too_few_fields", "malformed", None, _malformed(spec, surplus=False), malformed=True
@@ -258,14 +259,20 @@ def injections(spec: TableSpec, file_format: FileFormat) -> tuple[Injection, ...
             "too_many_fields", "malformed", None, _malformed(spec, surplus=True), malformed=True
         ),
     ]
-    return (
+    kinds = [
         *(malformed if file_format == "csv" else []),
-        Injection("exact_copy", "duplicate_key", None, _exact_copy, rejected=0, collapsed=1),
+        # Before the exact copy, which is collapsed rather than rejected.
         Injection("conflicting_copy", "duplicate_key", None, _conflict(spec), rows=2, rejected=2),
+        Injection("exact_copy", "duplicate_key", None, _exact_copy, rejected=0, collapsed=1),
         *_column_injections(spec),
         *_interval_injections(spec),
         *_special_injections(spec),
-    )
+    ]
+    first_of_reason: dict[str, Injection] = {}
+    for kind in kinds:
+        first_of_reason.setdefault(kind.reason, kind)
+    firsts = list(first_of_reason.values())
+    return (*firsts, *(kind for kind in kinds if all(kind is not first for first in firsts)))
 
 
 @dataclass(frozen=True)
