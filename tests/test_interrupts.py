@@ -15,7 +15,8 @@ import pytest
 from partnercredit import interrupts
 from partnercredit.errors import Interrupted
 from partnercredit.outputs import publish
-from partnercredit.outputs.publish import MANIFEST, publishing
+from partnercredit.outputs.publish import publishing
+from partnercredit.outputs.run_layout import MANIFEST
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from partnercredit.outputs.manifest import (
     read_manifest,
     write_manifest,
 )
-from partnercredit.outputs.publish import MANIFEST, publishing
-from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
+from partnercredit.outputs.publish import publishing
+from partnercredit.outputs.run_layout import INPUTS_FOLDER, MANIFEST, parquet_path
 from partnercredit.outputs.tables import (
     ATTAINMENT,
     CREDITS,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from partnercredit.errors import UsageError
 from partnercredit.outputs.manifest import read_manifest
-from partnercredit.outputs.publish import MANIFEST
+from partnercredit.outputs.run_layout import MANIFEST
 
 RUNS_FOLDER = "runs"
 _RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")

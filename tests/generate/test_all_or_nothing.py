@@ -3,11 +3,13 @@ it and put in its place when complete)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from partnercredit.errors import UsageError
 from partnercredit.generate import dataset, generate_dataset
 
 
@@ -32,3 +34,20 @@ def test_a_failed_generation_leaves_the_earlier_dataset(
     assert len(chunks) == 3
     assert {path.name: path.read_bytes() for path in out_dir.iterdir()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["data"]
+
+
+def test_a_dataset_folder_holding_other_files_is_not_replaced(tmp_path: Path) -> None:
+    out_dir = tmp_path / "data"
+    generate_dataset(out_dir, subscriptions=20, seed=1)
+    (out_dir / "NOTES.txt").write_text("mine")
+    (out_dir / "runs").mkdir()
+    with pytest.raises(
+        UsageError,
+        match=re.escape(
+            "besides an earlier generated dataset the folder holds NOTES.txt, runs, which "
+            "replacing it would delete"
+        ),
+    ):
+        generate_dataset(out_dir, subscriptions=30, seed=2)
+    assert (out_dir / "NOTES.txt").read_text() == "mine"
+    assert (out_dir / "runs").is_dir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 from partnercredit.errors import UsageError
 from partnercredit.outputs import publish
-from partnercredit.outputs.publish import MANIFEST, publishing
+from partnercredit.outputs.publish import publishing
+from partnercredit.outputs.run_layout import MANIFEST
 from tests.test_work_folders import dead_owner
 
 
@@ -140,3 +142,34 @@ def test_a_publish_removes_every_abandoned_staging_folder_beside_it(tmp_path: Pa
     with publishing(runs / "20260102T000000Z-next") as staging:
         (staging / MANIFEST).write_text("{}")
     assert sorted(path.name for path in runs.iterdir()) == ["20260102T000000Z-next"]
+
+
+@pytest.mark.parametrize(
+    ("extras", "named"),
+    [
+        (["NOTES.txt"], "NOTES.txt, which replacing it would delete; move it elsewhere"),
+        (["runs", "z.csv"], "runs, z.csv, which replacing it would delete; move them elsewhere"),
+    ],
+)
+def test_a_run_folder_holding_more_than_a_run_is_not_replaced(
+    extras: list[str], named: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    _publish(out, "first")
+    for name in extras:
+        (out / name).write_text("mine")
+    with pytest.raises(
+        UsageError, match=re.escape(f"besides an earlier run the folder holds {named}")
+    ):
+        _publish(out, "second")
+    assert (out / MANIFEST).read_text() == "first"
+    assert all((out / name).read_text() == "mine" for name in extras)
+
+
+def test_a_run_folder_with_every_name_a_run_holds_is_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _publish(out, "first")
+    for name in ("credits.parquet", "rejected.csv", "inputs"):
+        (out / name).mkdir()
+    _publish(out, "second")
+    assert sorted(path.name for path in out.iterdir()) == [MANIFEST]

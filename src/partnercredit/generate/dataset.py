@@ -25,6 +25,11 @@ from partnercredit.generate.setting import Setting
 from partnercredit.generate.sinks import TableOutput
 from partnercredit.outputs.publish import publishing
 
+DATASET_CONTENTS = frozenset(
+    (REPORT_FILE, *(f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")))
+)
+"""Every name a generated dataset's folder may hold."""
+
 DEFAULT_CHUNK_SUBSCRIPTIONS = 100_000
 
 
@@ -55,7 +60,9 @@ def generate_dataset(
         raise UsageError(f"chunk_subscriptions must be at least 1, not {chunk_subscriptions}")
     # Written beside out_dir and put in its place when complete: a failed or interrupted
     # generation leaves out_dir as it was, and an earlier dataset is replaced whole.
-    with publishing(out_dir, marker=REPORT_FILE, kind="generated dataset") as staging:
+    with publishing(
+        out_dir, marker=REPORT_FILE, kind="generated dataset", contents=DATASET_CONTENTS
+    ) as staging:
         report = _generate(staging, parameters, chunk_subscriptions)
     return dataclasses.replace(report, out_dir=out_dir)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnercredit import __version__
 from partnercredit.errors import UsageError
-from partnercredit.outputs.publish import MANIFEST
+from partnercredit.outputs.run_layout import MANIFEST
 from partnercredit.rules import Rules
 
 if TYPE_CHECKING:

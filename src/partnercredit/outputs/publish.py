@@ -13,12 +13,13 @@ import ctypes
 import ctypes.util
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from partnercredit import interrupts
 from partnercredit.errors import UsageError
+from partnercredit.outputs.run_layout import MANIFEST, RUN_CONTENTS
 from partnercredit.work_folders import (
     keep_work_folder,
     make_work_folder,
@@ -28,21 +29,27 @@ from partnercredit.work_folders import (
     why_not_made,
 )
 
-MANIFEST = "run.json"
 _STAGING_PREFIX = ".partnercredit-staging-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
 @contextmanager
-def publishing(out_dir: Path, *, marker: str = MANIFEST, kind: str = "run") -> Iterator[Path]:
+def publishing(
+    out_dir: Path,
+    *,
+    marker: str = MANIFEST,
+    kind: str = "run",
+    contents: Collection[str] = RUN_CONTENTS,
+) -> Iterator[Path]:
     """Yield a staging folder; on normal exit it becomes `out_dir`, on error it is removed
     together with the parent folders it needed. `out_dir` must be new, empty, or hold an
-    earlier `kind` (it has the file `marker`)."""
+    earlier `kind` (it has the file `marker`) and nothing else (names among `contents`),
+    since it is replaced whole."""
     # A symbolic link is followed: the run replaces the folder it points to.
     out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir.absolute()
     interrupts.publishes()
-    _check_replaceable(out_dir, marker, kind)
+    _check_replaceable(out_dir, marker, kind, contents)
     created = _missing_folders(out_dir.parent)
     published = False
     try:
@@ -117,16 +124,24 @@ def _mode_of(out_dir: Path, staging: Path) -> int:
     return mode
 
 
-def _check_replaceable(out_dir: Path, marker: str, kind: str) -> None:
+def _check_replaceable(out_dir: Path, marker: str, kind: str, contents: Collection[str]) -> None:
     """Refuse to replace a folder that holds something other than an earlier `kind`."""
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
         raise UsageError(f"{out_dir}: exists and is not a folder")
-    if any(out_dir.iterdir()) and not (out_dir / marker).is_file():
+    held = sorted(entry.name for entry in out_dir.iterdir())
+    if held and not (out_dir / marker).is_file():
         raise UsageError(
             f"{out_dir}: the folder is not empty and holds no earlier {kind} ({marker}); "
             "choose a new or empty folder"
+        )
+    foreign = [name for name in held if name not in contents]
+    if foreign:
+        raise UsageError(
+            f"{out_dir}: besides an earlier {kind} the folder holds {', '.join(foreign)}, which "
+            f"replacing it would delete; move {'them' if len(foreign) > 1 else 'it'} elsewhere "
+            "or choose another folder"
         )
 
 

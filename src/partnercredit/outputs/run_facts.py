@@ -8,7 +8,7 @@ from typing import Any
 
 from partnercredit.errors import RulesError, UsageError
 from partnercredit.outputs.manifest import holds_credits, read_manifest
-from partnercredit.outputs.publish import MANIFEST
+from partnercredit.outputs.run_layout import MANIFEST
 from partnercredit.outputs.tables import OutputFormat
 from partnercredit.rules import Rules, parse_rules
 from partnercredit.workspace import run_folder

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from partnercredit.outputs.tables import OutputFormat, OutputTable
+from partnercredit.outputs.tables import OUTPUT_TABLES, OutputFormat, OutputTable
 
 INPUTS_FOLDER = "inputs"
 """The accepted inputs (and, for CSV runs, the output tables as Parquet)."""
+MANIFEST = "run.json"
+RUN_CONTENTS = frozenset(
+    (
+        MANIFEST,
+        INPUTS_FOLDER,
+        *(f"{name}.{ext}" for name in OUTPUT_TABLES for ext in ("csv", "parquet")),
+    )
+)
+"""Every name a run folder may hold (a validation holds some of them)."""
 
 
 def output_path(run_dir: Path, table: OutputTable, output_format: OutputFormat) -> Path:
