@@ -443,6 +443,42 @@ def test_folders_named_like_columns_change_nothing(tmp_path: Path, run_cli: CliR
     assert run_cli("verify", odd / "out").exit_code == 0
 
 
+def test_glob_characters_in_paths_are_only_characters(tmp_path: Path, run_cli: CliRunner) -> None:
+    """DuckDB would read `d[1]` as the folder `d1` and `d*` as every folder starting with d:
+    a decoy folder beside each, with other data, changes nothing."""
+    plain, odd = tmp_path / "plain", tmp_path / "odd[1]*?"
+    decoy = tmp_path / "odd1xy"
+    for root, seed in ((plain, "1"), (odd, "1"), (decoy, "2")):
+        generated = run_cli(
+            "generate",
+            root / "d[1]",
+            "--subscriptions",
+            "40",
+            "--seed",
+            seed,
+            "--format",
+            "parquet",
+        )
+        assert generated.exit_code == 0, generated.stderr
+        (root / "d[1]").rename(root / "data")
+    (decoy / "data").rename(decoy / "d1")
+    (odd / "data").rename(odd / "d[1]")
+    runs = [
+        run_cli("run", data, "--out", root / "out", "--spill-dir", root / "s[p]*")
+        for root, data in ((plain, plain / "data"), (odd, odd / "d[1]"))
+    ]
+    assert [run.exit_code for run in runs] == [0, 0], runs[1].stderr
+    assert runs[1].stdout.split("Output rows")[0] == runs[0].stdout.split("Output rows")[0]
+    for table in ("credits", "unattributed", "attainment", "payouts", "rejected"):
+        written = [pq.read_table(root / "out" / f"{table}.parquet") for root in (plain, odd)]
+        assert written[1].equals(written[0]), table
+    line = pq.read_table(plain / "out" / "credits.parquet").column("line_id")[0].as_py()
+    explained = [run_cli("explain", root / "out", "--line", line) for root in (plain, odd)]
+    assert explained[1].exit_code == 0 and explained[1].stdout == explained[0].stdout
+    assert run_cli("verify", odd / "out").exit_code == 0
+    assert "No differences" in run_cli("diff", plain / "out", odd / "out").stdout
+
+
 @pytest.mark.parametrize(
     ("program", "reason"),
     [

@@ -14,7 +14,7 @@ import duckdb
 
 from partnercredit.engine import EngineOptions
 from partnercredit.engine.backend import default_memory_limit
-from partnercredit.engine.file_scans import csv_scan, parquet_scan
+from partnercredit.engine.file_scans import csv_scan, files_in, parquet_scan
 from partnercredit.errors import ResourceError, StructuralError, UsageError
 from partnercredit.outputs.manifest import file_sha256
 from partnercredit.work_folders import make_work_folder, remove_work_folder
@@ -150,7 +150,7 @@ def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
 
 
 def _relation(path: Path) -> str:
-    files = path / f"*{path.suffix}" if path.is_dir() else path
+    files = files_in(path, f"*{path.suffix}") if path.is_dir() else path
     if path.suffix == ".csv":
         return f"(SELECT * FROM {csv_scan(files, 'header = true, all_varchar = true')})"
     return f"(SELECT * FROM {parquet_scan(files)})"

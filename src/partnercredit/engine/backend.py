@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
-from partnercredit.engine.file_scans import parquet_scan, sql_text
+from partnercredit.engine.file_scans import files_in, literal, parquet_scan, sql_text
 from partnercredit.errors import ResourceError, StructuralError, UsageError
 from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
 from partnercredit.work_folders import (
@@ -316,7 +316,7 @@ class DuckDBBackend(Backend):
         return self.con.table(name)
 
     def read_parquet(self, path: Path) -> ir.Table:
-        return self._view_of_parquet(self.fresh_name(path.stem), str(path))
+        return self._view_of_parquet(self.fresh_name(path.stem), literal(path))
 
     def _view_of_parquet(self, name: str, files: str | list[str]) -> ir.Table:
         """A view (Ibis reads Parquet as one) of the files' own columns (see `file_scans`)."""
@@ -396,7 +396,7 @@ class DuckDBBackend(Backend):
                 in_range = expr.filter(expr[order_by[0]] == number)
                 self._copy(f"{self._declared_sql(in_range)} ORDER BY {order}", part)
             in_order = self._view_of_parquet(
-                self.fresh_name("ranges"), [str(part) for part in parts]
+                self.fresh_name("ranges"), [literal(part) for part in parts]
             )
             written = in_order if after_sort is None else after_sort(in_order)
             # Files read in the order listed, and their rows in the order written.
@@ -420,7 +420,7 @@ class DuckDBBackend(Backend):
         if not any(folder.glob("*/*.parquet")):
             return super().stash(stem, expr)  # no rows: one file, which keeps the schema
         # The files keep the partition's column: a filter on it skips the others' row groups.
-        return self._view_of_parquet(name, str(folder / "*" / "*.parquet"))
+        return self._view_of_parquet(name, files_in(folder, "*/*.parquet"))
 
     def write_scratch(self, expr: ir.Table, path: Path) -> None:
         self.con._run_pre_execute_hooks(expr)

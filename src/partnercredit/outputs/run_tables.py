@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from partnercredit.engine.file_scans import parquet_scan
+from partnercredit.engine.file_scans import files_in, parquet_scan
 from partnercredit.errors import UsageError
 from partnercredit.messages import Message
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
@@ -53,7 +53,7 @@ class RunTables:
     ) -> list[dict[str, Any]]:
         """`SELECT columns FROM table WHERE where` (which may end in GROUP BY ...)."""
         path = self._parquet(table)
-        source = parquet_scan(path / "*.parquet" if path.is_dir() else path)
+        source = parquet_scan(files_in(path, "*.parquet") if path.is_dir() else path)
         try:
             result = self.connection.execute(
                 f"SELECT {columns} FROM {source} WHERE {where}", list(params)
