@@ -90,6 +90,25 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     assert with_types["revenue"].equals(text["revenue"])
 
 
+@pytest.mark.parametrize(
+    "extra",
+    ["CUSTOMER_ID", "Customer_Id", "file_row_number", "FILE_ROW_NUMBER"],
+)
+def test_extra_parquet_columns_named_like_others_are_ignored(extra: str, tmp_path: Path) -> None:
+    """SPEC 4: names are case-sensitive and extra columns are ignored, even one placed first
+    that DuckDB would take for `customer_id`, or one named like the row numbers it adds."""
+    expected = _published(
+        _as_parquet(FIXTURES / "cascade_customer", tmp_path / "text"), tmp_path / "out_text", None
+    )
+    data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
+    customers = pq.read_table(data / "customers.parquet")
+    decoys = pa.array([f"X{row}" for row in range(customers.num_rows)], pa.string())
+    pq.write_table(customers.add_column(0, extra, decoys), data / "customers.parquet")
+    with_extra = _published(data, tmp_path / "out", None)
+    for table, rows in expected.items():
+        assert with_extra[table].equals(rows), table
+
+
 @pytest.mark.parametrize("binary", [pa.binary(), pa.large_binary()], ids=str)
 def test_text_written_as_bytes_is_read_as_text(binary: pa.DataType, tmp_path: Path) -> None:
     """Writers that mark no column as UTF-8 store text as plain bytes; valid UTF-8 is read as

@@ -26,6 +26,8 @@ UTF-8, whoever finds them."""
 _CSV_BLOCK_BYTES = 16 << 20
 _EMPTY_CSV = "Empty CSV file"
 _PARQUET_BATCH_ROWS = 256 * 1024
+_ROW_NUMBERS = "file_row_number"
+"""The column DuckDB adds when it reads a Parquet file with its row numbers."""
 
 
 @dataclass(frozen=True)
@@ -249,15 +251,24 @@ def _describe_csv_error(error: Exception) -> str:
     return f"not a valid CSV file ({text.splitlines()[0] if text else type(error).__name__})"
 
 
+def _engine_reads_alike(names: list[str]) -> bool:
+    """Whether an engine reading the file itself finds the columns by these names: DuckDB
+    takes names regardless of case (of `Customer_ID` and `customer_id` it reads the first)
+    and adds a column of its own for the row numbers."""
+    folded = [name.casefold() for name in names]
+    return len(set(folded)) == len(folded) and _ROW_NUMBERS not in folded
+
+
 def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
     source, spec = stream.source, stream.spec
     try:
         parquet = pq.ParquetFile(source.path)
     except (pa.ArrowInvalid, OSError) as error:
         raise StructuralError(f"{source.path}: not a valid Parquet file ({error})") from None
-    present = _check_header(source, spec, parquet.schema_arrow.names)
+    names = parquet.schema_arrow.names
+    present = _check_header(source, spec, names)
     types = [parquet.schema_arrow.field(name).type for name in present]
-    if all(pa.types.is_string(field_type) for field_type in types):
+    if all(pa.types.is_string(field_type) for field_type in types) and _engine_reads_alike(names):
         stream.text_parquet_columns = present
     for name in present:
         field_type = parquet.schema_arrow.field(name).type
