@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from importlib import resources
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -554,3 +555,40 @@ def test_a_sum_too_large_for_the_outputs_is_one_line(tmp_path: Path, run_cli: Cl
         "beyond that\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("output_format", ["parquet", "csv"])
+def test_a_payout_too_large_for_the_outputs_is_one_line(
+    output_format: str, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Two lines of 999,999,999,999.99 USD at a rate of 9999 earn about 2.0e16 USD."""
+    data = tmp_path / "data"
+    data.mkdir()
+    tables = {
+        "partners": "partner_id,name\nP1,a\n",
+        "customers": "customer_id,name\nC1,x\n",
+        "subscriptions": "subscription_id,customer_id\nS1,C1\n",
+        "revenue": "line_id,subscription_id,period,product,amount,currency\n"
+        + "".join(f"L{n},S1,2016-07,O365-E3,999999999999.99,USD\n" for n in (1, 2)),
+        "dpor_events": "event_id,subscription_id,partner_id,effective_date\nE1,S1,P1,2016-01-01\n",
+    }
+    for name, text in tables.items():
+        (data / f"{name}.csv").write_text(text, encoding="utf-8")
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        resources.files("partnercredit.rules")
+        .joinpath("default.toml")
+        .read_text("utf-8")
+        .replace(
+            '{ area = "cloud_productivity", rate = 0.10 }',
+            '{ area = "cloud_productivity", rate = 9999 }',
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run_cli("run", data, "--out", out, "--rules", rules, "--format", output_format)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("partnercredit: a sum")
+    assert "is too large for the outputs" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not out.exists()

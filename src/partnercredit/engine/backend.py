@@ -32,7 +32,7 @@ EngineName = Literal["duckdb", "spark"]
 AfterSort = Callable[[ir.Table], ir.Table]
 """A select of sorted rows (see `Backend.write_parquet`)."""
 _INVALID_PARQUET_TEXT = re.compile(r'Invalid string encoding found in Parquet file "(.*?)":')
-_TOO_LARGE = re.compile(r"to DECIMAL\(18,\d+\) when casting from source column (\w+)")
+_TOO_LARGE = re.compile(r"to DECIMAL\(18,\d+\)(?: when casting from source column (\w+))?")
 SCRATCH_PREFIX = "partnercredit-"
 
 
@@ -281,8 +281,10 @@ class DuckDBBackend(Backend):
             found = _TOO_LARGE.search(str(error))
             if found is None:
                 raise
+            # The column is named where the cast is of one, not of an expression.
+            of_column = f" of {found.group(1)}" if found.group(1) else ""
             raise StructuralError(
-                f"a sum of {found.group(1)} is too large for the outputs, which hold at most 16 "
+                f"a sum{of_column} is too large for the outputs, which hold at most 16 "
                 "digits before the point (DECIMAL(18, 2)): the inputs' amounts or quantities "
                 "add up beyond that"
             ) from None
