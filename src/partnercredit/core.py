@@ -20,7 +20,7 @@ from partnercredit.contract import REJECTION_REASONS, TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.engine.backend import AfterSort
-from partnercredit.errors import StrictRefusal, UsageError
+from partnercredit.errors import StrictRefusal, UnreadableData, UsageError
 from partnercredit.outputs.manifest import (
     build_manifest,
     hash_files_in_background,
@@ -41,7 +41,7 @@ from partnercredit.outputs.tables import (
     OutputTable,
 )
 from partnercredit.outputs.write_table import write_table
-from partnercredit.readers import SourceFile, discover_tables
+from partnercredit.readers import SourceFile, damaged_parquet, discover_tables
 from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
@@ -240,12 +240,16 @@ def _session(
 ) -> Iterator[_Session]:
     # Before an engine starts (Spark takes seconds): a missing table needs none to be found.
     sources = discover_tables(data_dir)
-    with (
-        ThreadPoolExecutor(max_workers=2) as pool,
-        open_backend(engine) as backend,
-        backend.resource_errors(),
-    ):
-        yield _Session(run_id, sources, rules, backend, pool, on_phase or (lambda _phase: None))
+    try:
+        with (
+            ThreadPoolExecutor(max_workers=2) as pool,
+            open_backend(engine) as backend,
+            backend.resource_errors(),
+        ):
+            yield _Session(run_id, sources, rules, backend, pool, on_phase or (lambda _phase: None))
+    except UnreadableData as unreadable:
+        # The engine names no file: an input is the likeliest, and the one it finds is named.
+        raise damaged_parquet(sources.values()) or unreadable from None
 
 
 class _Session:

@@ -19,6 +19,11 @@ class StructuralError(PartnerCreditError):
     """Input that cannot be processed at all: missing table or column, unreadable file."""
 
 
+class UnreadableData(StructuralError):
+    """A file the engine could not decode (a damaged Parquet file): the engine's message names
+    no file, the reader of the inputs may find it."""
+
+
 class RulesError(StructuralError):
     """A rules file that is not valid TOML, does not fit the model, or contradicts itself."""
 

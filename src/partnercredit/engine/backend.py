@@ -19,7 +19,7 @@ import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
 from partnercredit.engine.file_scans import files_in, literal, parquet_scan, sql_text
-from partnercredit.errors import ResourceError, StructuralError, UsageError
+from partnercredit.errors import ResourceError, StructuralError, UnreadableData, UsageError
 from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
 from partnercredit.work_folders import (
     make_work_folder,
@@ -272,7 +272,7 @@ class DuckDBBackend(Backend):
             # Parquet inputs are read where they are used (see `ingest`).
             found = _INVALID_PARQUET_TEXT.search(str(error))
             if found is None:
-                raise
+                raise _unreadable(error) from error
             raise StructuralError(f"{found.group(1)}: {NOT_UTF8}") from None
         except duckdb.OutOfMemoryException as error:
             raise ResourceError.out_of_memory(self.memory_limit) from error
@@ -294,6 +294,14 @@ class DuckDBBackend(Backend):
                 f"the engine could not read or write a file: {reason} (if a disk is full: the "
                 f"spill folder is {self.scratch / 'spill'}; choose another with --spill-dir)"
             ) from error
+        except duckdb.Error as error:
+            # DuckDB's plain Error and SerializationException come from data it cannot
+            # decode, such as a damaged page of a Parquet file.
+            if type(error) is not duckdb.Error and not isinstance(
+                error, duckdb.SerializationException
+            ):
+                raise
+            raise _unreadable(error) from error
 
     def ingest(self, stream: TableStream) -> ir.Table:
         if stream.text_parquet_columns is None:
@@ -496,3 +504,8 @@ def fitted_memory_limit(lines: int) -> str:
 def _machine_share() -> int:
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return int(total * 0.4)
+
+
+def _unreadable(error: duckdb.Error) -> UnreadableData:
+    reason = " ".join(str(error).split()) or type(error).__name__
+    return UnreadableData(f"a file could not be read: {reason}")

@@ -7,6 +7,18 @@ malformed rows.
 """
 
 from partnercredit.readers.discover import SourceFile, discover_tables
-from partnercredit.readers.open_table import MalformedRow, TableStream, open_table
+from partnercredit.readers.open_table import (
+    MalformedRow,
+    TableStream,
+    damaged_parquet,
+    open_table,
+)
 
-__all__ = ["MalformedRow", "SourceFile", "TableStream", "discover_tables", "open_table"]
+__all__ = [
+    "MalformedRow",
+    "SourceFile",
+    "TableStream",
+    "damaged_parquet",
+    "discover_tables",
+    "open_table",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,7 +264,7 @@ def _open_parquet(stream: TableStream) -> Iterator[pa.RecordBatch]:
     try:
         parquet = pq.ParquetFile(source.path)
     except (pa.ArrowInvalid, OSError) as error:
-        raise StructuralError(f"{source.path}: not a valid Parquet file ({error})") from None
+        raise _not_parquet(source.path, error) from None
     names = parquet.schema_arrow.names
     present = _check_header(source, spec, names)
     types = [parquet.schema_arrow.field(name).type for name in present]
@@ -302,7 +302,7 @@ def _number_parquet_rows(
                 raise stream.failure
             yield _complete_batch(stream.spec, columns, rows, batch.num_rows)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as error:
-        stream.failure = StructuralError(f"{stream.source.path}: cannot be read ({error})")
+        stream.failure = _not_parquet(stream.source.path, error)
         raise stream.failure from None
 
 
@@ -342,3 +342,20 @@ def _decimal_text(column: pa.Array) -> pa.Array:
         return text
     plain = [format(value, "f") for value in column.filter(exponent).to_pylist()]
     return pc.replace_with_mask(text, exponent, pa.array(plain, pa.string()))
+
+
+def damaged_parquet(sources: Iterable[SourceFile]) -> StructuralError | None:
+    """The first of the Parquet `sources` that cannot be read whole, as the error to show."""
+    for source in sources:
+        if source.format != "parquet":
+            continue
+        try:
+            pq.read_table(source.path)
+        except (pa.ArrowException, OSError) as error:
+            return _not_parquet(source.path, error)
+    return None
+
+
+def _not_parquet(path: Path, error: Exception) -> StructuralError:
+    reason = " ".join(str(error).split())  # on one line
+    return StructuralError(f"{path}: not a valid Parquet file ({reason})")
