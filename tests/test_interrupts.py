@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from pathlib import Path
 
@@ -182,3 +183,36 @@ def test_an_interrupt_is_stale_once_the_handlers_are_replaced(handlers: None) ->
         _interrupt()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     interrupts.stop_if_received()
+
+
+class _Collected:
+    def __init__(self, when_collected: Callable[[], None]) -> None:
+        self.when_collected = when_collected
+
+    def __del__(self) -> None:
+        self.when_collected()
+
+
+def _fail() -> None:
+    raise ValueError("not an interrupt")
+
+
+def test_an_interrupt_in_a_finalizer_is_not_printed_and_stops_the_command_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python cannot raise out of `__del__`: it would hand the exception to
+    `sys.unraisablehook`, which prints it with a traceback, and go on. The command stops at
+    its next check instead; other exceptions still reach the process's hook."""
+    reported: list[type[BaseException] | None] = []
+    monkeypatch.setattr(
+        sys, "unraisablehook", lambda unraisable: reported.append(unraisable.exc_type)
+    )
+    with interrupts.commands_handlers():
+        _Collected(_interrupt)
+        assert reported == []
+        assert interrupts.interrupted()
+        with pytest.raises(Interrupted, match=r"^interrupted$"):
+            interrupts.stop_if_received()
+        _Collected(_fail)
+        assert reported == [ValueError]
+    assert sys.unraisablehook is not interrupts._unraisable

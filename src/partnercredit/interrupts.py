@@ -4,6 +4,7 @@ what a command publishes is going into place: from then on the command finishes.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -16,6 +17,7 @@ _held = False
 _publishes = False
 _scratch = False
 _cancellers: list[Callable[[], object]] = []
+_unraisable_hook = sys.unraisablehook
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
@@ -28,6 +30,14 @@ def _interrupt(_signum: int, _frame: FrameType | None) -> None:
             # thread would break). Whatever that does, the command stops here.
             threading.Thread(target=_quietly, args=(cancel,), daemon=True).start()
         raise Interrupted(stopped("interrupted"))
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An interrupt that lands in a finalizer (`__del__`) cannot stop the command there:
+    Python would print it with its traceback and go on. It was received, and stops the
+    command at its next check (`stop_if_received`)."""
+    if not isinstance(unraisable.exc_value, Interrupted):
+        _unraisable_hook(unraisable)
 
 
 def _quietly(cancel: Callable[[], object]) -> None:
@@ -62,11 +72,13 @@ def in_scratch() -> Iterator[None]:
 
 
 def install_handlers() -> None:
-    global _received, _held, _publishes, _scratch  # noqa: PLW0603
+    global _received, _held, _publishes, _scratch, _unraisable_hook  # noqa: PLW0603
     _received = _held = _publishes = _scratch = False
     _cancellers.clear()
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    if sys.unraisablehook is not _unraisable:
+        _unraisable_hook, sys.unraisablehook = sys.unraisablehook, _unraisable
 
 
 @contextmanager
@@ -75,12 +87,14 @@ def commands_handlers() -> Iterator[None]:
     the command received forgotten (a process may go on: a notebook, a test suite)."""
     global _received, _held, _publishes, _scratch  # noqa: PLW0603
     previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous_hook = sys.unraisablehook
     install_handlers()
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        sys.unraisablehook = previous_hook
         _received = _held = _publishes = _scratch = False
         _cancellers.clear()
 
