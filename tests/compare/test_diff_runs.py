@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from partnercredit import core
 from partnercredit.compare import diff_runs
@@ -54,3 +57,26 @@ def test_examples_show_null_as_an_empty_field(tmp_path: Path, run_cli: CliRunner
     assert all("workload=, " in line and "None" not in line for line in examples)
     # One line each, however long: the rows are for reading side by side and for grep.
     assert all(line.endswith("seat_credit=0.00") for line in examples), examples
+
+
+def test_a_missing_table_differs_and_a_damaged_one_cannot_be_compared(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    core.run(WORKED / "data", tmp_path / "a", rules=WORKED / "rules.toml")
+    for copy in ("missing", "damaged"):
+        shutil.copytree(tmp_path / "a", tmp_path / copy)
+    (tmp_path / "missing" / "credits.parquet").unlink()
+    (tmp_path / "damaged" / "credits.parquet").write_text("junk")
+    credits = pq.read_metadata(tmp_path / "a" / "credits.parquet").num_rows
+    missing = run_cli("diff", tmp_path / "a", tmp_path / "missing")
+    assert missing.exit_code == 0
+    [row] = [line.split() for line in missing.stdout.splitlines() if line.startswith("│ credits")]
+    assert row[3:8:2] == [f"{credits:,}", "-", "0"], row
+    assert missing.stdout.strip().splitlines()[-1] == "The runs differ."
+    damaged = run_cli("diff", tmp_path / "a", tmp_path / "damaged")
+    assert damaged.exit_code == 2
+    assert damaged.stderr.startswith(
+        f"partnercredit: {tmp_path / 'damaged' / 'credits.parquet'}: unreadable ("
+    )
+    assert damaged.stderr.endswith(": the runs cannot be compared\n")
+    assert damaged.stderr.count("\n") == 1

@@ -17,6 +17,7 @@ from partnercredit.cli.options import (
     SpillOption,
     engine_options,
 )
+from partnercredit.errors import StructuralError
 
 if TYPE_CHECKING:
     from partnercredit.compare import TableComparison
@@ -78,6 +79,10 @@ def diff(
     out.print(f"B: run {difference.other.run_id} ({difference.other.folder})")
     out.print(_comparison_table(difference.tables, ("A", "B")))
     _show_examples(difference.tables, ("A", "B"))
+    unreadable = [version for compared in difference.tables for version in compared.unreadable]
+    if unreadable:
+        # Not a difference: the runs cannot be compared.
+        raise StructuralError(f"{'; '.join(unreadable)}: the runs cannot be compared")
     out.print("No differences." if difference.identical else "The runs differ.")
 
 
@@ -90,13 +95,17 @@ def _comparison_table(tables: Sequence[TableComparison], sides: tuple[str, str])
     for compared in tables:
         table.add_row(
             compared.table,
-            f"{compared.rows:,}",
-            f"{compared.other_rows:,}",
+            _count(compared.rows),
+            _count(compared.other_rows),
             f"{compared.only_first:,}",
             f"{compared.only_other:,}",
             "same" if compared.identical else "DIFFERENT",
         )
     return table
+
+
+def _count(rows: int | None) -> str:
+    return "-" if rows is None else f"{rows:,}"
 
 
 def _show_examples(tables: Sequence[TableComparison], sides: tuple[str, str]) -> None:

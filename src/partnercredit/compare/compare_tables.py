@@ -25,10 +25,10 @@ _SPILL_PREFIX = ".partnercredit-compare-"
 @dataclass(frozen=True)
 class TableComparison:
     table: str
-    rows: int
-    """Rows of the first version."""
-    other_rows: int
-    """Rows of the second version."""
+    rows: int | None
+    """Rows of the first version (None: missing or unreadable)."""
+    other_rows: int | None
+    """Rows of the second version (None: missing or unreadable)."""
     only_first: int
     """Rows of the first version that the second lacks (counted with repetition)."""
     only_other: int
@@ -37,6 +37,8 @@ class TableComparison:
     problem: str | None = None
     """What differs besides rows: a version missing or unreadable, other columns or types,
     or CSV text that differs where the rows do not (order, quoting, separators)."""
+    unreadable: tuple[str, ...] = ()
+    """The versions that exist but cannot be read, each with why."""
 
     @property
     def identical(self) -> bool:
@@ -94,11 +96,16 @@ def _compare(
     as_written: bool,
 ) -> TableComparison:
     sides = _readable(connection, first), _readable(connection, other)
-    unreadable = [
-        f"{path}: {reason}" for path, reason in zip((first, other), sides, strict=True) if reason
-    ]
-    if unreadable:
-        return TableComparison(table, 0, 0, 0, 0, (), "; ".join(unreadable))
+    if any(sides):
+        versions = tuple(zip((first, other), sides, strict=True))
+        rows_a, rows_b = (
+            None if reason else _count(connection, _relation(path)) for path, reason in versions
+        )
+        why = [f"{path}: {reason}" for path, reason in versions if reason]
+        unreadable = tuple(
+            f"{path}: {reason}" for path, reason in versions if reason not in (None, _MISSING)
+        )
+        return TableComparison(table, rows_a, rows_b, 0, 0, (), "; ".join(why), unreadable)
     first_rows, other_rows = _relation(first), _relation(other)
     columns = _columns(connection, first_rows), _columns(connection, other_rows)
     if columns[0] != columns[1]:
@@ -130,11 +137,14 @@ def _text_difference(first: Path, other: Path) -> str | None:
     return "the same rows, but the files differ as written (order, quoting, header)"
 
 
+_MISSING = "missing"
+
+
 def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
     """Why the version at `path` cannot be compared, or None. A file this process may not
     read is not a difference but an I/O error (exit 2)."""
     if not path.exists():
-        return "missing"
+        return _MISSING
     try:
         for file in sorted(path.iterdir()) if path.is_dir() else [path]:
             if file.is_file():
