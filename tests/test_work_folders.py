@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from partnercredit.engine import EngineOptions, open_backend
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
@@ -67,6 +69,47 @@ def test_a_prefix_is_not_a_pattern(tmp_path: Path) -> None:
 def test_a_work_folder_and_its_marker_go_together(tmp_path: Path) -> None:
     folder = make_work_folder(tmp_path, PREFIX)
     assert (tmp_path / f"{folder.name}.owner").read_text().split()[1] == str(os.getpid())
+    remove_work_folder(folder)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_only_parts_of_a_work_folder_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A staging folder holding the read-only run it replaced: removing a file of a folder
+    without write permission fails once (as it does for any user but root), and succeeds
+    once the folder is made writable."""
+    folder = make_work_folder(tmp_path, PREFIX)
+    (folder / "inputs").mkdir()
+    (folder / "inputs" / "revenue.parquet").write_text("rows")
+    (folder / "inputs").chmod(0o555)
+    unlink, refused = os.unlink, []
+
+    def without_permission(path: str | Path, *args: object, **kwargs: object) -> None:
+        if Path(path).name == "revenue.parquet" and not refused:
+            refused.append(path)
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", without_permission)
+    remove_work_folder(folder)
+    assert refused
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_work_folder_that_cannot_be_removed_keeps_its_marker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_work_folder(tmp_path, PREFIX)
+    (folder / "kept").write_text("rows")
+
+    def never(path: str | Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "unlink", never)
+        remove_work_folder(folder)
+    assert folder.exists() and (tmp_path / f"{folder.name}.owner").exists()
     remove_work_folder(folder)
     assert list(tmp_path.iterdir()) == []
 

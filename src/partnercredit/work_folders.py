@@ -11,8 +11,10 @@ import glob
 import os
 import shutil
 import socket
+import stat
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 _MARKER = ".owner"
@@ -50,8 +52,19 @@ def remove_own(parent: Path, prefix: str) -> None:
 
 
 def remove_work_folder(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    _marker(folder).unlink(missing_ok=True)
+    """Remove the folder, read-only parts too (a run that replaced a read-only run holds it
+    in its staging folder); its marker only once it is gone, so that a folder that could not
+    be removed is still found as abandoned later."""
+    shutil.rmtree(folder, onerror=_made_writable_and_retried)
+    if not folder.exists():
+        _marker(folder).unlink(missing_ok=True)
+
+
+def _made_writable_and_retried(function: Callable[..., object], path: str, _error: object) -> None:
+    """An entry that could not be removed, tried once more with its folder made writable."""
+    with suppress(OSError):
+        os.chmod(os.path.dirname(path), stat.S_IRWXU)
+        function(path)
 
 
 def keep_work_folder(folder: Path) -> None:
