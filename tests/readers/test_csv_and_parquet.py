@@ -235,6 +235,22 @@ def test_missing_columns_or_tables_say_what_was_found(
     assert str(raised.value).endswith(hint), str(raised.value)
 
 
+def test_an_optional_table_named_in_other_letter_case_is_not_passed_over(
+    tmp_path: Path,
+) -> None:
+    """An absent optional table is empty (SPEC 4); a file named like it in other letter case
+    was meant to be read, and is not taken for an absent table."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
+    (data / "dpor_events.csv").rename(data / "dpor_events.CSV")
+    with pytest.raises(StructuralError) as raised:
+        core.run(data, tmp_path / "out")
+    assert str(raised.value) == (
+        f"{data}: table dpor_events is missing (expected dpor_events.csv or "
+        "dpor_events.parquet; file names are case-sensitive: found dpor_events.CSV)"
+    )
+
+
 def test_no_hint_about_letter_case_for_a_column_that_is_not_missing(tmp_path: Path) -> None:
     """`Country` in other case is an optional column; the missing one is `name`."""
     data = tmp_path / "data"

@@ -37,20 +37,23 @@ def discover_tables(data_dir: Path) -> dict[str, SourceFile]:
             )
         if candidates:
             found[spec.name] = candidates[0]
-        elif spec.required:
-            expected = {f"{spec.name}.{fmt}" for fmt in FORMATS}
-            other_case = sorted(
-                path.name
-                for path in data_dir.iterdir()
-                if path.name.lower() in expected and path.name not in expected
-            )
+            continue
+        expected = {f"{spec.name}.{fmt}" for fmt in FORMATS}
+        other_case = sorted(
+            path.name
+            for path in data_dir.iterdir()
+            if path.name.lower() in expected and path.name not in expected
+        )
+        if spec.required or other_case:
+            # An optional table's file named in other letter case was meant to be read.
             hint = (
                 f"; file names are case-sensitive: found {', '.join(other_case)}"
                 if other_case
                 else ""
             )
+            which = "required table" if spec.required else "table"
             raise StructuralError(
-                f"{data_dir}: required table {spec.name} is missing "
+                f"{data_dir}: {which} {spec.name} is missing "
                 f"(expected {spec.name}.csv or {spec.name}.parquet{hint})"
             )
     return found
