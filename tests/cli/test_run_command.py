@@ -189,6 +189,22 @@ def test_usage_errors_exit_2(tmp_path: Path, run_cli: CliRunner) -> None:
     assert run_cli("run", CLEAN).exit_code == 2
 
 
+@pytest.mark.parametrize("where", ["data", "out"])
+def test_an_argument_that_is_not_utf8_is_one_line(
+    where: str, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Python keeps bytes that are not UTF-8 in an argument as surrogates."""
+    odd = os.fsdecode(os.fsencode(tmp_path) + b"/d\xe9")
+    data, out = (odd, tmp_path / "out") if where == "data" else (CLEAN, odd)
+    result = run_cli("run", data, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"partnercredit: {tmp_path}/d\\xe9: not valid UTF-8; partnercredit reads paths and ids "
+        "as UTF-8 text\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_validate_writes_nothing_without_out(tmp_path: Path, run_cli: CliRunner) -> None:
     before = set(tmp_path.iterdir())
     result = run_cli("validate", WITH_REJECTIONS)

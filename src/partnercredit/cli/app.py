@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, NoReturn
 
@@ -65,7 +66,9 @@ generate.register(app)
 
 def run_app(argv: list[str] | None = None) -> None:
     """Run the CLI; user errors become one line on stderr and their exit code."""
+    arguments = sys.argv[1:] if argv is None else argv
     try:
+        _check_utf8(arguments)
         # Not standalone: Typer would print a usage mistake in a box of several lines.
         exit_code = app(args=argv, prog_name="partnercredit", standalone_mode=False)
         # An interrupt that a library the command called swallowed (py4j's retry).
@@ -73,7 +76,7 @@ def run_app(argv: list[str] | None = None) -> None:
     except PartnerCreditError as error:
         _fail(error)
     except TyperException as error:
-        _usage_mistake(error, sys.argv[1:] if argv is None else argv)
+        _usage_mistake(error, arguments)
     except Abort:
         _fail(Interrupted(interrupts.stopped("aborted")))
     except Exception as error:
@@ -85,6 +88,19 @@ def run_app(argv: list[str] | None = None) -> None:
         raise
     if isinstance(exit_code, int) and exit_code:
         sys.exit(exit_code)
+
+
+def _check_utf8(arguments: list[str]) -> None:
+    """Paths and ids are read and written as UTF-8: an argument with bytes that are not
+    (which Python keeps as surrogates) would fail deep inside a command."""
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(argument).decode("utf-8", "backslashreplace")
+            raise UsageError(
+                f"{shown}: not valid UTF-8; partnercredit reads paths and ids as UTF-8 text"
+            ) from None
 
 
 def _usage_mistake(error: TyperException, argv: list[str]) -> NoReturn:
