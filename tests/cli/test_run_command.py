@@ -295,7 +295,9 @@ def test_interrupted_run_exits_130_and_publishes_nothing(tmp_path: Path) -> None
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.2)
+    # Once its staging folder is there, the command's handlers are: a signal before that
+    # (a slow start on a loaded machine) would end the interpreter before it ran anything.
+    _wait_for_new_entry(tmp_path, set(), process)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     if process.returncode == 0:  # finished before the signal arrived

@@ -109,7 +109,7 @@ def test_invalid_rules_raise_one_rules_error(write_rules: WriteRules, command: s
     path = write_rules("[association_types.pal]\nlabel = { en = 'Partner admin link' }\n")
     result = _invoke(*command.split(), str(path))
     assert isinstance(result.exception, RulesError)
-    assert str(result.exception) == "rules.toml: association_types.pal.precedence: missing"
+    assert str(result.exception) == f"{path}: association_types.pal.precedence: missing"
 
 
 @pytest.mark.parametrize("text", ["", "[areas]\ncloud = ['AZURE*']\n"])

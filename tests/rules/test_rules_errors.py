@@ -431,8 +431,10 @@ def test_rules_errors_are_structural_errors_with_exit_code_2() -> None:
 
 def test_file_errors_name_the_file(write_rules: WriteRules) -> None:
     path = write_rules("[areas]\ncloud = []\n", name="operator.toml")
-    with pytest.raises(RulesError, match=r"^operator\.toml: areas\.cloud: must not be empty$"):
+    with pytest.raises(RulesError) as raised:
         load_rules(path)
+    # As given: the folder too, since several folders may each hold a rules file.
+    assert str(raised.value) == f"{path}: areas.cloud: must not be empty"
 
 
 def test_missing_file_names_its_path(tmp_path: Path) -> None:
@@ -452,4 +454,4 @@ def test_file_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("[areas]\nb\xfcro = ['A*']\n".encode("latin-1"))
     with pytest.raises(RulesError) as raised:
         load_rules(path)
-    assert str(raised.value) == "latin1.toml: not UTF-8 text (byte 9)"
+    assert str(raised.value) == f"{path}: not UTF-8 text (byte 9)"

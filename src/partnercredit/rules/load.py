@@ -54,8 +54,9 @@ def load_rules(path: Path | None = None) -> Rules:
         # The byte order mark stays in the text, so that its SHA-256 is the file's.
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise RulesError(f"{path.name}: not UTF-8 text (byte {error.start})") from error
-    return parse_rules(text, path.name)
+        raise RulesError(f"{path}: not UTF-8 text (byte {error.start})") from error
+    # Errors name the file as it was given: several folders may each hold a rules.toml.
+    return parse_rules(text, path.name, shown_as=str(path))
 
 
 def load_builtin(name: Builtin) -> Rules:
@@ -64,20 +65,22 @@ def load_builtin(name: Builtin) -> Rules:
     return parse_rules(resource.read_text(encoding="utf-8"), name)
 
 
-def parse_rules(text: str, source_name: str) -> Rules:
-    """Rules from TOML `text`; `source_name` names it in errors and in the result."""
+def parse_rules(text: str, source_name: str, *, shown_as: str | None = None) -> Rules:
+    """Rules from TOML `text`; `source_name` names it in the result, and in errors unless
+    `shown_as` is given."""
+    shown = shown_as or source_name
     toml = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(toml, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        raise RulesError(_toml_problem(source_name, str(error), toml)) from error
+        raise RulesError(_toml_problem(shown, str(error), toml)) from error
     for key in _SOURCE_FIELDS:
         if key in data:
-            raise RulesError(f"{source_name}: {key}: unknown key")
+            raise RulesError(f"{shown}: {key}: unknown key")
     try:
         return Rules.model_validate({**data, "source_name": source_name, "text": text})
     except ValidationError as error:
-        raise RulesError(_validation_problem(source_name, error.errors()[0])) from error
+        raise RulesError(_validation_problem(shown, error.errors()[0])) from error
 
 
 def _toml_problem(source_name: str, message: str, text: str) -> str:
