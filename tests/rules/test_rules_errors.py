@@ -65,6 +65,12 @@ CASES = [
     ),
     # top level
     ("proratoin = 'daily'", "rules.toml: proratoin: unknown key"),
+    # a program's name is what requires_any's "program.target" splits at its first dot
+    (
+        '[programs."comp.v2"]\nkind = "attainment"\n',
+        'rules.toml: programs."comp.v2": a program\'s name may not contain "." (requires_any '
+        'names targets as "program.target")',
+    ),
     ("text = 'x'", "rules.toml: text: unknown key"),
     ("source_name = 'x'", "rules.toml: source_name: unknown key"),
     (

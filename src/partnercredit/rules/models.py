@@ -278,6 +278,12 @@ class Program(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Program:
+        if "." in self.name:
+            raise KeyPathError(
+                (),
+                'a program\'s name may not contain "." (requires_any names targets as '
+                '"program.target")',
+            )
         for kind, keys in _KIND_KEYS.items():
             for key in keys:
                 if kind != self.kind and key in self.model_fields_set:
