@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -88,6 +89,23 @@ def test_typed_parquet_columns_are_read_as_text(tmp_path: Path) -> None:
     )
     with_types = _published(data, tmp_path / "out_typed", None)
     assert with_types["revenue"].equals(text["revenue"])
+
+
+def test_floating_point_amounts_are_read_in_plain_notation(tmp_path: Path) -> None:
+    """Arrow writes large and small doubles with an exponent (1.234567890125e+10, 5e-07),
+    which the number check would refuse; they are read by the same digits in plain notation,
+    as a CSV writer would write them."""
+    data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
+    revenue = pq.read_table(data / "revenue.parquet")
+    amounts = pa.array([12345678901.25, 0.0000005][: revenue.num_rows], pa.float64())
+    index = revenue.schema.get_field_index("amount")
+    pq.write_table(revenue.set_column(index, "amount", amounts), data / "revenue.parquet")
+    kept = _published(data, tmp_path / "out", None)["revenue"]
+    accepted = set(kept.column("amount").to_pylist())
+    rejected = pq.read_table(tmp_path / "out" / "rejected.parquet").to_pylist()
+    assert not [row for row in rejected if row["column"] == "amount"], rejected
+    assert accepted <= {Decimal("12345678901.25"), Decimal("0.0000005")}
+    assert accepted
 
 
 @pytest.mark.parametrize(

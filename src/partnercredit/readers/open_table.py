@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -325,22 +326,23 @@ def _as_text(column: pa.Array) -> pa.Array:
         column = column.view(pa.string())
     elif pa.types.is_large_binary(column.type):
         column = column.view(pa.large_string())
-    if pa.types.is_decimal(column.type):
-        column = _decimal_text(column)
+    if pa.types.is_decimal(column.type) or pa.types.is_floating(column.type):
+        column = _plain_text(column)
     elif not pa.types.is_string(column.type):
         column = column.cast(pa.string())
     return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
-def _decimal_text(column: pa.Array) -> pa.Array:
-    """Decimals in plain notation, as a CSV file would hold them: Arrow writes a value whose
-    scale is large against its digits with an exponent (0 of decimal(36, 24) as 0E-24), which
-    the number check refuses. The few such values are written again in plain notation."""
+def _plain_text(column: pa.Array) -> pa.Array:
+    """Numbers in plain notation, as a CSV file would hold them: Arrow writes some with an
+    exponent (0 of decimal(36, 24) as 0E-24, the double 12345678901.25 as 1.234567890125e+10),
+    which the number check refuses. The few such values are written again in plain notation,
+    with the same digits."""
     text = column.cast(pa.string())
-    exponent = pc.fill_null(pc.match_substring(text, "E"), False)
+    exponent = pc.fill_null(pc.match_substring(text, "e", ignore_case=True), False)
     if not pc.any(exponent).as_py():
         return text
-    plain = [format(value, "f") for value in column.filter(exponent).to_pylist()]
+    plain = [format(Decimal(value), "f") for value in text.filter(exponent).to_pylist()]
     return pc.replace_with_mask(text, exponent, pa.array(plain, pa.string()))
 
 
