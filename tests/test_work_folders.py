@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -112,6 +113,31 @@ def test_a_work_folder_that_cannot_be_removed_keeps_its_marker(
     assert folder.exists() and (tmp_path / f"{folder.name}.owner").exists()
     remove_work_folder(folder)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_removing_work_folders_leaves_the_folders_around_them_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder already gone (a staging folder that became the run) and a file that cannot
+    be removed: the folder holding them keeps its permissions."""
+    parent = tmp_path / "shared"
+    parent.mkdir()
+    parent.chmod(0o1775)
+    gone = make_work_folder(parent, PREFIX)
+    gone.rmdir()
+    remove_work_folder(gone)
+    stuck = make_work_folder(parent, PREFIX)
+    (stuck / "kept").write_text("rows")
+    rmdir = os.rmdir
+
+    def refused_for_the_work_folder(path: str | Path, *args: object, **kwargs: object) -> None:
+        if Path(path) == stuck:
+            raise PermissionError(13, "Permission denied", str(path))
+        rmdir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "rmdir", refused_for_the_work_folder)
+    remove_work_folder(stuck)
+    assert stat.S_IMODE(parent.stat().st_mode) == 0o1775
 
 
 def test_the_engine_cleans_its_spill_folder(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import stat
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 _MARKER = ".owner"
@@ -55,15 +56,22 @@ def remove_work_folder(folder: Path) -> None:
     """Remove the folder, read-only parts too (a run that replaced a read-only run holds it
     in its staging folder); its marker only once it is gone, so that a folder that could not
     be removed is still found as abandoned later."""
-    shutil.rmtree(folder, onerror=_made_writable_and_retried)
+    if folder.exists():
+        shutil.rmtree(folder, onerror=partial(_made_writable_and_retried, folder))
     if not folder.exists():
         _marker(folder).unlink(missing_ok=True)
 
 
-def _made_writable_and_retried(function: Callable[..., object], path: str, _error: object) -> None:
-    """An entry that could not be removed, tried once more with its folder made writable."""
+def _made_writable_and_retried(
+    folder: Path, function: Callable[..., object], path: str, error: tuple[object, ...]
+) -> None:
+    """An entry of `folder` that could not be removed for want of permission, tried once more
+    with the folder holding it (inside `folder`, never above it) made writable by its owner."""
+    holder = Path(path).parent
+    if not isinstance(error[1], PermissionError) or not holder.is_relative_to(folder):
+        return
     with suppress(OSError):
-        os.chmod(os.path.dirname(path), stat.S_IRWXU)
+        holder.chmod(stat.S_IMODE(holder.stat().st_mode) | stat.S_IRWXU)
         function(path)
 
 
