@@ -65,11 +65,21 @@ CASES = [
     ),
     # top level
     ("proratoin = 'daily'", "rules.toml: proratoin: unknown key"),
-    # a program's name is what requires_any's "program.target" splits at its first dot
+    # requires_any's "program.target" is split at its first dot
     (
-        '[programs."comp.v2"]\nkind = "attainment"\n',
-        'rules.toml: programs."comp.v2": a program\'s name may not contain "." (requires_any '
-        'names targets as "program.target")',
+        f"""{TYPES}{AREAS}
+[programs."comp.v2"]
+kind = "attainment"
+[[programs."comp.v2".targets]]
+name = "silver"
+area = "cloud"
+seats = 1
+[programs.incentives]
+kind = "payout"
+requires_any = ["comp.v2.silver"]
+""",
+        'rules.toml: programs.incentives.requires_any[0]: program "comp.v2" cannot be named '
+        'here: its name contains "."',
     ),
     ("text = 'x'", "rules.toml: text: unknown key"),
     ("source_name = 'x'", "rules.toml: source_name: unknown key"),

@@ -278,12 +278,6 @@ class Program(_Model):
 
     @model_validator(mode="after")
     def _check(self) -> Program:
-        if "." in self.name:
-            raise KeyPathError(
-                (),
-                'a program\'s name may not contain "." (requires_any names targets as '
-                '"program.target")',
-            )
         for kind, keys in _KIND_KEYS.items():
             for key in keys:
                 if kind != self.kind and key in self.model_fields_set:
@@ -399,6 +393,10 @@ class Rules(_Model):
         """Why `ref` names no target of an attainment program, or None when it does."""
         program = self.programs.get(ref.program)
         if program is None:
+            dotted = [name for name in self.programs if str(ref).startswith(f"{name}.")]
+            if dotted:
+                # "program.target" is split at its first dot.
+                return f'program "{dotted[0]}" cannot be named here: its name contains "."'
             return f'unknown program "{ref.program}"'
         if program.kind != "attainment":
             return f'program "{ref.program}" is not an attainment program'
