@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from partnercredit.cli import main
@@ -56,3 +57,12 @@ def require(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is missing")
     pytest.skip(f"{what} is not available on this machine (CI installs it)")
+
+
+def damage_parquet_pages(path: Path) -> None:
+    """Every byte between the leading magic bytes and the footer overwritten: the file still
+    opens (its footer is whole), its pages cannot be decoded."""
+    footer = pq.ParquetFile(path).metadata.serialized_size + 8
+    data = bytearray(path.read_bytes())
+    data[4 : len(data) - footer] = b"\xab" * (len(data) - footer - 4)
+    path.write_bytes(bytes(data))

@@ -18,7 +18,8 @@ from partnercredit.engine.backend import (
     fitted_memory_limit,
     memory_bytes,
 )
-from partnercredit.errors import UsageError
+from partnercredit.errors import UnreadableData, UsageError
+from tests.conftest import damage_parquet_pages
 
 DEFAULT_MB = int(default_memory_limit().removesuffix("MB"))
 
@@ -183,3 +184,19 @@ def test_what_is_not_a_memory_size_is_refused_before_any_engine(size: str) -> No
     error, or a JVM that does not start (a traceback)."""
     with pytest.raises(UsageError, match="is not a size of memory; write it like 8GB"):
         EngineOptions(memory_limit=size)
+
+
+def test_only_data_the_engine_cannot_decode_is_an_unreadable_file(tmp_path: Path) -> None:
+    """A damaged Parquet file is the user's (one line, exit 2); an engine error about
+    anything else is not passed off as one."""
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"a": ["x"] * 1000}), path)
+    damage_parquet_pages(path)
+    with open_backend(EngineOptions()) as backend:
+        with (
+            pytest.raises(UnreadableData, match=r"^a file could not be read: "),
+            backend.resource_errors(),
+        ):
+            backend.con.con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+        with pytest.raises(duckdb.InvalidInputException), backend.resource_errors():
+            backend.con.con.execute("SELECT strptime('x', '%Y')").fetchall()

@@ -14,7 +14,7 @@ import pytest
 from partnercredit import core
 from partnercredit.contract import TABLES
 from partnercredit.errors import StructuralError
-from tests.conftest import TESTS, CliRunner
+from tests.conftest import TESTS, CliRunner, damage_parquet_pages
 
 FIXTURES = TESTS / "fixtures" / "validation"
 CASES = [
@@ -287,23 +287,14 @@ def test_the_byte_order_mark_is_not_counted_in_the_header_line(tmp_path: Path) -
         core.run(data, tmp_path / "out")
 
 
-def _damage_pages(path: Path) -> None:
-    """Every byte between the leading magic bytes and the footer overwritten: the file still
-    opens (its footer is whole), its pages cannot be decoded."""
-    footer = pq.ParquetFile(path).metadata.serialized_size + 8
-    data = bytearray(path.read_bytes())
-    data[4 : len(data) - footer] = b"\xab" * (len(data) - footer - 4)
-    path.write_bytes(bytes(data))
-
-
 def test_a_parquet_file_with_damaged_pages_is_a_structural_error(
     tmp_path: Path, run_cli: CliRunner
 ) -> None:
     data = _as_parquet(FIXTURES / "cascade_customer", tmp_path / "data")
     out = tmp_path / "out"
     assert run_cli("run", data, "--out", out).exit_code == 0
-    _damage_pages(out / "inputs" / "revenue.parquet")
-    _damage_pages(data / "revenue.parquet")
+    damage_parquet_pages(out / "inputs" / "revenue.parquet")
+    damage_parquet_pages(data / "revenue.parquet")
     for command in (("run", data, "--out", tmp_path / "again"), ("verify", out)):
         result = run_cli(*command)
         assert result.exit_code == 2, result.stderr

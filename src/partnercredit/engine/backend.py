@@ -271,9 +271,11 @@ class DuckDBBackend(Backend):
         except duckdb.InvalidInputException as error:
             # Parquet inputs are read where they are used (see `ingest`).
             found = _INVALID_PARQUET_TEXT.search(str(error))
-            if found is None:
-                raise _unreadable(error) from error
-            raise StructuralError(f"{found.group(1)}: {NOT_UTF8}") from None
+            if found is not None:
+                raise StructuralError(f"{found.group(1)}: {NOT_UTF8}") from None
+            if "parquet" not in str(error).lower():
+                raise
+            raise _unreadable(error) from error
         except duckdb.OutOfMemoryException as error:
             raise ResourceError.out_of_memory(self.memory_limit) from error
         except duckdb.ConversionException as error:

@@ -352,7 +352,8 @@ def damaged_parquet(sources: Iterable[SourceFile]) -> StructuralError | None:
         if source.format != "parquet":
             continue
         try:
-            pq.read_table(source.path)
+            for _batch in pq.ParquetFile(source.path).iter_batches(_PARQUET_BATCH_ROWS):
+                pass
         except (pa.ArrowException, OSError) as error:
             return _not_parquet(source.path, error)
     return None
