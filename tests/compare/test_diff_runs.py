@@ -78,5 +78,8 @@ def test_a_missing_table_differs_and_a_damaged_one_cannot_be_compared(
     assert damaged.stderr.startswith(
         f"partnercredit: {tmp_path / 'damaged' / 'credits.parquet'}: unreadable ("
     )
-    assert damaged.stderr.endswith(": the runs cannot be compared\n")
+    assert damaged.stderr.endswith(": the tables cannot be compared\n")
     assert damaged.stderr.count("\n") == 1
+    assert damaged.stdout == ""
+    verified = run_cli("verify", tmp_path / "damaged")
+    assert (verified.exit_code, verified.stderr) == (2, damaged.stderr)
