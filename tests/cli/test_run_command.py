@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from partnercredit import core, statement
-from partnercredit.cli import main
+from partnercredit.cli import main, render
+from partnercredit.core import Rejection, ValidationReport
 from partnercredit.errors import Interrupted, StrictRefusal
 from tests.conftest import TESTS, CliRunner, read_csv
 
@@ -132,6 +133,17 @@ def test_validate_and_a_strict_refusal_summarise_in_german(
     assert "Keine Zeile wurde abgelehnt." in clean.stdout
 
 
+def test_a_rejection_of_a_code_this_version_does_not_know_is_shown_as_written() -> None:
+    """Its English text, as the `rejected` output holds it, rather than a failure."""
+    report = ValidationReport(
+        {},
+        {"bad_value": 1},
+        [Rejection("revenue", 2, "L1", "amount", "x", "bad_value", "as written", "new.code")],
+    )
+    [line] = render.rejection_examples(report, render.Wording("de", {}))
+    assert line == "bad_value: revenue Zeile 2, amount = 'x': as written"
+
+
 @pytest.mark.parametrize("command", ["run", "validate"])
 def test_an_unknown_language_is_refused_before_reading(
     command: str, tmp_path: Path, run_cli: CliRunner
@@ -203,6 +215,16 @@ def test_an_argument_that_is_not_utf8_is_one_line(
         "as UTF-8 text\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lone_surrogate_from_a_caller_is_one_line(run_cli: CliRunner) -> None:
+    """Not a byte that Python decoded: a caller of `main` passed it."""
+    result = run_cli("explain", "run", "--line", "L\ud800")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "partnercredit: 'L\\ud800': not valid UTF-8; partnercredit reads paths and ids as UTF-8 "
+        "text\n",
+    )
 
 
 def test_validate_writes_nothing_without_out(tmp_path: Path, run_cli: CliRunner) -> None:

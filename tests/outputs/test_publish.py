@@ -167,9 +167,11 @@ def test_a_run_folder_holding_more_than_a_run_is_not_replaced(
 
 
 def test_a_run_folder_with_every_name_a_run_holds_is_replaced(tmp_path: Path) -> None:
+    """A file browser's own files (a Finder's .DS_Store) go with the folder."""
     out = tmp_path / "out"
     _publish(out, "first")
     for name in ("credits.parquet", "rejected.csv", "inputs"):
         (out / name).mkdir()
+    (out / ".DS_Store").write_text("view")
     _publish(out, "second")
     assert sorted(path.name for path in out.iterdir()) == [MANIFEST]

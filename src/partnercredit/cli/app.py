@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated, NoReturn
 
@@ -97,10 +96,20 @@ def _check_utf8(arguments: list[str]) -> None:
         try:
             argument.encode("utf-8")
         except UnicodeEncodeError:
-            shown = os.fsencode(argument).decode("utf-8", "backslashreplace")
             raise UsageError(
-                f"{shown}: not valid UTF-8; partnercredit reads paths and ids as UTF-8 text"
+                f"{_shown(argument)}: not valid UTF-8; partnercredit reads paths and ids as "
+                "UTF-8 text"
             ) from None
+
+
+def _shown(argument: str) -> str:
+    """Bytes that are not UTF-8 come as surrogates: shown as the bytes they were (a caller
+    of `main` may pass other surrogates, shown escaped)."""
+    try:
+        raw = argument.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return ascii(argument)
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _usage_mistake(error: TyperException, argv: list[str]) -> NoReturn:

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from partnercredit.contract import TABLES
 from partnercredit.errors import UsageError
-from partnercredit.messages import Language, Refused
+from partnercredit.messages import TEXTS, Language, Refused
 from partnercredit.messages import number as number_text
 from partnercredit.messages import render as render_message
 from partnercredit.periods import fiscal_year
@@ -101,7 +101,9 @@ def rejection_examples(report: ValidationReport, say: Wording) -> list[str]:
 
 def _rejection_message(example: Rejection, say: Wording) -> str:
     """The rejection's message in the wording's language, from its code (the `rejected`
-    output holds the English text)."""
+    output holds the English text, which stands for a code this version does not know)."""
+    if example.message_code not in TEXTS:
+        return example.message
     params = {"column": example.column, "value": example.value, "key": example.key}
     return say(example.message_code, **params)
 
