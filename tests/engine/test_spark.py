@@ -182,6 +182,21 @@ def test_spark_writes_what_duckdb_writes_from_messy_inputs(
     assert {row["reason"] for row in rejected} >= {"malformed", "bad_reference"}
 
 
+def test_glob_characters_in_a_spark_run_s_paths_are_only_characters(
+    spark_session: None, tmp_path: Path
+) -> None:
+    """Hadoop would read the scratch folder `s[1]` as `s1`, and `o*` as every folder
+    starting with o."""
+    scenario = TESTS / "scenarios" / "01_worked_example"
+    out = tmp_path / "o[1]*"
+    options = EngineOptions(engine="spark", spill_dir=tmp_path / "s[1]{a,b}")
+    core.run(
+        scenario / "data", out, rules=scenario / "rules.toml", output_format="csv", engine=options
+    )
+    for table in ("credits", "unattributed"):
+        assert read_csv(out / f"{table}.csv") == expected(scenario, table), table
+
+
 def test_spark_splits_a_line_of_often_changing_partners_as_duckdb_does(
     spark_session: None, tmp_path: Path
 ) -> None:

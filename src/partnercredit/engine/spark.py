@@ -11,6 +11,7 @@ Ibis uses, and which would turn nullable integers into floats).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -63,6 +64,7 @@ own default is 1 GiB."""
 _CODE_GENERATOR = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator"
 _LOG_CONFIG = Path(__file__).with_name("spark_log4j2.properties").as_uri()
 """(A URI: a path with spaces would be cut into several of the JVM's options.)"""
+_HADOOP_GLOB_CHARACTERS = re.compile(r"[\\*?\[\]{}]")
 
 
 class SparkBackend(Backend):
@@ -203,7 +205,7 @@ class SparkBackend(Backend):
         """A view of Parquet that this run wrote, of a known schema: left to itself, Spark
         runs a job on every read just to learn the schema."""
         reader = self.session.read if schema is None else self.session.read.schema(schema)
-        reader.parquet(str(path)).createOrReplaceTempView(name)
+        reader.parquet(_hadoop_literal(path)).createOrReplaceTempView(name)
         return self.con.table(name)
 
     def count_rows(self, path: Path) -> int:
@@ -328,6 +330,12 @@ def _microseconds(dtype: dt.DataType) -> dt.DataType:
     if dtype.is_timestamp() and dtype.scale is None:
         return dtype.copy(scale=6)
     return dtype
+
+
+def _hadoop_literal(path: Path) -> str:
+    """The path as Spark reads it literally: Hadoop takes `*`, `?`, `[`, `{` and `\\` in a path
+    as a glob (a folder `s[1]` would be read as `s1`) unless escaped."""
+    return _HADOOP_GLOB_CHARACTERS.sub(r"\\\g<0>", str(path))
 
 
 def _parquet_files(path: Path) -> list[Path]:
