@@ -28,7 +28,7 @@ from partnercredit.outputs.manifest import (
     read_manifest,
     write_manifest,
 )
-from partnercredit.outputs.publish import publishing
+from partnercredit.outputs.publish import check_replaceable, publishing
 from partnercredit.outputs.run_layout import INPUTS_FOLDER, MANIFEST, parquet_path
 from partnercredit.outputs.tables import (
     ATTAINMENT,
@@ -97,6 +97,7 @@ def validate(
     resolved = _resolve_rules(rules)
     if out_dir is not None:
         _refuse_replacing_a_run(out_dir)
+        check_replaceable(out_dir)
         interrupts.publishes()
     with _session(data_dir, resolved, engine, on_phase, new_run_id()) as session:
         report = session.report(examples_per_reason)

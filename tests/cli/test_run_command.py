@@ -21,7 +21,7 @@ import pytest
 from partnercredit import core, statement
 from partnercredit.cli import main, render
 from partnercredit.core import Rejection, ValidationReport
-from partnercredit.errors import Interrupted, StrictRefusal
+from partnercredit.errors import Interrupted, StrictRefusal, UsageError
 from tests.conftest import TESTS, CliRunner, read_csv
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -240,6 +240,17 @@ def test_validate_with_out_publishes_rejections(tmp_path: Path, run_cli: CliRunn
     result = run_cli("validate", WITH_REJECTIONS, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "rejected.parquet").exists()
+
+
+def test_validate_refuses_a_folder_it_may_not_replace_before_validating(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    core.validate(WITH_REJECTIONS, out_dir=out)
+    (out / "NOTES.txt").write_text("mine")
+    phases: list[str] = []
+    with pytest.raises(UsageError, match=r"besides an earlier run the folder holds NOTES\.txt"):
+        core.validate(CLEAN, out_dir=out, on_phase=phases.append)
+    assert phases == []
+    assert (out / "NOTES.txt").read_text() == "mine"
 
 
 def test_validate_with_out_does_not_replace_a_run(tmp_path: Path, run_cli: CliRunner) -> None:

@@ -48,8 +48,7 @@ def publishing(
     together with the parent folders it needed. `out_dir` must be new, empty, or hold an
     earlier `kind` (it has the file `marker`) and nothing else (names among `contents`),
     since it is replaced whole."""
-    # A symbolic link is followed: the run replaces the folder it points to.
-    out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir.absolute()
+    out_dir = _replaced(out_dir)
     interrupts.publishes()
     _check_replaceable(out_dir, marker, kind, contents)
     created = _missing_folders(out_dir.parent)
@@ -73,6 +72,16 @@ def publishing(
             # A staging folder an interrupt left while it was being made.
             remove_own(out_dir.parent, _staging_prefix(out_dir))
             _remove_empty(created)
+
+
+def check_replaceable(out_dir: Path) -> None:
+    """Refuse what `publishing` would refuse for a run, before the work that precedes it."""
+    _check_replaceable(_replaced(out_dir), MANIFEST, "run", RUN_CONTENTS)
+
+
+def _replaced(out_dir: Path) -> Path:
+    """The folder a publish to `out_dir` replaces: a symbolic link is followed."""
+    return out_dir.resolve() if out_dir.is_symlink() else out_dir.absolute()
 
 
 def _staging_prefix(out_dir: Path) -> str:
