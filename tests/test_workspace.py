@@ -121,10 +121,11 @@ def test_the_latest_run_is_the_one_that_finished_last(tmp_path: Path) -> None:
         ("{", "run.json: not valid JSON, so the workspace's latest run cannot be told"),
         ('{"run_id": "x"}', "run.json: does not say when the run finished, so the workspace's"),
         ("[]", "run.json: not the run.json of a partnercredit run, so the workspace's"),
+        (None, "run.json: cannot be read (No such file or directory), so the workspace's"),
     ],
 )
 def test_a_run_whose_run_json_is_damaged_is_not_passed_over(
-    tmp_path: Path, run_json: str, message: str
+    tmp_path: Path, run_json: str | None, message: str
 ) -> None:
     """Once taken for the oldest run: readers answered from the run before, without a word."""
     for name, text in [
@@ -133,7 +134,8 @@ def test_a_run_whose_run_json_is_damaged_is_not_passed_over(
     ]:
         folder = tmp_path / RUNS_FOLDER / name
         folder.mkdir(parents=True)
-        (folder / "run.json").write_text(text)
+        if text is not None:
+            (folder / "run.json").write_text(text)
     with pytest.raises(UsageError, match=r"repair or remove that run folder$") as refusal:
         run_folder(tmp_path)
     assert str(refusal.value).startswith(str(tmp_path / RUNS_FOLDER / "20261127T110000Z-bbbbbbbb"))

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import ibis
 
@@ -45,7 +46,7 @@ from partnercredit.readers import SourceFile, damaged_parquet, discover_tables
 from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
-from partnercredit.validate import TableCounts, ValidatedInputs, validate_inputs
+from partnercredit.validation import TableCounts, ValidatedInputs, validate_inputs
 from partnercredit.workspace import new_run_folder, new_run_id
 
 PhaseCallback = Callable[[str], None]
@@ -134,6 +135,8 @@ def run(
 ) -> RunReport:
     """The complete run: every output table and run.json in `out_dir` (or in a new run folder
     of `workspace`), or nothing."""
+    if output_format not in get_args(OutputFormat):
+        raise UsageError(f"output_format: use parquet or csv, not {output_format!r}")
     resolved = _resolve_rules(rules)
     resolved.require_programs()
     run_id = new_run_id()

@@ -12,6 +12,8 @@ import duckdb
 
 from partnercredit import interrupts
 from partnercredit.engine.file_scans import parquet_scan
+from partnercredit.errors import UsageError
+from partnercredit.outputs.publish import DESKTOP_FILES
 
 if TYPE_CHECKING:
     from partnercredit.core import PhaseCallback, RunReport
@@ -41,6 +43,7 @@ def run_demo(
     on_phase: PhaseCallback | None = None,
 ) -> DemoResult:
     """Generate (once per size and seed) under folder/data, run into folder/run."""
+    _check_demo_folder(folder)
     data_dir = folder / "data"
     wanted = {"subscriptions": subscriptions, "seed": seed}
     if _generated_with(data_dir) != wanted:
@@ -56,6 +59,28 @@ def run_demo(
     run_dir = folder / "run"
     report = core.run(data_dir, run_dir, engine=engine, on_phase=on_phase)
     return DemoResult(data_dir, run_dir, report, _largest_partner(run_dir))
+
+
+def _check_demo_folder(folder: Path) -> None:
+    """A demo's folder holds its data and its run, nothing else: a run folder or a folder of
+    one's own files is not made into one."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder}: exists and is not a folder")
+    if not folder.is_dir():
+        return
+    foreign = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name not in _DEMO_CONTENTS and entry.name not in DESKTOP_FILES
+    )
+    if foreign:
+        raise UsageError(
+            f"{folder}: holds {', '.join(foreign)} besides a demo's data and run; choose a new "
+            "folder for the demo (--dir)"
+        )
+
+
+_DEMO_CONTENTS = frozenset(("data", "run"))
 
 
 def _generated_with(data_dir: Path) -> dict[str, int] | None:

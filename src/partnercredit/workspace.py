@@ -43,7 +43,8 @@ def workspace_runs(workspace: Path) -> list[Path]:
     runs = [
         folder
         for folder in (workspace / RUNS_FOLDER).glob("*")
-        if not folder.name.startswith(".") and (folder / MANIFEST).is_file()
+        if not folder.name.startswith(".")
+        and ((folder / MANIFEST).is_file() or _RUN_ID.fullmatch(folder.name))
     ]
     return sorted(runs, key=lambda folder: (_finished_at(folder), folder.name))
 

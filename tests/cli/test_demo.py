@@ -75,3 +75,17 @@ def test_demo_refuses_an_unknown_language_before_generating(
     assert result.exit_code == 2
     assert "--lang: use en or de, not 'fr'" in result.stderr
     assert not folder.exists()
+
+
+def test_demo_refuses_a_folder_of_other_things(tmp_path: Path, run_cli: CliRunner) -> None:
+    """A run folder, or a folder of one's own files, is not made into a demo's."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    result = run_cli("demo", "--dir", folder, "--subscriptions", "50")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"partnercredit: {folder}: holds notes.txt besides a demo's data and run; choose a new "
+        "folder for the demo (--dir)\n"
+    )
+    assert sorted(path.name for path in folder.iterdir()) == ["notes.txt"]

@@ -155,6 +155,20 @@ def test_an_unknown_language_is_refused_before_reading(
     assert not (tmp_path / "out").exists()
 
 
+def test_the_api_refuses_an_unknown_output_format_and_keeps_validate_callable(
+    tmp_path: Path,
+) -> None:
+    """`validate` stays the API's function once the validation package has been imported (it
+    was replaced by the package of that name)."""
+    import partnercredit
+
+    with pytest.raises(UsageError, match=r"^output_format: use parquet or csv, not 'CSV'$"):
+        partnercredit.run(CLEAN, tmp_path / "out", output_format="CSV")  # type: ignore[arg-type]
+    assert not (tmp_path / "out").exists()
+    partnercredit.run(CLEAN, tmp_path / "out")
+    assert partnercredit.validate(CLEAN).rejected == 0
+
+
 def test_a_strict_refusal_survives_pickling(tmp_path: Path) -> None:
     with pytest.raises(StrictRefusal) as refusal:
         core.run(WITH_REJECTIONS, tmp_path / "out", strict=True)

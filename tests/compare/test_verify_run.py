@@ -263,3 +263,26 @@ def test_kept_inputs_are_checked_against_the_data(tmp_path: Path) -> None:
         "inputs/links.parquet",
         "inputs/partners.parquet",
     ]
+
+
+@pytest.mark.parametrize(
+    ("output_format", "damage"),
+    [
+        ("parquet", lambda out: (out / "rejected.parquet").unlink()),
+        ("csv", lambda out: (out / "rejected.csv").write_text("table,row_number\n")),
+        ("csv", lambda out: (out / "rejected.csv").unlink()),
+    ],
+    ids=["parquet-removed", "csv-emptied", "csv-removed"],
+)
+def test_rejected_rows_removed_from_a_run_are_found(
+    output_format: core.OutputFormat, damage: Any, tmp_path: Path
+) -> None:
+    """Without --data the rejected rows are not recomputed, but they are counted: 8 of them."""
+    out = tmp_path / "out"
+    core.run(WITH_REJECTIONS, out, output_format=output_format)
+    damage(out)
+    verification = verify_run(out)
+    assert not verification.identical
+    assert any(
+        "8 rows of rejected written, 0 found" in problem for problem in verification.problems
+    )

@@ -22,7 +22,7 @@ from partnercredit.engine.money import (
     money_to_cents,
     rate_parts,
 )
-from partnercredit.validate.parse_values import AMOUNT_TYPE, WIDE_AMOUNT_TYPE
+from partnercredit.validation.parse_values import AMOUNT_TYPE, WIDE_AMOUNT_TYPE
 
 
 def _amounts(places: int) -> st.SearchStrategy[Decimal]:

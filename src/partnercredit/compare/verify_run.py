@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -206,10 +207,28 @@ def _manifest_problems(run: RunFacts) -> list[str]:
         )
     for table in OUTPUT_TABLES.values():
         written = run.output_rows.get(table.name)
-        found = _rows(parquet_path(run.folder, table, run.output_format))
+        path = parquet_path(run.folder, table, run.output_format)
+        found = _rows(path) if path.exists() else 0
         if found is not None and written != found:
             problems.append(f"run.json: {written} rows of {table.name} written, {found} found")
+    if run.output_format == "csv":
+        # The rejected rows are not recomputed without --data: the published file is counted.
+        published = output_path(run.folder, REJECTED, "csv")
+        found = _csv_rows(published)
+        if run.output_rows.get(REJECTED.name) != found:
+            problems.append(
+                f"run.json: {run.output_rows.get(REJECTED.name)} rows of {REJECTED.name} "
+                f"written, {found} found in {published.name}"
+            )
     return problems
+
+
+def _csv_rows(path: Path) -> int:
+    """The data rows of a CSV file this program wrote (0 if it is missing)."""
+    if not path.is_file():
+        return 0
+    with path.open(encoding="utf-8", newline="") as rows:
+        return max(sum(1 for _ in csv.reader(rows)) - 1, 0)
 
 
 def _rows(path: Path) -> int | None:

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from partnercredit.contract import BASE_CURRENCY
 from partnercredit.engine.money import add_converted_cents, rate_parts
-from partnercredit.validate import SOURCE_ROW
+from partnercredit.validation import SOURCE_ROW
 
 LINE_COLUMNS = (
     "line_no",

@@ -18,7 +18,7 @@ from partnercredit.rules import Rules
 
 if TYPE_CHECKING:
     from partnercredit.readers import SourceFile
-    from partnercredit.validate import TableCounts
+    from partnercredit.validation import TableCounts
 
 SCHEMA_VERSION = 1
 _HASH_CHUNK = 8 << 20

@@ -29,7 +29,7 @@ from partnercredit.work_folders import (
     why_not_made,
 )
 
-_DESKTOP_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
+DESKTOP_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
 """What a file browser leaves in a folder it showed: replaced with the folder, unmentioned."""
 _STAGING_PREFIX = ".partnercredit-staging-"
 _RENAME_EXCHANGE = 2
@@ -147,7 +147,7 @@ def _check_replaceable(out_dir: Path, marker: str, kind: str, contents: Collecti
             f"{out_dir}: the folder is not empty and holds no earlier {kind} ({marker}); "
             "choose a new or empty folder"
         )
-    foreign = [name for name in held if name not in contents and name not in _DESKTOP_FILES]
+    foreign = [name for name in held if name not in contents and name not in DESKTOP_FILES]
     if foreign:
         raise UsageError(
             f"{out_dir}: besides an earlier {kind} the folder holds {', '.join(foreign)}, which "

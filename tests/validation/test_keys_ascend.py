@@ -11,8 +11,8 @@ import pytest
 
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.readers import discover_tables
-from partnercredit.validate import validate_inputs
-from partnercredit.validate.keys_ascend import keys_ascend
+from partnercredit.validation import validate_inputs
+from partnercredit.validation.keys_ascend import keys_ascend
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import ibis.expr.types as ir
 
 from partnercredit.contract import TableSpec
 from partnercredit.readers.open_table import ROW_COLUMN
-from partnercredit.validate.checks import DUPLICATE, KEY
+from partnercredit.validation.checks import DUPLICATE, KEY
 
 
 def find_duplicates(keyed: ir.Table, spec: TableSpec) -> ir.Table:

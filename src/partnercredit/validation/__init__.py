@@ -1,6 +1,6 @@
 """Validation of input rows (SPEC section 5): every bad row is rejected once, with a reason."""
 
-from partnercredit.validate.validate_inputs import (
+from partnercredit.validation.validate_inputs import (
     SOURCE_ROW,
     TableCounts,
     ValidatedInputs,

@@ -10,7 +10,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from partnercredit.contract import TableSpec
-from partnercredit.validate.parse_values import value_rule
+from partnercredit.validation.parse_values import value_rule
 
 KEY = "_key"
 DUPLICATE = "_dup"

@@ -15,7 +15,7 @@ from partnercredit.engine.money import exact_usd
 from partnercredit.errors import StructuralError
 from partnercredit.readers import MalformedRow, SourceFile, TableStream, open_table
 from partnercredit.readers.open_table import ROW_COLUMN, text_schema
-from partnercredit.validate.checks import (
+from partnercredit.validation.checks import (
     CHECK,
     DUPLICATE,
     KEY,
@@ -27,16 +27,16 @@ from partnercredit.validate.checks import (
     key_value,
     row_checks,
 )
-from partnercredit.validate.find_duplicates import find_duplicates
-from partnercredit.validate.keys_ascend import keys_ascend
-from partnercredit.validate.message_column import message_column
-from partnercredit.validate.parse_values import (
+from partnercredit.validation.find_duplicates import find_duplicates
+from partnercredit.validation.keys_ascend import keys_ascend
+from partnercredit.validation.message_column import message_column
+from partnercredit.validation.parse_values import (
     AMOUNT_TYPE,
     LONG_AMOUNT,
     WIDE_AMOUNT_TYPE,
     typed_value,
 )
-from partnercredit.validate.resolve_hierarchy import resolve_hierarchy
+from partnercredit.validation.resolve_hierarchy import resolve_hierarchy
 
 REJECTED_COLUMNS = (
     "table",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from partnercredit import core
-from partnercredit.validate.resolve_hierarchy import resolve_hierarchy
+from partnercredit.validation.resolve_hierarchy import resolve_hierarchy
 
 CASES = [
     # parents, roots, cyclic, broken
