@@ -17,7 +17,6 @@ from partnercredit.cli.options import (
     SpillOption,
     engine_options,
 )
-from partnercredit.errors import StructuralError
 
 if TYPE_CHECKING:
     from partnercredit.compare import TableComparison
@@ -47,7 +46,6 @@ def verify(
         verification = verify_run(
             run_dir, data_dir=data, engine=engine_options(engine, memory_limit, spill_dir)
         )
-    _refuse_unreadable(verification.tables)
     run = verification.run
     out.print(
         f"Run {run.run_id} ({run.folder}), made by partnercredit {run.product_version} on "
@@ -75,20 +73,12 @@ def diff(
     from partnercredit.compare import diff_runs
 
     difference = diff_runs(first, other, engine=engine_options("duckdb", memory_limit, spill_dir))
-    _refuse_unreadable(difference.tables)
     out = render.console()
     out.print(f"A: run {difference.first.run_id} ({difference.first.folder})")
     out.print(f"B: run {difference.other.run_id} ({difference.other.folder})")
     out.print(_comparison_table(difference.tables, ("A", "B")))
     _show_examples(difference.tables, ("A", "B"))
     out.print("No differences." if difference.identical else "The runs differ.")
-
-
-def _refuse_unreadable(tables: Sequence[TableComparison]) -> None:
-    """A table that exists but cannot be read is not a difference: nothing can be compared."""
-    unreadable = [version for compared in tables for version in compared.unreadable]
-    if unreadable:
-        raise StructuralError(f"{'; '.join(unreadable)}: the tables cannot be compared")
 
 
 def _comparison_table(tables: Sequence[TableComparison], sides: tuple[str, str]) -> Table:

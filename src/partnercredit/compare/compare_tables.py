@@ -26,19 +26,17 @@ _SPILL_PREFIX = ".partnercredit-compare-"
 class TableComparison:
     table: str
     rows: int | None
-    """Rows of the first version (None: missing or unreadable)."""
+    """Rows of the first version (None: missing)."""
     other_rows: int | None
-    """Rows of the second version (None: missing or unreadable)."""
+    """Rows of the second version (None: missing)."""
     only_first: int
     """Rows of the first version that the second lacks (counted with repetition)."""
     only_other: int
     examples: tuple[tuple[str, dict[str, Any]], ...]
     """A few differing rows, each with the side it is on: "first" or "other"."""
     problem: str | None = None
-    """What differs besides rows: a version missing or unreadable, other columns or types,
-    or CSV text that differs where the rows do not (order, quoting, separators)."""
-    unreadable: tuple[str, ...] = ()
-    """The versions that exist but cannot be read, each with why."""
+    """What differs besides rows: a version missing, other columns or types, or CSV text
+    that differs where the rows do not (order, quoting, separators)."""
 
     @property
     def identical(self) -> bool:
@@ -95,23 +93,16 @@ def _compare(
     *,
     as_written: bool,
 ) -> TableComparison:
-    sides = _readable(connection, first), _readable(connection, other)
-    if any(sides):
-        versions = tuple(zip((first, other), sides, strict=True))
-        rows_a, rows_b = (
-            None if reason else _count(connection, _relation(path)) for path, reason in versions
-        )
-        why = [f"{path}: {reason}" for path, reason in versions if reason]
-        unreadable = tuple(
-            f"{path}: {reason}" for path, reason in versions if reason not in (None, _MISSING)
-        )
-        return TableComparison(table, rows_a, rows_b, 0, 0, (), "; ".join(why), unreadable)
+    rows, others = _row_count(connection, first), _row_count(connection, other)
+    if rows is None or others is None:
+        versions = ((first, rows), (other, others))
+        missing = "; ".join(f"{path}: missing" for path, count in versions if count is None)
+        return TableComparison(table, rows, others, 0, 0, (), missing)
     first_rows, other_rows = _relation(first), _relation(other)
     columns = _columns(connection, first_rows), _columns(connection, other_rows)
     if columns[0] != columns[1]:
         other_columns = f"columns {_listed(columns[0])} against {_listed(columns[1])}"
         return TableComparison(table, 0, 0, 0, 0, (), other_columns)
-    rows, others = _count(connection, first_rows), _count(connection, other_rows)
     # Runs write every table in one order: equal tables are equal row by row, which is
     # checked in one pass; only tables that are not need the (slower) multiset difference.
     if rows == others and _equal_in_order(connection, first_rows, other_rows, columns[0]):
@@ -137,14 +128,11 @@ def _text_difference(first: Path, other: Path) -> str | None:
     return "the same rows, but the files differ as written (order, quoting, header)"
 
 
-_MISSING = "missing"
-
-
-def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """Why the version at `path` cannot be compared, or None. A file this process may not
-    read is not a difference but an I/O error (exit 2)."""
+def _row_count(connection: duckdb.DuckDBPyConnection, path: Path) -> int | None:
+    """The rows of the version at `path`, None if there is none. A file that cannot be read
+    (this process may not, or it is damaged) is not a difference but an error (exit 2)."""
     if not path.exists():
-        return _MISSING
+        return None
     try:
         for file in sorted(path.iterdir()) if path.is_dir() else [path]:
             if file.is_file():
@@ -153,10 +141,11 @@ def _readable(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
     except OSError as error:
         raise StructuralError(f"{error.filename}: cannot read ({error.strerror})") from None
     try:
-        _count(connection, _relation(path))
+        return _count(connection, _relation(path))
     except duckdb.Error as error:
-        return f"unreadable ({str(error).splitlines()[0]})"
-    return None
+        raise StructuralError(
+            f"{path}: unreadable ({str(error).splitlines()[0]}): the tables cannot be compared"
+        ) from None
 
 
 def _relation(path: Path) -> str:
