@@ -13,7 +13,7 @@ import duckdb
 from partnercredit import interrupts
 from partnercredit.engine.file_scans import parquet_scan
 from partnercredit.errors import UsageError
-from partnercredit.outputs.publish import DESKTOP_FILES
+from partnercredit.outputs.publish import foreign_entries
 
 if TYPE_CHECKING:
     from partnercredit.core import PhaseCallback, RunReport
@@ -64,15 +64,9 @@ def run_demo(
 def _check_demo_folder(folder: Path) -> None:
     """A demo's folder holds its data and its run, nothing else: a run folder or a folder of
     one's own files is not made into one."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder}: exists and is not a folder")
-    if not folder.is_dir():
+    if not folder.exists():
         return
-    foreign = sorted(
-        entry.name
-        for entry in folder.iterdir()
-        if entry.name not in _DEMO_CONTENTS and entry.name not in DESKTOP_FILES
-    )
+    foreign = foreign_entries(folder, _DEMO_CONTENTS)
     if foreign:
         raise UsageError(
             f"{folder}: holds {', '.join(foreign)} besides a demo's data and run; choose a new "

@@ -596,11 +596,17 @@ def test_a_file_in_the_way_of_a_folder_is_named(
     assert result.stderr.count("\n") == 1
 
 
+def _csv_data(folder: Path, tables: dict[str, str]) -> Path:
+    """A data folder of one CSV file per table, from its text."""
+    folder.mkdir()
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
 def test_a_sum_too_large_for_the_outputs_is_one_line(tmp_path: Path, run_cli: CliRunner) -> None:
     """120 lines of 999,999,999,999 EUR at 89 USD: each within the inputs' limits, their sum
     (about 1.07e16 USD) beyond the outputs' DECIMAL(18, 2)."""
-    data = tmp_path / "data"
-    data.mkdir()
     tables = {
         "partners": "partner_id,name\nP1,a\n",
         "customers": "customer_id,name,country\nC1,x,DE\n",
@@ -610,9 +616,7 @@ def test_a_sum_too_large_for_the_outputs_is_one_line(tmp_path: Path, run_cli: Cl
         "transacting_partner_id\n"
         + "".join(f"L{n:03d},S1,2016-07,O365-E3,,999999999999,EUR,0,P1\n" for n in range(120)),
     }
-    for name, text in tables.items():
-        (data / f"{name}.csv").write_text(text, encoding="utf-8")
-    result = run_cli("run", data, "--out", tmp_path / "out")
+    result = run_cli("run", _csv_data(tmp_path / "data", tables), "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.stderr == (
         "partnercredit: a sum of revenue_usd is too large for the outputs, which hold at most 16 "
@@ -627,8 +631,6 @@ def test_a_payout_too_large_for_the_outputs_is_one_line(
     output_format: str, tmp_path: Path, run_cli: CliRunner
 ) -> None:
     """Two lines of 999,999,999,999.99 USD at a rate of 9999 earn about 2.0e16 USD."""
-    data = tmp_path / "data"
-    data.mkdir()
     tables = {
         "partners": "partner_id,name\nP1,a\n",
         "customers": "customer_id,name\nC1,x\n",
@@ -637,8 +639,7 @@ def test_a_payout_too_large_for_the_outputs_is_one_line(
         + "".join(f"L{n},S1,2016-07,O365-E3,999999999999.99,USD\n" for n in (1, 2)),
         "dpor_events": "event_id,subscription_id,partner_id,effective_date\nE1,S1,P1,2016-01-01\n",
     }
-    for name, text in tables.items():
-        (data / f"{name}.csv").write_text(text, encoding="utf-8")
+    data = _csv_data(tmp_path / "data", tables)
     rules = tmp_path / "rules.toml"
     rules.write_text(
         resources.files("partnercredit.rules")

@@ -29,7 +29,7 @@ from partnercredit.work_folders import (
     why_not_made,
 )
 
-DESKTOP_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
+_DESKTOP_FILES = frozenset((".DS_Store", "Thumbs.db", "desktop.ini"))
 """What a file browser leaves in a folder it showed: replaced with the folder, unmentioned."""
 _STAGING_PREFIX = ".partnercredit-staging-"
 _RENAME_EXCHANGE = 2
@@ -139,21 +139,30 @@ def _check_replaceable(out_dir: Path, marker: str, kind: str, contents: Collecti
     """Refuse to replace a folder that holds something other than an earlier `kind`."""
     if not out_dir.exists():
         return
-    if not out_dir.is_dir():
-        raise UsageError(f"{out_dir}: exists and is not a folder")
-    held = sorted(entry.name for entry in out_dir.iterdir())
-    if held and not (out_dir / marker).is_file():
+    foreign = foreign_entries(out_dir, contents)
+    if any(out_dir.iterdir()) and not (out_dir / marker).is_file():
         raise UsageError(
             f"{out_dir}: the folder is not empty and holds no earlier {kind} ({marker}); "
             "choose a new or empty folder"
         )
-    foreign = [name for name in held if name not in contents and name not in DESKTOP_FILES]
     if foreign:
         raise UsageError(
             f"{out_dir}: besides an earlier {kind} the folder holds {', '.join(foreign)}, which "
             f"replacing it would delete; move {'them' if len(foreign) > 1 else 'it'} elsewhere "
             "or choose another folder"
         )
+
+
+def foreign_entries(folder: Path, contents: Collection[str]) -> list[str]:
+    """The names in `folder` (an existing one) other than `contents` and what a file browser
+    leaves there, sorted; a `UsageError` if `folder` is a file."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: exists and is not a folder")
+    return sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.name not in contents and entry.name not in _DESKTOP_FILES
+    )
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
