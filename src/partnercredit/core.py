@@ -42,6 +42,7 @@ from partnercredit.outputs.tables import (
     OutputTable,
 )
 from partnercredit.outputs.write_table import write_table
+from partnercredit.paths import PathArg, as_path
 from partnercredit.readers import SourceFile, damaged_parquet, discover_tables
 from partnercredit.rules import Rules, load_rules
 from partnercredit.summary import RunSummary, summarize_run
@@ -86,15 +87,16 @@ class RunReport:
 
 
 def validate(
-    data_dir: Path,
+    data_dir: PathArg,
     *,
-    rules: Rules | Path | None = None,
-    out_dir: Path | None = None,
+    rules: Rules | PathArg | None = None,
+    out_dir: PathArg | None = None,
     engine: EngineOptions | None = None,
     examples_per_reason: int = 3,
     on_phase: PhaseCallback | None = None,
 ) -> ValidationReport:
     """Read and check every input table; with `out_dir`, publish the rejections and inputs."""
+    data_dir, out_dir = as_path(data_dir), as_path(out_dir)
     resolved = _resolve_rules(rules)
     if out_dir is not None:
         _refuse_replacing_a_run(out_dir)
@@ -122,11 +124,11 @@ def _refuse_replacing_a_run(out_dir: Path) -> None:
 
 
 def run(
-    data_dir: Path,
-    out_dir: Path | None = None,
+    data_dir: PathArg,
+    out_dir: PathArg | None = None,
     *,
-    workspace: Path | None = None,
-    rules: Rules | Path | None = None,
+    workspace: PathArg | None = None,
+    rules: Rules | PathArg | None = None,
     output_format: OutputFormat = "parquet",
     strict: bool = False,
     engine: EngineOptions | None = None,
@@ -135,6 +137,7 @@ def run(
 ) -> RunReport:
     """The complete run: every output table and run.json in `out_dir` (or in a new run folder
     of `workspace`), or nothing."""
+    data_dir, out_dir, workspace = as_path(data_dir), as_path(out_dir), as_path(workspace)
     if output_format not in get_args(OutputFormat):
         raise UsageError(f"output_format: use parquet or csv, not {output_format!r}")
     resolved = _resolve_rules(rules)
@@ -222,7 +225,7 @@ def _reason_rank(reason: str) -> int:
     )
 
 
-def _resolve_rules(rules: Rules | Path | None) -> Rules:
+def _resolve_rules(rules: Rules | PathArg | None) -> Rules:
     return rules if isinstance(rules, Rules) else load_rules(rules)
 
 

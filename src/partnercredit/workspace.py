@@ -15,6 +15,7 @@ from pathlib import Path
 from partnercredit.errors import UsageError
 from partnercredit.outputs.manifest import read_manifest
 from partnercredit.outputs.run_layout import MANIFEST
+from partnercredit.paths import PathArg, as_path
 
 RUNS_FOLDER = "runs"
 _RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}")
@@ -37,9 +38,10 @@ def new_run_folder(workspace: Path, run_id: str) -> Path:
     return workspace / RUNS_FOLDER / run_id
 
 
-def workspace_runs(workspace: Path) -> list[Path]:
+def workspace_runs(workspace: PathArg) -> list[Path]:
     """The published runs of a workspace, oldest first (by the time each finished); a
     `UsageError` naming a run whose run.json does not say when it finished."""
+    workspace = as_path(workspace)
     runs = [
         folder
         for folder in (workspace / RUNS_FOLDER).glob("*")
@@ -49,8 +51,9 @@ def workspace_runs(workspace: Path) -> list[Path]:
     return sorted(runs, key=lambda folder: (_finished_at(folder), folder.name))
 
 
-def run_folder(folder: Path) -> Path:
+def run_folder(folder: PathArg) -> Path:
     """The run that `folder` names: a run folder itself, or the latest run of a workspace."""
+    folder = as_path(folder)
     if (folder / MANIFEST).is_file():
         return folder
     if (folder / RUNS_FOLDER).is_dir():

@@ -151,7 +151,7 @@ def test_spark_declares_every_column_optional_as_duckdb_does(
 
 
 @pytest.mark.parametrize(
-    "spark_batch", [EngineOptions.lines_per_batch, 100], ids=["whole", "batched"]
+    "spark_batch", [EngineOptions().lines_per_batch, 100], ids=["whole", "batched"]
 )
 def test_spark_writes_what_duckdb_writes_from_messy_inputs(
     spark_session: None, tmp_path: Path, spark_batch: int

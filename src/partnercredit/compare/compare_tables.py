@@ -3,7 +3,6 @@ the text as written."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,7 +70,7 @@ def compare_tables(
 def _connection(engine: EngineOptions | None, limit: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """DuckDB spilling to a folder of its own in the spill folder (or the system's temporary
     folder), never into the working folder."""
-    parent = (engine.spill_dir if engine else None) or Path(tempfile.gettempdir())
+    parent = (engine or EngineOptions()).spill_parent()
     try:
         spill = make_work_folder(parent, _SPILL_PREFIX)
     except OSError as error:

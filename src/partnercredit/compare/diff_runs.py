@@ -10,6 +10,7 @@ from partnercredit.engine import EngineOptions
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
 from partnercredit.outputs.run_layout import output_path, parquet_path
 from partnercredit.outputs.tables import OUTPUT_TABLES, OutputTable
+from partnercredit.paths import PathArg, as_path
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,15 @@ class RunDifference:
 
 
 def diff_runs(
-    first: Path,
-    other: Path,
+    first: PathArg,
+    other: PathArg,
     *,
     engine: EngineOptions | None = None,
     examples_per_table: int = 3,
 ) -> RunDifference:
     """Compare every output table of two runs (run folders, or workspaces: their latest);
     `engine` gives the memory limit and spill folder of the comparison."""
-    one, two = read_run_facts(first), read_run_facts(other)
+    one, two = read_run_facts(as_path(first)), read_run_facts(as_path(other))
     tables = tuple(
         compare_tables(table.name, *_versions(table, one, two), examples_per_table, engine=engine)
         for table in OUTPUT_TABLES.values()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from partnercredit.outputs.tables import (
     UNATTRIBUTED,
     OutputTable,
 )
+from partnercredit.paths import PathArg, as_path
 from partnercredit.work_folders import make_work_folder, remove_abandoned, remove_work_folder
 
 _SCRATCH_PREFIX = ".partnercredit-verify-"
@@ -52,16 +52,17 @@ class Verification:
 
 
 def verify_run(
-    run: Path,
+    run: PathArg,
     *,
-    data_dir: Path | None = None,
+    data_dir: PathArg | None = None,
     engine: EngineOptions | None = None,
     examples_per_table: int = 3,
 ) -> Verification:
     """Compute `run` again from its kept inputs and its rules (or from `data_dir`, the data it
     was computed from, whose files must still be those run.json names) and compare every
     output table with the run's own, and run.json's row counts with the tables."""
-    facts = read_run_facts(run)
+    data_dir = as_path(data_dir)
+    facts = read_run_facts(as_path(run))
     if data_dir is None and facts.engine == "spark":
         raise UsageError(
             f"{facts.folder}: a Spark run keeps its inputs as folders of part files, which "
@@ -126,7 +127,7 @@ def _require_kept_inputs(run: Path) -> None:
 def _scratch_folder(engine: EngineOptions | None) -> Iterator[Path]:
     """Where the recomputed run is written: the engine's spill folder (or the system's
     temporary folder), so that a reader without write access to the run can verify it."""
-    parent = (engine.spill_dir if engine else None) or Path(tempfile.gettempdir())
+    parent = (engine or EngineOptions()).spill_parent()
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(parent, _SCRATCH_PREFIX)

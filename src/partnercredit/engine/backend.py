@@ -20,6 +20,7 @@ from ibis.backends.sql.datatypes import DuckDBType
 
 from partnercredit.engine.file_scans import files_in, literal, parquet_scan, sql_text
 from partnercredit.errors import ResourceError, StructuralError, UnreadableData, UsageError
+from partnercredit.paths import PathArg, as_path
 from partnercredit.readers.open_table import NOT_UTF8, ROW_COLUMN, TableStream
 from partnercredit.work_folders import (
     make_work_folder,
@@ -36,7 +37,7 @@ _TOO_LARGE = re.compile(r"to DECIMAL\(18,\d+\)(?: when casting from source colum
 SCRATCH_PREFIX = "partnercredit-"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class EngineOptions:
     """How the engine may use this machine.
 
@@ -50,15 +51,32 @@ class EngineOptions:
     after the other.
     """
 
-    engine: EngineName = "duckdb"
-    memory_limit: str | None = None
-    spill_dir: Path | None = None
-    threads: int | None = None
-    lines_per_batch: int = 16_000_000
+    engine: EngineName
+    memory_limit: str | None
+    spill_dir: Path | None
+    threads: int | None
+    lines_per_batch: int
 
-    def __post_init__(self) -> None:
-        if self.memory_limit is not None:
-            memory_bytes(self.memory_limit)  # refuses what no engine would take
+    def __init__(
+        self,
+        engine: EngineName = "duckdb",
+        memory_limit: str | None = None,
+        spill_dir: PathArg | None = None,
+        threads: int | None = None,
+        lines_per_batch: int = 16_000_000,
+    ) -> None:
+        if memory_limit is not None:
+            memory_bytes(memory_limit)  # refuses what no engine would take
+        # Frozen: the fields are set the way dataclasses' own __init__ sets them.
+        object.__setattr__(self, "engine", engine)
+        object.__setattr__(self, "memory_limit", memory_limit)
+        object.__setattr__(self, "spill_dir", as_path(spill_dir))
+        object.__setattr__(self, "threads", threads)
+        object.__setattr__(self, "lines_per_batch", lines_per_batch)
+
+    def spill_parent(self) -> Path:
+        """The folder that work folders are made in."""
+        return self.spill_dir or Path(tempfile.gettempdir())
 
 
 _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)\s*", re.IGNORECASE)
@@ -91,7 +109,7 @@ class Backend(ABC):
 
     def __init__(self, options: EngineOptions) -> None:
         self.options = options
-        base = options.spill_dir or Path(tempfile.gettempdir())
+        base = options.spill_parent()
         try:
             base.mkdir(parents=True, exist_ok=True)
             remove_abandoned(base, SCRATCH_PREFIX)

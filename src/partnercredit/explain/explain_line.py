@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
-from pathlib import Path
 from typing import Any
 
 from partnercredit.contract import BASE_CURRENCY, TRANSACTING
@@ -25,6 +24,7 @@ from partnercredit.explain.trace_links import (
 )
 from partnercredit.messages import Refused
 from partnercredit.outputs.run_tables import RunTables, run_tables
+from partnercredit.paths import PathArg, as_path
 from partnercredit.rules import Program, Rules
 
 _EXACT_PRODUCT_DIGITS = 64
@@ -32,14 +32,14 @@ CENT = Decimal("0.01")
 
 
 def explain_line(
-    run_dir: Path,
+    run_dir: PathArg,
     line_id: str,
     *,
     partner: str | None = None,
     program: str | None = None,
 ) -> LineExplanation:
     """How `line_id` was credited in every program (or one), for every partner (or one)."""
-    with run_tables(run_dir) as run:
+    with run_tables(as_path(run_dir)) as run:
         return _explain(run, line_id, partner, program)
 
 

@@ -7,13 +7,13 @@ import re
 import tomllib
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Literal
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from partnercredit.errors import RulesError
+from partnercredit.paths import PathArg, as_path
 from partnercredit.rules.models import KeyPath, KeyPathError, Rules, toml_value
 
 Builtin = Literal["default", "example"]
@@ -42,10 +42,11 @@ _LOOSE_DATE = re.compile(
 _TOML_POSITION = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
 
 
-def load_rules(path: Path | None = None) -> Rules:
+def load_rules(path: PathArg | None = None) -> Rules:
     """The rules in the TOML file at `path`, or the built-in default rules when None."""
     if path is None:
         return load_builtin("default")
+    path = as_path(path)
     try:
         raw = path.read_bytes()
     except OSError as error:

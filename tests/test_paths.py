@@ -1,0 +1,64 @@
+"""The public API takes paths as text or path-like objects, as `open()` does."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import partnercredit
+from partnercredit.paths import as_path
+from tests.conftest import TESTS
+
+WORKED = TESTS / "scenarios" / "01_worked_example"
+
+
+class _PathLike:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+@pytest.mark.parametrize("given", ["a/b", Path("a/b"), _PathLike(Path("a/b"))])
+def test_text_and_path_likes_become_paths(given: str | os.PathLike[str]) -> None:
+    assert as_path(given) == Path("a/b")
+
+
+def test_none_stays_none() -> None:
+    assert as_path(None) is None
+
+
+@pytest.mark.parametrize("given", [3, b"a/b"])
+def test_other_values_are_refused_as_open_refuses_them(given: object) -> None:
+    with pytest.raises(TypeError):
+        as_path(given)  # type: ignore[call-overload]
+
+
+def test_every_api_function_takes_paths_as_text(tmp_path: Path) -> None:
+    data, rules = str(WORKED / "data"), str(WORKED / "rules.toml")
+    spill = tmp_path / "spill"
+    engine = partnercredit.EngineOptions(spill_dir=str(spill))
+    assert engine.spill_dir == spill
+
+    assert partnercredit.validate(data, rules=rules, engine=engine).rejected == 0
+    validated = str(tmp_path / "validated")
+    partnercredit.validate(data, rules=rules, out_dir=validated)
+    assert (Path(validated) / "run.json").is_file()
+
+    first = str(tmp_path / "first")
+    report = partnercredit.run(data, first, rules=rules, engine=engine)
+    assert report.out_dir == Path(first)
+    workspace = str(tmp_path / "workspace")
+    second = partnercredit.run(data, workspace=workspace, rules=rules).out_dir
+    assert partnercredit.workspace_runs(workspace) == [second]
+    assert partnercredit.run_folder(workspace) == second
+
+    line = partnercredit.explain_line(first, "L04")
+    assert line.line_id == "L04"
+    assert partnercredit.verify_run(first, data_dir=data, engine=engine).identical
+    assert partnercredit.diff_runs(first, workspace).identical
+    assert partnercredit.load_rules(rules) == partnercredit.load_rules(Path(rules))
+    assert not list(spill.iterdir())  # every work folder there was removed
