@@ -20,6 +20,7 @@ from typing import Any
 
 from partnercredit import core
 from partnercredit.engine.backend import DuckDBBackend, EngineOptions
+from partnercredit.messages import Phase
 
 _SHOWN_FROM_SECONDS = 0.5
 
@@ -51,7 +52,7 @@ def main() -> None:
         setattr(DuckDBBackend, name, _timed(name, getattr(DuckDBBackend, name)))
     started = time.perf_counter()
 
-    def on_phase(phase: str) -> None:
+    def on_phase(phase: Phase) -> None:
         print(f"{time.perf_counter() - started:7.1f} s  {phase}", flush=True)
 
     core.run(data_dir, out_dir, engine=engine, on_phase=on_phase)

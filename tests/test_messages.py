@@ -11,12 +11,14 @@ from partnercredit.messages import (
     CATALOG,
     EXPLANATIONS,
     LANGUAGES,
+    PHASES,
     PLACEHOLDER,
     STATEMENT,
     SUMMARY,
     TEXTS,
     Language,
     Message,
+    Phase,
     Refused,
     number,
     render,
@@ -24,7 +26,7 @@ from partnercredit.messages import (
 
 
 def test_the_catalogs_share_no_code() -> None:
-    codes = [*CATALOG, *EXPLANATIONS, *STATEMENT, *SUMMARY]
+    codes = [*CATALOG, *EXPLANATIONS, *STATEMENT, *SUMMARY, *PHASES]
     assert len(codes) == len(set(codes)) == len(TEXTS)
 
 
@@ -78,3 +80,9 @@ def test_a_refusal_survives_pickling() -> None:
         refused.reason,
         str(refused),
     )
+
+
+def test_a_phase_reads_in_either_language_and_as_text_in_english() -> None:
+    phase = Phase("phase.generating", {"subscriptions": Decimal(100000)})
+    assert phase.text("de") == "100.000 Abonnements werden erzeugt"
+    assert str(phase) == phase.text("en") == "generating 100,000 subscriptions"

@@ -22,6 +22,7 @@ from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.engine.backend import AfterSort
 from partnercredit.errors import StrictRefusal, UnreadableData, UsageError
+from partnercredit.messages import Phase
 from partnercredit.outputs.manifest import (
     build_manifest,
     hash_files_in_background,
@@ -50,7 +51,8 @@ from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validation import TableCounts, ValidatedInputs, validate_inputs
 from partnercredit.workspace import new_run_folder, new_run_id
 
-PhaseCallback = Callable[[str], None]
+PhaseCallback = Callable[[Phase], None]
+"""Called with each phase a run or validation enters."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def run(
             rows = "1 input row was" if count == 1 else f"{count} input rows were"
             raise StrictRefusal(f"--strict: {rows} rejected; nothing was published", report)
         accepted = session.keep_inputs(staging)
-        session.on_phase("crediting partners")
+        session.on_phase(Phase("phase.crediting"))
         credit = compute_credit(
             session.backend,
             accepted,
@@ -193,7 +195,7 @@ def run(
             UNATTRIBUTED.name: unattributed,
         }
         credit.release(session.backend)
-        session.on_phase("measuring targets and payouts")
+        session.on_phase(Phase("phase.targets"))
         targets = compute_targets(
             session.backend,
             resolved,
@@ -276,13 +278,13 @@ class _Session:
         self.rules = rules
         self.backend = backend
         self._report_phase = on_phase
-        self.on_phase("reading and checking inputs")
+        self.on_phase(Phase("phase.reading"))
         self.inputs: ValidatedInputs = validate_inputs(backend, sources, rules.declared_types)
         backend.fit_memory_to(self.inputs.counts["revenue"].read)
         self.hashes = hash_files_in_background(pool, self.inputs.sources)
         self.roots = self.inputs.partner_roots
 
-    def on_phase(self, phase: str) -> None:
+    def on_phase(self, phase: Phase) -> None:
         """Report the phase the run enters, unless an interrupt arrived that the engine's
         client swallowed: then the run stops here rather than at its end."""
         interrupts.stop_if_received()
@@ -321,7 +323,7 @@ class _Session:
     def keep_inputs(self, staging: Path) -> dict[str, ibis.Table]:
         """Write the accepted inputs under inputs/ (for `explain`, `diff` and `verify`) and
         continue from those files, so that the engine can forget the checked rows."""
-        self.on_phase("keeping the accepted inputs")
+        self.on_phase(Phase("phase.keeping"))
         folder = staging / INPUTS_FOLDER
         folder.mkdir()
         for name in TABLES:
@@ -352,7 +354,7 @@ class _Session:
         stage read quickly; the table is computed once for both files, unless it comes in
         ranges: a batched run keeps those rows as Parquet already, and reading them twice
         costs less than holding every row in the engine."""
-        self.on_phase(f"writing {table.name}")
+        self.on_phase(Phase("phase.writing", {"table": table.name}))
         parquet = parquet_path(staging, table, output_format)
         if output_format == "parquet":
             write_table(self.backend, expr, table, staging, "parquet", parquet_keys, decode, ranges)

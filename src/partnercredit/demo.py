@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ import duckdb
 from partnercredit import interrupts
 from partnercredit.engine.file_scans import parquet_scan
 from partnercredit.errors import UsageError
+from partnercredit.messages import Phase
 from partnercredit.outputs.publish import foreign_entries
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ def run_demo(
     wanted = {"subscriptions": subscriptions, "seed": seed}
     if _generated_with(data_dir) != wanted:
         if on_phase:
-            on_phase(f"generating {subscriptions:,} subscriptions")
+            on_phase(Phase("phase.generating", {"subscriptions": Decimal(subscriptions)}))
         from partnercredit.generate import generate_dataset
 
         generate_dataset(data_dir, subscriptions=subscriptions, seed=seed, file_format="parquet")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import ChainMap
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -511,7 +511,34 @@ SUMMARY: dict[str, dict[Language, str]] = {
     },
 }
 
-TEXTS: Mapping[str, dict[Language, str]] = ChainMap(CATALOG, EXPLANATIONS, STATEMENT, SUMMARY)
+PHASES: dict[str, dict[Language, str]] = {
+    "phase.starting": {"en": "starting", "de": "Start"},
+    "phase.generating": {
+        "en": "generating {subscriptions} subscriptions",
+        "de": "{subscriptions} Abonnements werden erzeugt",
+    },
+    "phase.reading": {
+        "en": "reading and checking inputs",
+        "de": "Eingaben werden gelesen und geprüft",
+    },
+    "phase.keeping": {
+        "en": "keeping the accepted inputs",
+        "de": "Angenommene Eingaben werden gespeichert",
+    },
+    "phase.crediting": {"en": "crediting partners", "de": "Partner werden angerechnet"},
+    "phase.writing": {"en": "writing {table}", "de": "{table} wird geschrieben"},
+    "phase.targets": {
+        "en": "measuring targets and payouts",
+        "de": "Ziele und Auszahlungen werden ermittelt",
+    },
+    "demo.folders": {"en": "Data: {data}    Run: {run}", "de": "Daten: {data}    Lauf: {run}"},
+    "demo.try": {"en": "Try:", "de": "Zum Ausprobieren:"},
+}
+"""The progress of a long command and the demo's closing lines."""
+
+TEXTS: Mapping[str, dict[Language, str]] = ChainMap(
+    CATALOG, EXPLANATIONS, STATEMENT, SUMMARY, PHASES
+)
 """Every text by its code."""
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -548,6 +575,21 @@ _GERMAN_SEPARATORS = str.maketrans(",.", ".,")
 class Message:
     code: str
     params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """The phase a long command enters, as a message code with parameters, so that any
+    surface can show it in its language; `str()` gives the English text."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, language: Language = "en") -> str:
+        return render(self.code, self.params, language)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 class Refused(UsageError):

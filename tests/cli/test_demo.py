@@ -63,8 +63,9 @@ def test_demo_shows_the_statement_in_german(tmp_path: Path, run_cli: CliRunner) 
     assert "Anrechnung nach Programm" in result.stdout
     assert "Anrechnung nach Bereich und Zuordnungstyp" in result.stdout
     assert "Credit by" not in result.stdout
-    suggested = f"partnercredit partner {folder / 'run'} <PARTNER_ID> --lang de"
-    assert " ".join(suggested.split()) in " ".join(result.stdout.split())
+    # Whole lines, however long the paths: they are not folded for the terminal's width.
+    assert f"Daten: {folder / 'data'}    Lauf: {folder / 'run'}\n" in result.stdout
+    assert f"\n  partnercredit partner {folder / 'run'} <PARTNER_ID> --lang de\n" in result.stdout
 
 
 def test_demo_refuses_an_unknown_language_before_generating(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import pickle
@@ -17,11 +18,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from rich.console import Console
 
 from partnercredit import core, statement
 from partnercredit.cli import main, render
 from partnercredit.core import Rejection, ValidationReport
 from partnercredit.errors import Interrupted, StrictRefusal, UsageError
+from partnercredit.messages import Phase
 from tests.conftest import TESTS, CliRunner, read_csv
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -256,11 +259,27 @@ def test_validate_with_out_publishes_rejections(tmp_path: Path, run_cli: CliRunn
     assert (tmp_path / "out" / "rejected.parquet").exists()
 
 
+def test_the_phases_of_a_run_are_shown_in_the_chosen_language(tmp_path: Path) -> None:
+    phases: list[Phase] = []
+    core.run(CLEAN, tmp_path / "out", on_phase=phases.append)
+    assert [phase.text("en") for phase in phases][:4] == [
+        "reading and checking inputs",
+        "keeping the accepted inputs",
+        "crediting partners",
+        "writing rejected",
+    ]
+    assert phases[-1].text("de") == "payouts wird geschrieben"
+    shown = io.StringIO()
+    with render.progress(Console(file=shown, force_terminal=True), "de") as on_phase:
+        on_phase(phases[2])
+    assert "Partner werden angerechnet" in shown.getvalue()
+
+
 def test_validate_refuses_a_folder_it_may_not_replace_before_validating(tmp_path: Path) -> None:
     out = tmp_path / "out"
     core.validate(WITH_REJECTIONS, out_dir=out)
     (out / "NOTES.txt").write_text("mine")
-    phases: list[str] = []
+    phases: list[Phase] = []
     with pytest.raises(UsageError, match=r"besides an earlier run the folder holds NOTES\.txt"):
         core.validate(CLEAN, out_dir=out, on_phase=phases.append)
     assert phases == []

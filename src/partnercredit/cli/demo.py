@@ -36,20 +36,21 @@ def demo(
     summary and the statement of the partner with the most credit (in the chosen language)."""
     chosen = options.language(language)
     out = render.console()
-    with out.status("starting") as status:
-        result = run_demo(folder, subscriptions=subscriptions, seed=seed, on_phase=status.update)
+    with render.progress(out, chosen) as on_phase:
+        result = run_demo(folder, subscriptions=subscriptions, seed=seed, on_phase=on_phase)
     render.show_run(result.report, result.report.summary.fiscal_year_start_month, chosen)
     if result.largest_partner:
         out.print()
         partner.show(partner_statement(result.run_dir, result.largest_partner), chosen)
     out.print()
-    out.print(f"Data: {result.data_dir}    Run: {result.run_dir}", markup=False)
-    # Quoted so that the commands can be pasted into a shell, whatever the folder's name.
+    say = render.Wording(chosen, {})
+    # Never folded inside a path: the commands are to be pasted into a shell (quoted for it,
+    # whatever the folder's name).
+    folders = say("demo.folders", data=result.data_dir, run=result.run_dir)
+    out.print(folders, markup=False, soft_wrap=True)
     run_dir = shlex.quote(str(result.run_dir))
     in_language = "" if chosen == "en" else f" --lang {chosen}"
-    out.print(
-        f"Try: partnercredit explain {run_dir} --line <LINE_ID>{in_language}   "
-        f"partnercredit partner {run_dir} <PARTNER_ID>{in_language}",
-        markup=False,
-    )
+    out.print(say("demo.try"))
+    for command in (f"explain {run_dir} --line <LINE_ID>", f"partner {run_dir} <PARTNER_ID>"):
+        out.print(f"  partnercredit {command}{in_language}", markup=False, soft_wrap=True)
     del no_serve  # the dashboard does not exist yet: every demo stops after the run

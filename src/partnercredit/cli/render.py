@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +14,7 @@ from rich.table import Table
 
 from partnercredit.contract import TABLES
 from partnercredit.errors import UsageError
-from partnercredit.messages import TEXTS, Language, Refused
+from partnercredit.messages import TEXTS, Language, Phase, Refused
 from partnercredit.messages import number as number_text
 from partnercredit.messages import render as render_message
 from partnercredit.periods import fiscal_year
@@ -57,6 +57,13 @@ class Wording:
 
     def period(self, period: str, fiscal_year_start_month: int) -> str:
         return period_label(period, fiscal_year_start_month, self.language)
+
+
+@contextmanager
+def progress(out: Console, language: Language) -> Iterator[Callable[[Phase], None]]:
+    """A status line that shows each phase a long command enters, in `language`."""
+    with out.status(Phase("phase.starting").text(language)) as status:
+        yield lambda phase: status.update(phase.text(language))
 
 
 @contextmanager

@@ -60,7 +60,7 @@ def run(
         raise UsageError(f"--format: use parquet or csv, not {output_format!r}")
     out_console = render.console()
     try:
-        with out_console.status("starting") as status:
+        with render.progress(out_console, chosen) as on_phase:
             report = core.run(
                 data_dir,
                 out,
@@ -69,7 +69,7 @@ def run(
                 output_format="csv" if output_format == "csv" else "parquet",
                 strict=strict,
                 engine=engine_options(engine, memory_limit, spill_dir),
-                on_phase=status.update,
+                on_phase=on_phase,
             )
     except StrictRefusal as refusal:
         render.show_validation(refusal.validation, chosen)
