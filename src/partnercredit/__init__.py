@@ -1,8 +1,10 @@
 """partnercredit: multi-partner credit, targets and payouts for cloud partner programs.
 
-The public API is small: `validate` and `run` over a data directory, `explain_line` for one
-line of a finished run, `verify_run` and `diff_runs` to check and compare runs, the run
-folders of a workspace, the rules loader, the engine options and the errors the API raises.
+The public API is small: `validate` and `run` over a data directory (each phase they enter
+reported as a `Phase`), `explain_line` for one line of a finished run, `verify_run` and
+`diff_runs` to check and compare runs, the run folders of a workspace, the rules loader, the
+engine options and the errors the API raises. Folders and files may be given as text or as
+path-like objects.
 Names are imported on first use, so that `import partnercredit` (and the command line's
 start-up) stays fast.
 """
@@ -17,6 +19,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "EngineOptions": "partnercredit.engine",
     "PartnerCreditError": "partnercredit.errors",
+    "Phase": "partnercredit.messages",
     "Rejection": "partnercredit.core",
     "Rules": "partnercredit.rules",
     "RulesError": "partnercredit.errors",
@@ -38,6 +41,7 @@ _EXPORTS = {
 __all__ = [
     "EngineOptions",
     "PartnerCreditError",
+    "Phase",
     "Rejection",
     "Rules",
     "RulesError",
@@ -70,6 +74,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from partnercredit.explain.explain_line import explain_line
+    from partnercredit.messages import Phase
     from partnercredit.rules import Rules, load_rules
     from partnercredit.workspace import run_folder, workspace_runs
 
