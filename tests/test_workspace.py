@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,32 @@ def test_a_folder_that_is_neither_names_what_is_expected(tmp_path: Path) -> None
         run_folder(tmp_path)
 
 
+def test_a_folder_that_nothing_was_published_to_has_no_runs(tmp_path: Path) -> None:
+    assert workspace_runs(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda folder: None, "no such folder"),
+        (lambda folder: folder.write_text("x"), "exists and is not a folder"),
+        (
+            lambda folder: folder.mkdir() or (folder / "run.json").write_text("{}"),
+            "is a run folder, not a workspace",
+        ),
+    ],
+    ids=["missing", "a_file", "a_run_folder"],
+)
+def test_what_is_no_workspace_has_no_runs_but_an_error(
+    tmp_path: Path, make: Callable[[Path], object], message: str
+) -> None:
+    """A mistyped workspace is not a workspace without runs."""
+    folder = tmp_path / "ws"
+    make(folder)
+    with pytest.raises(UsageError, match=message):
+        workspace_runs(folder)
+
+
 def test_the_latest_run_is_the_one_that_finished_last(tmp_path: Path) -> None:
     for name, finished_at in [
         ("20261127T100000Z-ffffffff", "2026-11-27T10:00:05+00:00"),
@@ -162,6 +189,8 @@ def test_a_workspace_runs_folder_is_not_taken_for_the_workspace(
         "give the workspace or one of its run folders\n",
     )
     assert len(workspace_runs(workspace)) == 1
+    with pytest.raises(UsageError, match=f"; give the workspace {re.escape(str(workspace))}$"):
+        workspace_runs(runs)
 
 
 def test_a_folder_named_runs_of_ones_own_runs_may_be_a_workspace(

@@ -22,7 +22,8 @@ from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
 from partnercredit.engine.backend import AfterSort
 from partnercredit.errors import StrictRefusal, UnreadableData, UsageError
-from partnercredit.messages import Phase
+from partnercredit.messages import TEXTS, Language, Phase
+from partnercredit.messages import render as render_message
 from partnercredit.outputs.manifest import (
     build_manifest,
     hash_files_in_background,
@@ -45,7 +46,7 @@ from partnercredit.outputs.tables import (
 from partnercredit.outputs.write_table import write_table
 from partnercredit.paths import PathArg, as_path
 from partnercredit.readers import SourceFile, damaged_parquet, discover_tables
-from partnercredit.rules import Rules, load_rules
+from partnercredit.rules import Rules, as_recorded, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validation import TableCounts, ValidatedInputs, validate_inputs
@@ -57,6 +58,9 @@ PhaseCallback = Callable[[Phase], None]
 
 @dataclass(frozen=True)
 class Rejection:
+    """One rejected input row, as the `rejected` table holds it: `message` is the English
+    text of `message_code` (see `text` for other languages)."""
+
     table: str
     row_number: int
     key: str | None
@@ -66,9 +70,20 @@ class Rejection:
     message: str
     message_code: str
 
+    def text(self, language: Language = "en") -> str:
+        """The message in `language`, from its code (a run of another version may hold a
+        code this one does not know: then its English text)."""
+        if self.message_code not in TEXTS:
+            return self.message
+        params = {"column": self.column, "value": self.value, "key": self.key}
+        return render_message(self.message_code, params, language)
+
 
 @dataclass(frozen=True)
 class ValidationReport:
+    """What reading and checking the inputs found: rows per input table, rejections by
+    reason (in the order SPEC 5 checks them), and examples."""
+
     counts: dict[str, TableCounts]
     rejected_by_reason: dict[str, int]
     examples: list[Rejection]
@@ -81,6 +96,9 @@ class ValidationReport:
 
 @dataclass(frozen=True)
 class RunReport:
+    """A published run: its id and folder, its validation, the rows written per output
+    table, and a summary per program."""
+
     run_id: str
     out_dir: Path
     validation: ValidationReport
@@ -97,8 +115,15 @@ def validate(
     examples_per_reason: int = 3,
     on_phase: PhaseCallback | None = None,
 ) -> ValidationReport:
-    """Read and check every input table; with `out_dir`, publish the rejections and inputs."""
+    """Read and check every input table; with `out_dir`, publish the rejections and inputs
+    (a validation folder, which a run may replace).
+
+    Returns the rows read, accepted, rejected and collapsed per table and the rejections by
+    reason, with up to `examples_per_reason` examples each. Raises `StructuralError` (a table
+    or column missing, a file that cannot be read: `UnreadableData`, bad rules: `RulesError`),
+    `UsageError` (folders, settings), `ResourceError` (memory or disk) and `Interrupted`."""
     data_dir, out_dir = as_path(data_dir), as_path(out_dir)
+    _check_settings(engine, examples_per_reason)
     resolved = _resolve_rules(rules)
     if out_dir is not None:
         _refuse_replacing_a_run(out_dir)
@@ -138,8 +163,15 @@ def run(
     on_phase: PhaseCallback | None = None,
 ) -> RunReport:
     """The complete run: every output table and run.json in `out_dir` (or in a new run folder
-    of `workspace`), or nothing."""
+    of `workspace`), or nothing.
+
+    `rules` is a rules file, `Rules` read with `load_rules` or `parse_rules`, or None for the
+    built-in default rules. `on_phase` is called with each `Phase` the run enters. Returns
+    the run's id and folder, the validation report, the rows written per table and a summary.
+    Raises what `validate` raises, and `StrictRefusal` (with the validation report) when
+    `strict` and a row was rejected; in every case nothing is published."""
     data_dir, out_dir, workspace = as_path(data_dir), as_path(out_dir), as_path(workspace)
+    _check_settings(engine, examples_per_reason)
     if output_format not in get_args(OutputFormat):
         raise UsageError(f"output_format: use parquet or csv, not {output_format!r}")
     resolved = _resolve_rules(rules)
@@ -221,6 +253,20 @@ def run(
         return RunReport(session.run_id, run_folder, report, written, summary)
 
 
+def _check_settings(engine: object, examples_per_reason: object) -> None:
+    """Arguments of the wrong kind are refused before anything is read."""
+    if engine is not None and not isinstance(engine, EngineOptions):
+        raise TypeError(f"engine must be EngineOptions or None, not {type(engine).__name__}")
+    if (
+        not isinstance(examples_per_reason, int)
+        or isinstance(examples_per_reason, bool)
+        or examples_per_reason < 0
+    ):
+        raise UsageError(
+            f"examples_per_reason: {examples_per_reason!r} is not a whole number of at least 0"
+        )
+
+
 def _reason_rank(reason: str) -> int:
     return (
         REJECTION_REASONS.index(reason) if reason in REJECTION_REASONS else len(REJECTION_REASONS)
@@ -228,7 +274,7 @@ def _reason_rank(reason: str) -> int:
 
 
 def _resolve_rules(rules: Rules | PathArg | None) -> Rules:
-    return rules if isinstance(rules, Rules) else load_rules(rules)
+    return as_recorded(rules) if isinstance(rules, Rules) else load_rules(rules)
 
 
 def _publish_to(out_dir: Path | None, workspace: Path | None, run_id: str) -> Path:

@@ -143,18 +143,16 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "de": "Zeile '{line_id}' ist nicht in diesem Lauf",
     },
     "partner_not_in_run": {
-        "en": "--partner: partner '{partner_id}' is not in this run",
-        "de": "--partner: Partner '{partner_id}' ist nicht in diesem Lauf",
+        "en": "partner '{partner_id}' is not in this run",
+        "de": "Partner '{partner_id}' ist nicht in diesem Lauf",
     },
     "unknown_program": {
-        "en": "--program: the run's rules have no program '{program}'",
-        "de": "--program: Die Regeln des Laufs kennen kein Programm '{program}'",
+        "en": "the run's rules have no program '{program}'",
+        "de": "Die Regeln des Laufs kennen kein Programm '{program}'",
     },
     "partner_rejected": {
-        "en": "--partner: partner '{partner_id}' was rejected (partners row {row_number}): "
-        "{reason}",
-        "de": "--partner: Partner '{partner_id}' wurde abgelehnt (Partnerzeile {row_number}): "
-        "{reason}",
+        "en": "partner '{partner_id}' was rejected (partners row {row_number}): {reason}",
+        "de": "Partner '{partner_id}' wurde abgelehnt (Partnerzeile {row_number}): {reason}",
     },
     "line": {
         "en": "Line {line_id}: {product}, {period} ({days} days), subscription {subscription_id} "

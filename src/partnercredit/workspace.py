@@ -39,9 +39,17 @@ def new_run_folder(workspace: Path, run_id: str) -> Path:
 
 
 def workspace_runs(workspace: PathArg) -> list[Path]:
-    """The published runs of a workspace, oldest first (by the time each finished); a
-    `UsageError` naming a run whose run.json does not say when it finished."""
+    """The published runs of a workspace, oldest first (by the time each finished): none for a
+    folder that no run was published to yet. A `UsageError` for what is no workspace (a
+    missing folder, a file, a run folder, a workspace's runs folder) and naming a run whose
+    run.json does not say when it finished."""
     workspace = as_path(workspace)
+    if not workspace.is_dir():
+        problem = "exists and is not a folder" if workspace.exists() else "no such folder"
+        raise UsageError(f"{workspace}: {problem}")
+    if (workspace / MANIFEST).is_file():
+        raise UsageError(f"{workspace}: is a run folder, not a workspace")
+    _refuse_runs_folder(workspace, "give the workspace {workspace}")
     runs = [
         folder
         for folder in (workspace / RUNS_FOLDER).glob("*")

@@ -485,7 +485,7 @@ def test_full_disk_is_one_line_and_publishes_nothing(
     ("limit", "message"),
     [
         # refused before any engine starts
-        ("lots", "--memory-limit: 'lots' is not a size of memory; write it like 8GB or 512MiB"),
+        ("lots", "memory limit 'lots' is not a size of memory; write it like 8GB or 512MiB"),
         # refused by the engine, once the scratch folder is made
         ("500B", "the engine ran out of memory within its limit of 500B"),
     ],

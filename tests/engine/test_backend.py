@@ -3,6 +3,7 @@ what it writes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -184,6 +185,28 @@ def test_what_is_not_a_memory_size_is_refused_before_any_engine(size: str) -> No
     error, or a JVM that does not start (a traceback)."""
     with pytest.raises(UsageError, match="is not a size of memory; write it like 8GB"):
         EngineOptions(memory_limit=size)
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        ({"memory_limit": 1_000_000_000}, "memory limit 1000000000 is not a size of memory"),
+        ({"engine": "DuckDB"}, "unknown engine 'DuckDB'; use duckdb or spark"),
+        ({"threads": 0}, "threads: 0 is not a whole number of at least 1"),
+        ({"threads": -1}, "threads: -1 is not a whole number of at least 1"),
+        ({"threads": "2"}, "threads: '2' is not a whole number of at least 1"),
+        ({"lines_per_batch": 0}, "lines_per_batch: 0 is not a whole number of at least 1"),
+        ({"lines_per_batch": True}, "lines_per_batch: True is not a whole number of at least 1"),
+    ],
+    ids=lambda value: str(value) if isinstance(value, dict) else "",
+)
+def test_settings_no_engine_would_take_are_refused_when_given(
+    settings: dict[str, object], problem: str
+) -> None:
+    """Not later, by the engine (naming settings the caller did not give) or as a division
+    by zero in the credit stage."""
+    with pytest.raises(UsageError, match=re.escape(problem)):
+        EngineOptions(**settings)  # type: ignore[arg-type]
 
 
 def test_only_data_the_engine_cannot_decode_is_an_unreadable_file(tmp_path: Path) -> None:

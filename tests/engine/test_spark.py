@@ -327,7 +327,7 @@ def test_too_little_memory_for_spark_is_one_line() -> None:
     from partnercredit.engine.spark import SparkBackend
 
     backend = SimpleNamespace(scratch=Path("scratch"))
-    with pytest.raises(UsageError, match="--memory-limit 400MB: the spark engine needs at least"):
+    with pytest.raises(UsageError, match="memory limit 400MB: the spark engine needs at least"):
         SparkBackend._start_session(  # type: ignore[arg-type]
             backend, _RecordingBuilder(), EngineOptions(memory_limit="400MB")
         )

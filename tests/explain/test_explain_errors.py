@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from partnercredit import explain_line
 from tests.conftest import CliRunner
 
 
@@ -49,3 +50,20 @@ def test_a_damaged_run_is_one_line(
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"line_id": 1},
+        {"line_id": None},
+        {"line_id": "L04", "partner": 1},
+        {"line_id": "L04", "program": 2},
+    ],
+)
+def test_an_id_that_is_not_text_is_a_type_error(
+    worked_run: Path, arguments: dict[str, object]
+) -> None:
+    """Not a run said to be damaged (the engine cannot compare a number with a text id)."""
+    with pytest.raises(TypeError, match="must be text"):
+        explain_line(worked_run, **arguments)  # type: ignore[arg-type]

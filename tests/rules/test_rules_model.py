@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from partnercredit.rules import PolicySpan, TargetRef, load_builtin, load_rules, parse_rules
+from partnercredit.errors import RulesError
+from partnercredit.rules import (
+    PolicySpan,
+    Rules,
+    TargetRef,
+    as_recorded,
+    load_builtin,
+    load_rules,
+    parse_rules,
+)
 
 from .conftest import ParseRules
 
@@ -286,6 +296,38 @@ def test_rules_are_frozen() -> None:
     rules = load_rules()
     with pytest.raises(ValidationError):
         rules.proration = "any_day"  # type: ignore[misc]
+
+
+def test_rules_read_from_text_are_as_recorded() -> None:
+    rules = parse_rules(load_rules().text)
+    assert rules.source_name == "rules"
+    assert as_recorded(rules) is rules
+
+
+@pytest.mark.parametrize(
+    ("changed", "problem"),
+    [
+        (
+            lambda rules: rules.model_copy(update={"proration": "month_end"}),
+            "default: the Rules object differs from its own text",
+        ),
+        (
+            lambda rules: Rules(source_name="mine", text="", areas=rules.areas),
+            "mine: the Rules object differs from its own text",
+        ),
+        (
+            lambda rules: rules.model_copy(update={"text": "proration = 1"}),
+            "default: proration: expected .* \\(the text of the Rules object given\\)",
+        ),
+    ],
+    ids=["a_field_changed", "built_without_its_text", "a_text_that_is_not_rules"],
+)
+def test_rules_that_are_not_what_their_text_says_are_refused(
+    changed: Callable[[Rules], Rules], problem: str
+) -> None:
+    """A run records the rules' text; explain and verify read the rules from it again."""
+    with pytest.raises(RulesError, match=problem):
+        as_recorded(changed(load_rules()))
 
 
 def test_patterns_with_closed_classes_are_accepted(parse: ParseRules) -> None:

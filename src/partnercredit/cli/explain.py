@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from decimal import Decimal, localcontext
 from typing import Annotated
 
 import typer
@@ -82,7 +81,7 @@ def show(explanation: LineExplanation, language: Language) -> None:
         "  "
         + say(
             "usd" if e.currency == "USD" else "conversion",
-            amount=_without_trailing_zeros(e.amount),
+            amount=e.amount,
             currency=e.currency,
             rate=e.usd_per_unit,
             amount_usd=e.amount_usd,
@@ -181,9 +180,3 @@ def _status(say: _Wording, span: Span) -> str:
     if "type" in params:
         params["type"] = say.type(span.params["type"])
     return say(span.status, **params)
-
-
-def _without_trailing_zeros(amount: Decimal) -> Decimal:
-    # An amount has up to 36 digits; normalize() in the default context would round it to 28.
-    with localcontext(prec=64):
-        return amount.normalize()

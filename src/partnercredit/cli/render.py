@@ -14,13 +14,13 @@ from rich.table import Table
 
 from partnercredit.contract import TABLES
 from partnercredit.errors import UsageError
-from partnercredit.messages import TEXTS, Language, Phase, Refused
+from partnercredit.messages import Language, Phase, Refused
 from partnercredit.messages import number as number_text
 from partnercredit.messages import render as render_message
 from partnercredit.periods import fiscal_year
 
 if TYPE_CHECKING:
-    from partnercredit.core import Rejection, RunReport, ValidationReport
+    from partnercredit.core import RunReport, ValidationReport
     from partnercredit.summary import RunSummary
 
 
@@ -101,18 +101,9 @@ def rejection_examples(report: ValidationReport, say: Wording) -> list[str]:
         say("summary.rejection", reason=example.reason, table=example.table, row=example.row_number)
         + (f", {example.column}" if example.column else "")
         + (f" = {_short(example.value)!r}" if example.value is not None else "")
-        + f": {_rejection_message(example, say)}"
+        + f": {example.text(say.language)}"
         for example in report.examples
     ]
-
-
-def _rejection_message(example: Rejection, say: Wording) -> str:
-    """The rejection's message in the wording's language, from its code (the `rejected`
-    output holds the English text, which stands for a code this version does not know)."""
-    if example.message_code not in TEXTS:
-        return example.message
-    params = {"column": example.column, "value": example.value, "key": example.key}
-    return say(example.message_code, **params)
 
 
 def _short(value: str | None, limit: int = 40) -> str:

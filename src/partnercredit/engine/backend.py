@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import duckdb
 import ibis
@@ -41,14 +41,16 @@ SCRATCH_PREFIX = "partnercredit-"
 class EngineOptions:
     """How the engine may use this machine.
 
-    memory_limit is a size such as "8GB" (see `memory_bytes`), which DuckDB takes as is and
-    Spark as its driver's heap in mebibytes; None means a limit that DuckDB
-    sizes to the input (see `fitted_memory_limit`) and Spark's own default. spill_dir is where
-    intermediate data goes when it does not fit; None means the system's temporary folder. Each
-    run works in a folder of its own there, removed at the end (or, after a run that was
-    killed, by the next run in the same place). lines_per_batch bounds how many revenue lines
-    the credit stage works on at once: bigger inputs are credited in batches of customers, one
-    after the other.
+    engine is "duckdb" (embedded, the default) or "spark". memory_limit is a size such as
+    "8GB" or "512MiB" (units of 1000 or 1024, in any case), which DuckDB takes as is and Spark
+    as its driver's heap; None means a limit that DuckDB sizes to the input (400 bytes per
+    revenue line, at least 2 GB and at most 40% of the machine's memory) and Spark's own
+    default. spill_dir is where intermediate data goes when it does not fit; None means the
+    system's temporary folder. Each run works in a folder of its own there, removed at the end
+    (or, after a run that was killed, by the next run in the same place). threads is how many
+    threads the engine may use (None: one per core). lines_per_batch bounds how many revenue
+    lines the credit stage works on at once: bigger inputs are credited in batches of
+    customers, one after the other. A value no engine would take raises a `UsageError` here.
     """
 
     engine: EngineName
@@ -65,8 +67,13 @@ class EngineOptions:
         threads: int | None = None,
         lines_per_batch: int = 16_000_000,
     ) -> None:
+        if engine not in get_args(EngineName):
+            raise UsageError(f"unknown engine {engine!r}; use duckdb or spark")
         if memory_limit is not None:
             memory_bytes(memory_limit)  # refuses what no engine would take
+        if threads is not None:
+            _require_count("threads", threads)
+        _require_count("lines_per_batch", lines_per_batch)
         # Frozen: the fields are set the way dataclasses' own __init__ sets them.
         object.__setattr__(self, "engine", engine)
         object.__setattr__(self, "memory_limit", memory_limit)
@@ -77,6 +84,11 @@ class EngineOptions:
     def spill_parent(self) -> Path:
         """The folder that work folders are made in."""
         return self.spill_dir or Path(tempfile.gettempdir())
+
+
+def _require_count(name: str, value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise UsageError(f"{name}: {value!r} is not a whole number of at least 1")
 
 
 _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)\s*", re.IGNORECASE)
@@ -90,11 +102,11 @@ _UNIT_BYTES = {
 def memory_bytes(size: str) -> int:
     """The bytes of a size as --memory-limit takes it (`8GB`, `512MiB`, `4000000000B`: units
     of 1000 or of 1024, in any case; DuckDB reads each of these the same way)."""
-    match = _SIZE.fullmatch(size)
+    match = _SIZE.fullmatch(size) if isinstance(size, str) else None
     count = int(float(match[1]) * _UNIT_BYTES[match[2].lower()]) if match else 0
     if count <= 0:
         raise UsageError(
-            f"--memory-limit: {size!r} is not a size of memory; write it like 8GB or 512MiB"
+            f"memory limit {size!r} is not a size of memory; write it like 8GB or 512MiB"
         )
     return count
 
@@ -259,7 +271,7 @@ class DuckDBBackend(Backend):
             if isinstance(error, duckdb.Error):
                 reason = str(error).splitlines()[0]
                 raise UsageError(
-                    f"the engine refused its settings (--memory-limit "
+                    f"the engine refused its settings (memory limit "
                     f"{config['memory_limit']}): {reason}"
                 ) from error
             raise

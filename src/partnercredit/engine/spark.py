@@ -123,7 +123,7 @@ class SparkBackend(Backend):
             mebibytes = memory_bytes(options.memory_limit) >> 20
             if mebibytes < _LEAST_DRIVER_MEBIBYTES:
                 raise UsageError(
-                    f"--memory-limit {options.memory_limit}: the spark engine needs at least "
+                    f"memory limit {options.memory_limit}: the spark engine needs at least "
                     f"{_LEAST_DRIVER_MEBIBYTES}MiB"
                 )
             builder = builder.config("spark.driver.memory", f"{mebibytes}m")

@@ -38,7 +38,14 @@ def explain_line(
     partner: str | None = None,
     program: str | None = None,
 ) -> LineExplanation:
-    """How `line_id` was credited in every program (or one), for every partner (or one)."""
+    """How `line_id` was credited in every program (or one), for every partner (or one).
+
+    Raises `Refused` (a `UsageError` whose message has a code and parameters, to be shown in
+    any language) for a line, partner or program the run does not hold, and `UsageError` for
+    a folder that holds no run."""
+    for name, value in (("line_id", line_id), ("partner", partner), ("program", program)):
+        if not isinstance(value, str) and (value is not None or name == "line_id"):
+            raise TypeError(f"{name} must be text (an id as the data writes it), not {value!r}")
     with run_tables(as_path(run_dir)) as run:
         return _explain(run, line_id, partner, program)
 
@@ -96,7 +103,7 @@ def _explain(
         days_in_period=month.days,
         product=line["product"],
         workload=line["workload"],
-        amount=line["amount"],
+        amount=_as_written(line["amount"]),
         currency=line["currency"],
         usd_per_unit=rate,
         amount_usd=amount_usd,
@@ -105,6 +112,17 @@ def _explain(
         programs=programs,
         type_labels={name: dict(kind.label) for name, kind in rules.association_types.items()},
     )
+
+
+def _as_written(amount: Decimal) -> Decimal:
+    """The amount with the decimals it has, at least two: the run keeps amounts with six or
+    24 places (1000.00 is kept as 1000.000000, 0.125 as 0.125000)."""
+    # Up to 36 digits: normalize() and quantize() in the default context would round to 28.
+    with localcontext(prec=64):
+        significant = amount.normalize()
+        if int(significant.as_tuple().exponent) < -2:
+            return significant
+        return amount.quantize(CENT)
 
 
 def _converted(amount: Decimal, rate: Decimal) -> Decimal:

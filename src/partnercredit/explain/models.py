@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -116,8 +116,8 @@ class LineExplanation:
     """Every declared association type's label by language."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types: dates as ISO text, numbers as decimal text (money with its two
-        places, never an exponent)."""
+        """Plain JSON types: dates as ISO text, times as ISO text in UTC (with its offset),
+        numbers as decimal text (money with at least two places, never an exponent)."""
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
         return plain
 
@@ -127,7 +127,9 @@ def _plain(value: Any) -> Any:
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC).isoformat()  # every time is UTC (SPEC 3)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")

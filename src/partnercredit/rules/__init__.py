@@ -1,6 +1,6 @@
 """Rules: association types, product areas and programs, read from TOML and checked (SPEC 6)."""
 
-from partnercredit.rules.load import Builtin, load_builtin, load_rules, parse_rules
+from partnercredit.rules.load import Builtin, as_recorded, load_builtin, load_rules, parse_rules
 from partnercredit.rules.models import (
     REQUIREMENTS,
     AssociationType,
@@ -26,6 +26,7 @@ __all__ = [
     "Rules",
     "Target",
     "TargetRef",
+    "as_recorded",
     "load_builtin",
     "load_rules",
     "parse_rules",

@@ -66,9 +66,9 @@ def load_builtin(name: Builtin) -> Rules:
     return parse_rules(resource.read_text(encoding="utf-8"), name)
 
 
-def parse_rules(text: str, source_name: str, *, shown_as: str | None = None) -> Rules:
-    """Rules from TOML `text`; `source_name` names it in the result, and in errors unless
-    `shown_as` is given."""
+def parse_rules(text: str, source_name: str = "rules", *, shown_as: str | None = None) -> Rules:
+    """Rules from TOML `text`; `source_name` names it in the result (and in run.json), and in
+    errors unless `shown_as` is given."""
     shown = shown_as or source_name
     toml = text.removeprefix("\ufeff")
     try:
@@ -146,3 +146,20 @@ def _key_path(path: KeyPath) -> str:
         key = part if _BARE_KEY.fullmatch(part) else json.dumps(part, ensure_ascii=False)
         text += f".{key}" if text else key
     return text
+
+
+def as_recorded(rules: Rules) -> Rules:
+    """`rules` if they are what their text says: a run records the text (run.json), and
+    explain and verify read the rules from it again. A model changed or built field by field
+    in code is refused rather than computed with and recorded as something else."""
+    try:
+        recorded = parse_rules(rules.text, rules.source_name)
+    except RulesError as error:
+        raise RulesError(f"{error} (the text of the Rules object given)") from None
+    if recorded != rules:
+        raise RulesError(
+            f"{rules.source_name}: the Rules object differs from its own text, which is what a "
+            "run records and what explain and verify read; write the change into the TOML text "
+            "and read it with parse_rules or load_rules"
+        )
+    return rules

@@ -58,6 +58,9 @@ _REFERENCED = frozenset(
 
 @dataclass(frozen=True)
 class TableCounts:
+    """An input table's rows: read = accepted + rejected + collapsed (exact duplicates of an
+    accepted row)."""
+
     read: int
     accepted: int
     rejected: int
