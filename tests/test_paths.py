@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 import partnercredit
 from partnercredit.paths import as_path
-from tests.conftest import TESTS
+from tests.conftest import TESTS, CliRunner
 
 WORKED = TESTS / "scenarios" / "01_worked_example"
 
@@ -25,6 +26,11 @@ class _PathLike:
 @pytest.mark.parametrize("given", ["a/b", Path("a/b"), _PathLike(Path("a/b"))])
 def test_text_and_path_likes_become_paths(given: str | os.PathLike[str]) -> None:
     assert as_path(given) == Path("a/b")
+
+
+@pytest.mark.parametrize("given", ["~", "~/data", "~name/data"])
+def test_a_relative_path_starting_with_a_tilde_is_made_absolute(given: str) -> None:
+    assert as_path(given) == Path.cwd() / given
 
 
 def test_none_stays_none() -> None:
@@ -62,3 +68,21 @@ def test_every_api_function_takes_paths_as_text(tmp_path: Path) -> None:
     assert partnercredit.diff_runs(first, workspace).identical
     assert partnercredit.load_rules(rules) == partnercredit.load_rules(Path(rules))
     assert not list(spill.iterdir())  # every work folder there was removed
+
+
+def test_relative_folders_named_like_a_home_folder_are_read_as_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: CliRunner
+) -> None:
+    """DuckDB and Arrow read `~/x` (and `~name/x`) as a home folder's; these are folders of
+    the working folder, named `~` and `~out`."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    shutil.copytree(WORKED / "data", tmp_path / "~")
+    rules = WORKED / "rules.toml"
+    result = run_cli("run", "~", "--out", "~out", "--rules", rules, "--spill-dir", "~spill")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "~out" / "credits.parquet").is_file()
+    assert run_cli("explain", "~out", "--line", "L04").exit_code == 0
+    assert run_cli("partner", "~out", "P2").exit_code == 0
+    assert run_cli("verify", "~out", "--data", "~").exit_code == 0
+    assert not (tmp_path / "home").exists()

@@ -16,6 +16,7 @@ from partnercredit.engine.file_scans import parquet_scan
 from partnercredit.errors import UsageError
 from partnercredit.messages import Phase
 from partnercredit.outputs.publish import foreign_entries
+from partnercredit.paths import PathArg, as_path
 
 if TYPE_CHECKING:
     from partnercredit.core import PhaseCallback, RunReport
@@ -37,7 +38,7 @@ class DemoResult:
 # The generator and the engine are imported where used: the CLI imports this module to
 # build its commands, and most commands need neither.
 def run_demo(
-    folder: Path,
+    folder: PathArg,
     *,
     subscriptions: int = DEMO_SUBSCRIPTIONS,
     seed: int = DEMO_SEED,
@@ -45,6 +46,7 @@ def run_demo(
     on_phase: PhaseCallback | None = None,
 ) -> DemoResult:
     """Generate (once per size and seed) under folder/data, run into folder/run."""
+    folder = as_path(folder)
     _check_demo_folder(folder)
     data_dir = folder / "data"
     wanted = {"subscriptions": subscriptions, "seed": seed}

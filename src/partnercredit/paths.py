@@ -15,7 +15,9 @@ def as_path(value: PathArg) -> Path: ...
 def as_path(value: None) -> None: ...
 def as_path(value: PathArg | None) -> Path | None:
     """`value` as a Path (None stays None); anything else is refused with a TypeError, as
-    `open()` refuses it."""
+    `open()` refuses it. A relative path that starts with `~` (a folder named so) is made
+    absolute: DuckDB and Arrow would read it as the home folder."""
     if value is None:
         return None
-    return Path(os.fspath(value))
+    path = Path(os.fspath(value))
+    return path.absolute() if path.parts[:1] and path.parts[0].startswith("~") else path

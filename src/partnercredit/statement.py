@@ -7,11 +7,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from partnercredit.messages import Language, Refused
 from partnercredit.outputs.run_tables import RunTables, run_tables
+from partnercredit.paths import PathArg, as_path
 from partnercredit.periods import FIRST_MONTH, period_text
 from partnercredit.rules import REQUIREMENTS, Rules
 
@@ -104,10 +104,13 @@ def _revenue_periods(run: RunTables) -> tuple[str, str] | None:
     return None if found["first"] is None else (found["first"], found["last"])
 
 
-def partner_statement(run_dir: Path, partner_id: str, as_of: str | None = None) -> PartnerStatement:
+def partner_statement(
+    run_dir: PathArg, partner_id: str, as_of: str | None = None
+) -> PartnerStatement:
+    """One partner's statement: credit of the last 12 months, targets and payouts."""
     if as_of is not None and not _PERIOD.fullmatch(as_of):
         raise Refused("statement.as_of_not_a_period", {"value": repr(as_of)})
-    with run_tables(run_dir) as run:
+    with run_tables(as_path(run_dir)) as run:
         return _statement(run, partner_id, as_of)
 
 
