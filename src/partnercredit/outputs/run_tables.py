@@ -60,6 +60,8 @@ class RunTables:
             )
             names = [column[0] for column in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        except duckdb.InterruptException:
+            raise  # the command stops as interrupted, not as a damaged run
         except duckdb.Error as error:
             raise UsageError(
                 f"{self.folder}: {path.relative_to(self.folder)} is missing or unreadable"
