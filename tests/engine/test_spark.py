@@ -30,6 +30,7 @@ from partnercredit.engine import EngineOptions
 from partnercredit.engine.backend import EngineName
 from partnercredit.errors import UsageError
 from partnercredit.generate import generate_dataset
+from partnercredit.rules import load_rules, parse_rules
 from tests.conftest import TESTS, read_csv, require
 from tests.credit.test_split_limit import one_line_of_march
 from tests.scenario_helpers import assert_every_column_optional, expected
@@ -159,15 +160,20 @@ def test_spark_writes_what_duckdb_writes_from_messy_inputs(
     """Generated inputs with bad rows of every kind (malformed lines, bad values, unknown
     references), currencies and recorded_at offsets: every output file is the same, also
     when Spark credits the lines in batches (about 240 lines in batches of 100) and DuckDB
-    does not."""
+    does not. A program named in other characters than an identifier's (Spark takes it
+    into the names of its views), and texts with `#` (which DuckDB quotes in CSV)."""
     data = tmp_path / "data"
     generate_dataset(data, subscriptions=60, months=4, seed=5, messy=0.1)
+    revenue = data / "revenue.csv"
+    revenue.write_text(revenue.read_text(encoding="utf-8").replace("O365-", "O365#"), "utf-8")
+    rules = parse_rules(load_rules().text.replace("programs.competency", 'programs."comp #1-ü"'))
     engines: dict[EngineName, EngineOptions] = {
         "duckdb": EngineOptions(),
         "spark": EngineOptions(engine="spark", lines_per_batch=spark_batch),
     }
     for engine, options in engines.items():
-        core.run(data, tmp_path / engine, output_format="csv", engine=options)
+        core.run(data, tmp_path / engine, rules=rules, output_format="csv", engine=options)
+    assert '"comp #1-ü",' in (tmp_path / "spark" / "credits.csv").read_text(encoding="utf-8")
     for table in OUTPUTS:
         duckdb_file = (tmp_path / "duckdb" / f"{table}.csv").read_text(encoding="utf-8")
         spark_file = (tmp_path / "spark" / f"{table}.csv").read_text(encoding="utf-8")
@@ -186,10 +192,10 @@ def test_glob_characters_in_a_spark_run_s_paths_are_only_characters(
     spark_session: None, tmp_path: Path
 ) -> None:
     """Hadoop would read the scratch folder `s[1]` as `s1`, and `o*` as every folder
-    starting with o."""
+    starting with o (and escaped, `s\\[1]:c` is no path to it)."""
     scenario = TESTS / "scenarios" / "01_worked_example"
     out = tmp_path / "o[1]*"
-    options = EngineOptions(engine="spark", spill_dir=tmp_path / "s[1]{a,b}")
+    options = EngineOptions(engine="spark", spill_dir=tmp_path / "s[1]{a,b}:c")
     core.run(
         scenario / "data", out, rules=scenario / "rules.toml", output_format="csv", engine=options
     )

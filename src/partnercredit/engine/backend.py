@@ -91,6 +91,8 @@ def _require_count(name: str, value: object) -> None:
         raise UsageError(f"{name}: {value!r} is not a whole number of at least 1")
 
 
+_NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9_]")
+
 _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)\s*", re.IGNORECASE)
 _UNIT_BYTES = {
     "b": 1,
@@ -140,8 +142,10 @@ class Backend(ABC):
         chose a limit."""
 
     def fresh_name(self, stem: str) -> str:
+        """A new name for a table or file of this engine: `stem` (which may hold a program's
+        name, in any characters) as an identifier every engine takes unquoted."""
         self._names += 1
-        return f"pc_{stem}_{self._names}"
+        return f"pc_{_NOT_IDENTIFIER.sub('_', stem)}_{self._names}"
 
     @contextmanager
     def scratch_files(self, count: int, suffix: str) -> Iterator[list[Path]]:

@@ -11,7 +11,6 @@ Ibis uses, and which would turn nullable integers into floats).
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -64,7 +63,6 @@ own default is 1 GiB."""
 _CODE_GENERATOR = "org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator"
 _LOG_CONFIG = Path(__file__).with_name("spark_log4j2.properties").as_uri()
 """(A URI: a path with spaces would be cut into several of the JVM's options.)"""
-_HADOOP_GLOB_CHARACTERS = re.compile(r"[\\*?\[\]{}]")
 
 
 class SparkBackend(Backend):
@@ -205,7 +203,9 @@ class SparkBackend(Backend):
         """A view of Parquet that this run wrote, of a known schema: left to itself, Spark
         runs a job on every read just to learn the schema."""
         reader = self.session.read if schema is None else self.session.read.schema(schema)
-        reader.parquet(_hadoop_literal(path)).createOrReplaceTempView(name)
+        # Read as named: Hadoop would take `*`, `?`, `[`, `{` and `\\` as a glob (a folder
+        # `s[1]` read as `s1`), and escaping them fails where the path also holds a `:`.
+        reader.option("__globPaths__", "false").parquet(str(path)).createOrReplaceTempView(name)
         return self.con.table(name)
 
     def count_rows(self, path: Path) -> int:
@@ -332,12 +332,6 @@ def _microseconds(dtype: dt.DataType) -> dt.DataType:
     return dtype
 
 
-def _hadoop_literal(path: Path) -> str:
-    """The path as Spark reads it literally: Hadoop takes `*`, `?`, `[`, `{` and `\\` in a path
-    as a glob (a folder `s[1]` would be read as `s1`) unless escaped."""
-    return _HADOOP_GLOB_CHARACTERS.sub(r"\\\g<0>", str(path))
-
-
 def _parquet_files(path: Path) -> list[Path]:
     """A Parquet file, or the part files of a folder Spark wrote, in order."""
     return [path] if path.is_file() else sorted(path.glob("part-*.parquet"))
@@ -370,7 +364,8 @@ def _batches_in_order(folder: Path, schema: pa.Schema) -> Iterator[pa.RecordBatc
             yield batch.cast(schema)
 
 
-_NEEDS_QUOTES = frozenset(',"\n\r')
+_NEEDS_QUOTES = frozenset(',"\n\r#')
+"""What DuckDB's CSV writer quotes a field for: `#` too (it would start a comment)."""
 
 
 def _csv_row(values: Sequence[object]) -> str:
