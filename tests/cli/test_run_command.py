@@ -645,31 +645,41 @@ def test_a_sum_too_large_for_the_outputs_is_one_line(tmp_path: Path, run_cli: Cl
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("output_format", ["parquet", "csv"])
-def test_a_payout_too_large_for_the_outputs_is_one_line(
-    output_format: str, tmp_path: Path, run_cli: CliRunner
-) -> None:
-    """Two lines of 999,999,999,999.99 USD at a rate of 9999 earn about 2.0e16 USD."""
+def payout_beyond_the_outputs(folder: Path, lines: int, rate: str) -> tuple[Path, Path]:
+    """A data folder and rules whose payout is beyond DECIMAL(18, 2): `lines` lines of
+    999,999,999,999.99 USD credited to one partner, paid at `rate`."""
     tables = {
         "partners": "partner_id,name\nP1,a\n",
         "customers": "customer_id,name\nC1,x\n",
         "subscriptions": "subscription_id,customer_id\nS1,C1\n",
         "revenue": "line_id,subscription_id,period,product,amount,currency\n"
-        + "".join(f"L{n},S1,2016-07,O365-E3,999999999999.99,USD\n" for n in (1, 2)),
+        + "".join(f"L{n},S1,2016-07,O365-E3,999999999999.99,USD\n" for n in range(lines)),
         "dpor_events": "event_id,subscription_id,partner_id,effective_date\nE1,S1,P1,2016-01-01\n",
     }
-    data = _csv_data(tmp_path / "data", tables)
-    rules = tmp_path / "rules.toml"
+    rules = folder / "rules.toml"
     rules.write_text(
         resources.files("partnercredit.rules")
         .joinpath("default.toml")
         .read_text("utf-8")
         .replace(
             '{ area = "cloud_productivity", rate = 0.10 }',
-            '{ area = "cloud_productivity", rate = 9999 }',
+            f'{{ area = "cloud_productivity", rate = {rate} }}',
         ),
         encoding="utf-8",
     )
+    return _csv_data(folder / "data", tables), rules
+
+
+@pytest.mark.parametrize(
+    ("output_format", "lines", "rate"),
+    [("parquet", 2, "9999"), ("csv", 2, "9999"), ("parquet", 10, "9999.99999999")],
+)
+def test_a_payout_too_large_for_the_outputs_is_one_line(
+    output_format: str, lines: int, rate: str, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Two lines at a rate of 9999 earn about 2.0e16 USD; ten at 9999.99999999 earn 1.0e17
+    USD, beyond 64-bit integers of cents."""
+    data, rules = payout_beyond_the_outputs(tmp_path, lines, rate)
     out = tmp_path / "out"
     result = run_cli("run", data, "--out", out, "--rules", rules, "--format", output_format)
     assert result.exit_code == 2

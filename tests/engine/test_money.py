@@ -196,6 +196,65 @@ def test_ratio_of_a_wide_divisor_rounds_halves_to_even(con: ibis.BaseBackend) ->
     assert _rounded_ratios(con, WIDE_HALVES) == expected
 
 
+def _rate_products(con: ibis.BaseBackend, pairs: list[tuple[int, Decimal]]) -> list[int]:
+    """cents * rate, rounded half to even, as payouts compute it: a rate of up to 8 places as
+    whole units and a fraction below one."""
+    fractions = [Fraction(rate) for _, rate in pairs]
+    denominators = [10 ** -int(rate.as_tuple().exponent) for _, rate in pairs]
+    table = ibis.memtable(
+        pa.table(
+            {
+                "cents": pa.array([cents for cents, _ in pairs], pa.int64()),
+                "units": pa.array([int(f) for f in fractions], pa.int64()),
+                "numerator": pa.array(
+                    [int((f - int(f)) * d) for f, d in zip(fractions, denominators, strict=True)],
+                    pa.int64(),
+                ),
+                "denominator": pa.array(denominators, pa.int64()),
+            }
+        )
+    )
+    expr = add_rounded_ratio(table, "value", "cents", "numerator", "denominator", units="units")
+    return con.to_pyarrow(expr).column("value").to_pylist()
+
+
+PAYOUT_RATES = st.decimals(
+    min_value=0, max_value=Decimal("9999.99999999"), places=8, allow_nan=False
+)
+
+
+@pytest.mark.parametrize(
+    ("cents", "rate", "expected"),
+    [
+        (1, "1.5", 2),  # 1.5 cents, to even
+        (3, "1.5", 4),  # 4.5 cents, to even
+        (-3, "1.5", -4),
+        (5, "2", 10),
+        (10_000_000, "9999.99999999", 100_000_000_000),  # 99,999,999,999.9 cents
+        # 497,639,360,000 - 0.49763936 cents; its remainder times 999999999999 is beyond 64 bits
+        (49_763_936, "9999.99999999", 497_639_360_000),
+        (7, "0.50000000", 4),  # 3.5 cents
+    ],
+)
+def test_payout_rates_above_one_round_half_to_even(
+    con: ibis.BaseBackend, cents: int, rate: str, expected: int
+) -> None:
+    assert _rate_products(con, [(cents, Decimal(rate))]) == [expected]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-(10**16) + 1, 10**16 - 1), PAYOUT_RATES), min_size=1, max_size=40
+    ).filter(lambda pairs: all(abs(cents * rate) < 2**62 for cents, rate in pairs))
+)
+def test_payout_rates_round_half_to_even_exactly(
+    con: ibis.BaseBackend, pairs: list[tuple[int, Decimal]]
+) -> None:
+    expected = [round(cents * Fraction(rate)) for cents, rate in pairs]
+    assert _rate_products(con, pairs) == expected
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     st.lists(

@@ -28,9 +28,10 @@ from partnercredit import core
 from partnercredit.compare import verify_run
 from partnercredit.engine import EngineOptions
 from partnercredit.engine.backend import EngineName
-from partnercredit.errors import UsageError
+from partnercredit.errors import StructuralError, UsageError
 from partnercredit.generate import generate_dataset
 from partnercredit.rules import load_rules, parse_rules
+from tests.cli.test_run_command import payout_beyond_the_outputs
 from tests.conftest import TESTS, read_csv, require
 from tests.credit.test_split_limit import one_line_of_march
 from tests.scenario_helpers import assert_every_column_optional, expected
@@ -201,6 +202,17 @@ def test_glob_characters_in_a_spark_run_s_paths_are_only_characters(
     )
     for table in ("credits", "unattributed"):
         assert read_csv(out / f"{table}.csv") == expected(scenario, table), table
+
+
+@pytest.mark.parametrize(("lines", "rate"), [(2, "9999"), (10, "9999.99999999")])
+def test_a_payout_too_large_for_the_outputs_is_one_line_on_spark(
+    spark_session: None, tmp_path: Path, lines: int, rate: str
+) -> None:
+    """Spark's own overflow errors (a decimal out of range, a 64-bit product) as DuckDB's."""
+    data, rules = payout_beyond_the_outputs(tmp_path, lines, rate)
+    with pytest.raises(StructuralError, match=r"^a sum is too large for the outputs"):
+        core.run(data, tmp_path / "out", rules=rules, engine=EngineOptions(engine="spark"))
+    assert not (tmp_path / "out").exists()
 
 
 def test_spark_splits_a_line_of_often_changing_partners_as_duckdb_does(

@@ -113,6 +113,15 @@ def memory_bytes(size: str) -> int:
     return count
 
 
+def too_large_for_outputs(column: str | None = None) -> StructuralError:
+    """A sum (of `column`, where the engine names it) beyond what the outputs hold."""
+    of_column = f" of {column}" if column else ""
+    return StructuralError(
+        f"a sum{of_column} is too large for the outputs, which hold at most 16 digits before "
+        "the point (DECIMAL(18, 2)): the inputs' amounts or quantities add up beyond that"
+    )
+
+
 class Backend(ABC):
     """An open Ibis connection with a private scratch folder."""
 
@@ -318,12 +327,12 @@ class DuckDBBackend(Backend):
             if found is None:
                 raise
             # The column is named where the cast is of one, not of an expression.
-            of_column = f" of {found.group(1)}" if found.group(1) else ""
-            raise StructuralError(
-                f"a sum{of_column} is too large for the outputs, which hold at most 16 "
-                "digits before the point (DECIMAL(18, 2)): the inputs' amounts or quantities "
-                "add up beyond that"
-            ) from None
+            raise too_large_for_outputs(found.group(1)) from None
+        except duckdb.OutOfRangeException as error:
+            # A product of 64-bit integers beyond them: a payout's, far beyond the outputs.
+            if not str(error).startswith("Out of Range Error: Overflow in"):
+                raise
+            raise too_large_for_outputs() from None
         except duckdb.IOException as error:
             reason = str(error).splitlines()[0]
             raise ResourceError(

@@ -225,9 +225,15 @@ def exact_usd(amount: ir.DecimalValue, usd_per_unit: ir.DecimalValue) -> ir.Deci
 
 
 def add_rounded_ratio(
-    table: ir.Table, name: str, cents: str, numerator: str, denominator: str
+    table: ir.Table,
+    name: str,
+    cents: str,
+    numerator: str,
+    denominator: str,
+    units: str | None = None,
 ) -> ir.Table:
-    """Add `name` = round_half_even(cents * numerator / denominator), exactly.
+    """Add `name` = round_half_even(cents * (units + numerator / denominator)), exactly;
+    without `units`, of cents * numerator / denominator.
 
     Requires numerator >= 0, 0 < denominator < 2**53, numerator <= denominator or small, and
     |cents| < 2**53. With cents = q * d + r, cents * n / d = q * n + r * n / d; while
@@ -235,12 +241,16 @@ def add_rounded_ratio(
     a larger divisor (split credit among numbers of partners that change often within a
     month) takes `_wide_floor`. Most shares are whole (n = d: a partner credited on every day
     of the line); they take the cents as they are, and the engine computes the rounding only
-    for the others.
+    for the others. A ratio above one (a payout rate of 1.5) is `units` (a non-negative whole
+    number, 1) and a fraction below one (1/2): cents * units is added to the whole part,
+    before the rounding, which looks at the parity of the whole result.
     """
     value, n, d = table[cents], table[numerator], table[denominator]
     magnitude = value.abs()
     remainder = magnitude % d
     whole = _exact_quotient(magnitude - remainder, d) * n
+    if units is not None:
+        whole = whole + magnitude * table[units]
     fits = d <= MAX_EXACT_DIVISOR
     # Zero for a wide divisor, so that no engine overflows on a product it does not need.
     part = remainder * ibis.ifelse(fits, n, 0)
@@ -251,6 +261,8 @@ def add_rounded_ratio(
     wide = _rounded(wide_floor, wide_remainder * 2, wide_divisor)
     rounded = ibis.ifelse(fits, narrow, wide)
     signed = ibis.ifelse(value < 0, -rounded, rounded)
+    if units is not None:
+        return table.mutate(**{name: signed})
     return table.mutate(**{name: ibis.ifelse(n == d, value, signed)})
 
 

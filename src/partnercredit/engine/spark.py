@@ -33,6 +33,7 @@ from partnercredit.engine.backend import (
     EngineName,
     EngineOptions,
     memory_bytes,
+    too_large_for_outputs,
 )
 from partnercredit.errors import PartnerCreditError, ResourceError, UsageError
 from partnercredit.work_folders import remove_work_folder
@@ -162,6 +163,8 @@ class SparkBackend(Backend):
             if "OutOfMemoryError" in text:
                 limit = self.options.memory_limit or "Spark's default of 1g"
                 raise ResourceError.out_of_memory(limit) from error
+            if "NUMERIC_VALUE_OUT_OF_RANGE" in text or "ARITHMETIC_OVERFLOW" in text:
+                raise too_large_for_outputs() from None
             if "No space left on device" in text:
                 raise ResourceError(
                     f"the engine ran out of disk space (its scratch folder is {self.scratch}; "

@@ -40,10 +40,12 @@ def compute_payouts(
     `attainment`: every attainment program's rows. Money in the result is in cents."""
     rated = ledger.join(_rate_areas(program, rules, products), "product")
     sums = rated.group_by(
-        ["partner_id", "period", "area", "rate", "_numerator", "_denominator"]
+        ["partner_id", "period", "area", "rate", "_units", "_numerator", "_denominator"]
     ).aggregate(eligible_cents=rated.credit_cents.sum())
     sums = _judge_requirements(program, rules, sums, attainment, partner_roots).view()
-    paid = add_rounded_ratio(sums, "_earned", "eligible_cents", "_numerator", "_denominator")
+    paid = add_rounded_ratio(
+        sums, "_earned", "eligible_cents", "_numerator", "_denominator", units="_units"
+    )
     blocked = paid.blocked_reason != ""
     return paid.select(
         program=ibis.literal(program.name),
@@ -58,7 +60,8 @@ def compute_payouts(
 
 
 def _rate_areas(program: Program, rules: Rules, products: list[str]) -> ir.Table:
-    """Each product's first rate area: (product, area, rate text, rate as a fraction)."""
+    """Each product's first rate area: (product, area, rate text, rate as whole units and a
+    fraction below one, whose products with a sum's remainder stay within 64 bits)."""
     rows = [(product, rules.rate_for(program, product)) for product in products]
     rated = [(product, rate) for product, rate in rows if rate is not None]
     fractions = [_as_fraction(rate.rate) for _, rate in rated]
@@ -68,7 +71,8 @@ def _rate_areas(program: Program, rules: Rules, products: list[str]) -> ir.Table
                 "product": pa.array([product for product, _ in rated], pa.string()),
                 "area": pa.array([rate.area for _, rate in rated], pa.string()),
                 "rate": pa.array([rate.rate_text for _, rate in rated], pa.string()),
-                "_numerator": pa.array([n for n, _ in fractions], pa.int64()),
+                "_units": pa.array([n // d for n, d in fractions], pa.int64()),
+                "_numerator": pa.array([n % d for n, d in fractions], pa.int64()),
                 "_denominator": pa.array([d for _, d in fractions], pa.int64()),
             }
         )
