@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -201,12 +202,15 @@ def test_parquet_text_that_is_not_utf8_is_a_structural_error(typed: bool, tmp_pa
 
 @pytest.mark.parametrize("bad_line", [2, 4000], ids=["near-the-header", "far-down"])
 @pytest.mark.parametrize("column", ["name", "notes"], ids=["contract-column", "ignored-column"])
+@pytest.mark.parametrize("extra", ["", ",x"], ids=["well-formed", "malformed"])
 def test_csv_text_that_is_not_utf8_names_its_line(
-    bad_line: int, column: str, tmp_path: Path
+    bad_line: int, column: str, extra: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The first bad byte's line and place, whether the header's reader meets it (Python
     decodes ahead) or the row reader does, and in a column the contract ignores too: the
-    whole file must be UTF-8 (SPEC 5)."""
+    whole file must be UTF-8 (SPEC 5). A malformed row (one field too many) that is not
+    UTF-8 either is reported so too, and nothing else is printed (pyarrow cannot decode it
+    for the invalid-row handler)."""
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
     rows = [f"C{number},Customer {number},DE,note" for number in range(2, 5000)]
@@ -215,14 +219,18 @@ def test_csv_text_that_is_not_utf8_names_its_line(
         ",Kunde \xe4" if column == "name" else ",\xe4",
         1,
     )
+    rows[bad_line - 2] += extra
     text = "\n".join(["customer_id,name,country,notes", *rows]) + "\n"
     (data / "customers.csv").write_bytes(text.encode("latin-1"))
+    hook = sys.unraisablehook
     with pytest.raises(StructuralError) as raised:
         core.run(data, tmp_path / "out")
+    assert sys.unraisablehook is hook
     byte = len(rows[bad_line - 2].split("\xe4")[0]) + 1
     assert str(raised.value) == (
         f"{data / 'customers.csv'}: not valid UTF-8 text (line {bad_line}, byte {byte} of the line)"
     )
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(

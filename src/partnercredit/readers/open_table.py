@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -126,20 +128,53 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
         return "skip"
 
     try:
-        # One thread keeps row numbers known to the invalid-row handler, and batches in order.
-        reader = pa_csv.open_csv(
-            source.path,
-            read_options=pa_csv.ReadOptions(use_threads=False, block_size=_CSV_BLOCK_BYTES),
-            parse_options=pa_csv.ParseOptions(
-                newlines_in_values=True, invalid_row_handler=on_invalid_row
-            ),
-            convert_options=_csv_convert_options(source, spec),
-        )
+        with _undecodable_rows(stream):
+            # One thread keeps row numbers known to the invalid-row handler, and batches in
+            # order.
+            reader = pa_csv.open_csv(
+                source.path,
+                read_options=pa_csv.ReadOptions(use_threads=False, block_size=_CSV_BLOCK_BYTES),
+                parse_options=pa_csv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=on_invalid_row
+                ),
+                convert_options=_csv_convert_options(source, spec),
+            )
     except (pa.ArrowInvalid, OSError) as error:
         if _EMPTY_CSV in str(error):
             return iter(())  # a header row without a line break after it: no rows
         raise _csv_failure(stream, error) from None
     return _number_csv_rows(stream, reader)
+
+
+@contextmanager
+def _undecodable_rows(stream: TableStream) -> Iterator[None]:
+    """A malformed row that is not UTF-8 either: pyarrow fails to decode it for the
+    invalid-row handler, and Python would print that error with its traceback (an error in a
+    callback cannot be raised). The file is not UTF-8: that is the error to report, and the
+    reading fails on its own right after."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if isinstance(unraisable.exc_value, UnicodeDecodeError):
+            stream.failure = stream.failure or _not_utf8(stream.source.path)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def _decoded(stream: TableStream, reader: pa_csv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, each read under `_undecodable_rows`."""
+    while True:
+        with _undecodable_rows(stream):
+            batch = next(reader, None)
+        if batch is None:
+            return
+        yield batch
 
 
 def _ends_inside_quotes(text: str) -> bool:
@@ -193,7 +228,7 @@ def _number_csv_rows(
     """
     seen = 0
     try:
-        for batch in reader:
+        for batch in _decoded(stream, reader):
             ordinals = np.arange(seen + 1, seen + 1 + batch.num_rows, dtype=np.int64)
             thresholds = np.array(
                 [row.row_number - j for j, row in enumerate(stream.malformed, start=1)],
