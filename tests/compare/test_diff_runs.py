@@ -59,6 +59,17 @@ def test_examples_show_null_as_an_empty_field(tmp_path: Path, run_cli: CliRunner
     assert all(line.endswith("seat_credit=0.00") for line in examples), examples
 
 
+def test_examples_show_numbers_in_plain_digits(tmp_path: Path, run_cli: CliRunner) -> None:
+    """A rate of zero read from Parquet is Decimal('0E-8')."""
+    core.run(WORKED / "data", tmp_path / "example", rules=WORKED / "rules.toml")
+    rules = (WORKED / "rules.toml").read_text()
+    (tmp_path / "unpaid.toml").write_text(rules.replace("rate = 0.10", "rate = 0"))
+    core.run(WORKED / "data", tmp_path / "unpaid", rules=tmp_path / "unpaid.toml")
+    result = run_cli("diff", tmp_path / "example", tmp_path / "unpaid")
+    assert "rate=0.00000000," in result.stdout
+    assert "E-" not in result.stdout
+
+
 def test_a_missing_table_differs_and_a_damaged_one_cannot_be_compared(
     tmp_path: Path, run_cli: CliRunner
 ) -> None:

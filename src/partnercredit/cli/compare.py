@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -118,9 +119,12 @@ def _show_examples(tables: Sequence[TableComparison], sides: tuple[str, str]) ->
 
 
 def _as_in_csv(value: object) -> str:
-    """A value as the CSV outputs write it: null as an empty field, booleans in lower case."""
+    """A value as the CSV outputs write it: null as an empty field, booleans in lower case,
+    numbers in plain digits (a rate of zero from Parquet is 0E-8 to Python)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
