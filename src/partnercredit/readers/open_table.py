@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,7 +129,7 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
         return "skip"
 
     try:
-        with _undecodable_rows(stream):
+        with _UNDECODABLE_ROWS.watching(on_invalid_row, stream):
             # One thread keeps row numbers known to the invalid-row handler, and batches in
             # order.
             reader = pa_csv.open_csv(
@@ -143,34 +144,61 @@ def _open_csv(stream: TableStream) -> Iterator[pa.RecordBatch]:
         if _EMPTY_CSV in str(error):
             return iter(())  # a header row without a line break after it: no rows
         raise _csv_failure(stream, error) from None
-    return _number_csv_rows(stream, reader)
+    return _number_csv_rows(stream, _decoded(stream, reader, on_invalid_row))
 
 
-@contextmanager
-def _undecodable_rows(stream: TableStream) -> Iterator[None]:
+class _UndecodableRows:
     """A malformed row that is not UTF-8 either: pyarrow fails to decode it for the
     invalid-row handler, and Python would print that error with its traceback (an error in a
     callback cannot be raised). The file is not UTF-8: that is the error to report, and the
-    reading fails on its own right after."""
-    previous = sys.unraisablehook
+    reading fails on its own right after.
 
-    def hook(unraisable: sys.UnraisableHookArgs) -> None:
-        if isinstance(unraisable.exc_value, UnicodeDecodeError):
+    pyarrow calls a handler on a thread of its own, so the handlers being watched are known
+    by identity; the process-wide hook is installed while any file is read and passes
+    everything else on to the hook it replaced."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._streams: dict[int, tuple[object, TableStream]] = {}
+        self._previous = sys.unraisablehook
+
+    @contextmanager
+    def watching(self, handler: object, stream: TableStream) -> Iterator[None]:
+        with self._lock:
+            if not self._streams:
+                self._previous = sys.unraisablehook
+                sys.unraisablehook = self._hook
+            self._streams[id(handler)] = (handler, stream)
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._streams[id(handler)]
+                if not self._streams and sys.unraisablehook == self._hook:
+                    sys.unraisablehook = self._previous
+
+    def _hook(self, unraisable: sys.UnraisableHookArgs) -> None:
+        with self._lock:
+            handler, stream = self._streams.get(id(unraisable.object), (None, None))
+        if (
+            stream is not None
+            and handler is unraisable.object
+            and isinstance(unraisable.exc_value, UnicodeDecodeError)
+        ):
             stream.failure = stream.failure or _not_utf8(stream.source.path)
         else:
-            previous(unraisable)
-
-    sys.unraisablehook = hook
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
+            self._previous(unraisable)
 
 
-def _decoded(stream: TableStream, reader: pa_csv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:
-    """The reader's batches, each read under `_undecodable_rows`."""
+_UNDECODABLE_ROWS = _UndecodableRows()
+
+
+def _decoded(
+    stream: TableStream, reader: pa_csv.CSVStreamingReader, handler: object
+) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, each read watching `handler` for rows it cannot be given."""
     while True:
-        with _undecodable_rows(stream):
+        with _UNDECODABLE_ROWS.watching(handler, stream):
             batch = next(reader, None)
         if batch is None:
             return
@@ -218,7 +246,7 @@ def _header_names(source: SourceFile) -> list[str]:
 
 
 def _number_csv_rows(
-    stream: TableStream, reader: pa_csv.CSVStreamingReader
+    stream: TableStream, batches: Iterator[pa.RecordBatch]
 ) -> Iterator[pa.RecordBatch]:
     """Give every accepted line its data row number, counting the malformed lines around it.
 
@@ -228,7 +256,7 @@ def _number_csv_rows(
     """
     seen = 0
     try:
-        for batch in _decoded(stream, reader):
+        for batch in batches:
             ordinals = np.arange(seen + 1, seen + 1 + batch.num_rows, dtype=np.int64)
             thresholds = np.array(
                 [row.row_number - j for j, row in enumerate(stream.malformed, start=1)],
