@@ -44,8 +44,8 @@ def test_rules_changed_field_by_field_are_refused_before_anything_is_read(
     ("settings", "error", "message"),
     [
         ({"engine": {"memory_limit": "1GB"}}, TypeError, "engine must be EngineOptions or None"),
-        ({"examples_per_reason": -1}, UsageError, "examples_per_reason: -1 is not a whole"),
-        ({"examples_per_reason": "3"}, UsageError, "examples_per_reason: '3' is not a whole"),
+        ({"examples_per_reason": -1}, UsageError, "examples_per_reason must be at least 0"),
+        ({"examples_per_reason": "3"}, TypeError, "examples_per_reason must be a whole number"),
     ],
 )
 def test_settings_of_the_wrong_kind_are_refused_before_anything_is_read(
@@ -56,6 +56,25 @@ def test_settings_of_the_wrong_kind_are_refused_before_anything_is_read(
         with pytest.raises(error, match=message):
             call(WORKED / "data", out_dir=out, **settings)  # type: ignore[arg-type]
         assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "message"),
+    [
+        ({"engine": {}}, TypeError, "engine must be EngineOptions or None, not dict"),
+        ({"examples_per_table": -1}, UsageError, "examples_per_table must be at least 0"),
+        ({"examples_per_table": "3"}, TypeError, "examples_per_table must be a whole number"),
+    ],
+)
+def test_comparisons_refuse_settings_of_the_wrong_kind(
+    tmp_path: Path, settings: dict[str, object], error: type[Exception], message: str
+) -> None:
+    out = tmp_path / "out"
+    partnercredit.run(WORKED / "data", out, rules=WORKED / "rules.toml")
+    with pytest.raises(error, match=message):
+        partnercredit.verify_run(out, **settings)  # type: ignore[arg-type]
+    with pytest.raises(error, match=message):
+        partnercredit.diff_runs(out, out, **settings)  # type: ignore[arg-type]
 
 
 def test_engine_options_are_kept_as_given(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import get_args
 import ibis
 
 from partnercredit import interrupts
+from partnercredit.arguments import require_count, require_engine
 from partnercredit.contract import REJECTION_REASONS, TABLES
 from partnercredit.credit.compute_credit import compute_credit
 from partnercredit.engine import Backend, EngineOptions, open_backend
@@ -255,16 +256,8 @@ def run(
 
 def _check_settings(engine: object, examples_per_reason: object) -> None:
     """Arguments of the wrong kind are refused before anything is read."""
-    if engine is not None and not isinstance(engine, EngineOptions):
-        raise TypeError(f"engine must be EngineOptions or None, not {type(engine).__name__}")
-    if (
-        not isinstance(examples_per_reason, int)
-        or isinstance(examples_per_reason, bool)
-        or examples_per_reason < 0
-    ):
-        raise UsageError(
-            f"examples_per_reason: {examples_per_reason!r} is not a whole number of at least 0"
-        )
+    require_engine(engine)
+    require_count("examples_per_reason", examples_per_reason, 0)
 
 
 def _reason_rank(reason: str) -> int:

@@ -188,24 +188,24 @@ def test_what_is_not_a_memory_size_is_refused_before_any_engine(size: str) -> No
 
 
 @pytest.mark.parametrize(
-    ("settings", "problem"),
+    ("settings", "error", "problem"),
     [
-        ({"memory_limit": 1_000_000_000}, "memory limit 1000000000 is not a size of memory"),
-        ({"engine": "DuckDB"}, "unknown engine 'DuckDB'; use duckdb or spark"),
-        ({"threads": 0}, "threads: 0 is not a whole number of at least 1"),
-        ({"threads": -1}, "threads: -1 is not a whole number of at least 1"),
-        ({"threads": "2"}, "threads: '2' is not a whole number of at least 1"),
-        ({"lines_per_batch": 0}, "lines_per_batch: 0 is not a whole number of at least 1"),
-        ({"lines_per_batch": True}, "lines_per_batch: True is not a whole number of at least 1"),
+        ({"memory_limit": 1_000_000_000}, TypeError, "memory_limit must be text such as '8GB'"),
+        ({"engine": "DuckDB"}, UsageError, "unknown engine 'DuckDB'; use duckdb or spark"),
+        ({"threads": 0}, UsageError, "threads must be at least 1, not 0"),
+        ({"threads": -1}, UsageError, "threads must be at least 1, not -1"),
+        ({"threads": "2"}, TypeError, "threads must be a whole number, not '2'"),
+        ({"lines_per_batch": 0}, UsageError, "lines_per_batch must be at least 1, not 0"),
+        ({"lines_per_batch": True}, TypeError, "lines_per_batch must be a whole number, not True"),
     ],
     ids=lambda value: str(value) if isinstance(value, dict) else "",
 )
 def test_settings_no_engine_would_take_are_refused_when_given(
-    settings: dict[str, object], problem: str
+    settings: dict[str, object], error: type[Exception], problem: str
 ) -> None:
     """Not later, by the engine (naming settings the caller did not give) or as a division
-    by zero in the credit stage."""
-    with pytest.raises(UsageError, match=re.escape(problem)):
+    by zero in the credit stage. A value of the wrong kind is a TypeError, as Python's own."""
+    with pytest.raises(error, match=re.escape(problem)):
         EngineOptions(**settings)  # type: ignore[arg-type]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from partnercredit.arguments import require_count, require_engine
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
 from partnercredit.engine import EngineOptions
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
@@ -34,6 +35,8 @@ def diff_runs(
 ) -> RunDifference:
     """Compare every output table of two runs (run folders, or workspaces: their latest);
     `engine` gives the memory limit and spill folder of the comparison."""
+    require_engine(engine)
+    require_count("examples_per_table", examples_per_table, 0)
     one, two = read_run_facts(as_path(first)), read_run_facts(as_path(other))
     tables = tuple(
         compare_tables(table.name, *_versions(table, one, two), examples_per_table, engine=engine)

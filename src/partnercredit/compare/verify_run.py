@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from partnercredit import __version__, core, interrupts
+from partnercredit.arguments import require_count, require_engine
 from partnercredit.compare.compare_tables import TableComparison, compare_tables
 from partnercredit.contract import TABLES
 from partnercredit.engine import EngineOptions
@@ -62,6 +63,8 @@ def verify_run(
     was computed from, whose files must still be those run.json names) and compare every
     output table with the run's own, and run.json's row counts with the tables."""
     data_dir = as_path(data_dir)
+    require_engine(engine)
+    require_count("examples_per_table", examples_per_table, 0)
     facts = read_run_facts(as_path(run))
     if data_dir is None and facts.engine == "spark":
         raise UsageError(

@@ -18,6 +18,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
+from partnercredit.arguments import require_count
 from partnercredit.engine.file_scans import files_in, literal, parquet_scan, sql_text
 from partnercredit.errors import ResourceError, StructuralError, UnreadableData, UsageError
 from partnercredit.paths import PathArg, as_path
@@ -70,11 +71,14 @@ class EngineOptions:
         if engine not in get_args(EngineName):
             raise UsageError(f"unknown engine {engine!r}; use duckdb or spark")
         if memory_limit is not None:
+            if not isinstance(memory_limit, str):
+                raise TypeError(f"memory_limit must be text such as '8GB', not {memory_limit!r}")
             memory_bytes(memory_limit)  # refuses what no engine would take
         if threads is not None:
-            _require_count("threads", threads)
-        _require_count("lines_per_batch", lines_per_batch)
-        # Frozen: the fields are set the way dataclasses' own __init__ sets them.
+            require_count("threads", threads, 1)
+        require_count("lines_per_batch", lines_per_batch, 1)
+        # Not dataclasses' own __init__, so that spill_dir may be given as text while the
+        # field holds a Path; frozen, the fields are set the way that __init__ sets them.
         object.__setattr__(self, "engine", engine)
         object.__setattr__(self, "memory_limit", memory_limit)
         object.__setattr__(self, "spill_dir", as_path(spill_dir))
@@ -84,11 +88,6 @@ class EngineOptions:
     def spill_parent(self) -> Path:
         """The folder that work folders are made in."""
         return self.spill_dir or Path(tempfile.gettempdir())
-
-
-def _require_count(name: str, value: object) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise UsageError(f"{name}: {value!r} is not a whole number of at least 1")
 
 
 _NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9_]")
@@ -104,7 +103,7 @@ _UNIT_BYTES = {
 def memory_bytes(size: str) -> int:
     """The bytes of a size as --memory-limit takes it (`8GB`, `512MiB`, `4000000000B`: units
     of 1000 or of 1024, in any case; DuckDB reads each of these the same way)."""
-    match = _SIZE.fullmatch(size) if isinstance(size, str) else None
+    match = _SIZE.fullmatch(size)
     count = int(float(match[1]) * _UNIT_BYTES[match[2].lower()]) if match else 0
     if count <= 0:
         raise UsageError(
@@ -515,11 +514,9 @@ def open_backend(options: EngineOptions | None = None) -> Backend:
     options = options or EngineOptions()
     if options.engine == "duckdb":
         return DuckDBBackend(options)
-    if options.engine == "spark":
-        from partnercredit.engine.spark import SparkBackend
+    from partnercredit.engine.spark import SparkBackend
 
-        return SparkBackend(options)
-    raise UsageError(f"unknown engine {options.engine!r}; use duckdb or spark")
+    return SparkBackend(options)
 
 
 def default_memory_limit() -> str:
