@@ -639,21 +639,23 @@ def test_a_sum_too_large_for_the_outputs_is_one_line(tmp_path: Path, run_cli: Cl
     assert result.exit_code == 2
     assert result.stderr == (
         "partnercredit: a sum of revenue_usd is too large for the outputs, which hold at most 16 "
-        "digits before the point (DECIMAL(18, 2)): the inputs' amounts or quantities add up "
-        "beyond that\n"
+        "digits before the point (DECIMAL(18, 2)): the inputs' amounts or quantities (or a "
+        "payout's sum times its rate) add up beyond that\n"
     )
     assert not (tmp_path / "out").exists()
 
 
-def payout_beyond_the_outputs(folder: Path, lines: int, rate: str) -> tuple[Path, Path]:
-    """A data folder and rules whose payout is beyond DECIMAL(18, 2): `lines` lines of
-    999,999,999,999.99 USD credited to one partner, paid at `rate`."""
+def paid_at(
+    folder: Path, rate: str, lines: int, amount: str = "999999999999.99"
+) -> tuple[Path, Path]:
+    """A data folder and rules: `lines` lines of `amount` USD (in July 2016, O365-E3)
+    credited to one partner, paid at `rate` (by default beyond DECIMAL(18, 2))."""
     tables = {
         "partners": "partner_id,name\nP1,a\n",
         "customers": "customer_id,name\nC1,x\n",
         "subscriptions": "subscription_id,customer_id\nS1,C1\n",
         "revenue": "line_id,subscription_id,period,product,amount,currency\n"
-        + "".join(f"L{n},S1,2016-07,O365-E3,999999999999.99,USD\n" for n in range(lines)),
+        + "".join(f"L{n},S1,2016-07,O365-E3,{amount},USD\n" for n in range(lines)),
         "dpor_events": "event_id,subscription_id,partner_id,effective_date\nE1,S1,P1,2016-01-01\n",
     }
     rules = folder / "rules.toml"
@@ -671,6 +673,23 @@ def payout_beyond_the_outputs(folder: Path, lines: int, rate: str) -> tuple[Path
 
 
 @pytest.mark.parametrize(
+    ("amount", "rate", "earned"),
+    [
+        ("0.03", "1.5", "0.04"),  # 0.045, to even
+        ("0.05", "1.5", "0.08"),  # 0.075, to even
+        ("100000.00", "9999.99999999", "1000000000.00"),  # 999,999,999.999
+    ],
+)
+def test_payout_rates_above_one_are_paid_to_the_cent(
+    amount: str, rate: str, earned: str, tmp_path: Path
+) -> None:
+    data, rules = paid_at(tmp_path, rate, 1, amount)
+    core.run(data, tmp_path / "out", rules=rules, output_format="csv")
+    [payout] = read_csv(tmp_path / "out" / "payouts.csv")
+    assert (payout["eligible_usd"], payout["rate"], payout["earned_usd"]) == (amount, rate, earned)
+
+
+@pytest.mark.parametrize(
     ("output_format", "lines", "rate"),
     [("parquet", 2, "9999"), ("csv", 2, "9999"), ("parquet", 10, "9999.99999999")],
 )
@@ -679,7 +698,7 @@ def test_a_payout_too_large_for_the_outputs_is_one_line(
 ) -> None:
     """Two lines at a rate of 9999 earn about 2.0e16 USD; ten at 9999.99999999 earn 1.0e17
     USD, beyond 64-bit integers of cents."""
-    data, rules = payout_beyond_the_outputs(tmp_path, lines, rate)
+    data, rules = paid_at(tmp_path, rate, lines)
     out = tmp_path / "out"
     result = run_cli("run", data, "--out", out, "--rules", rules, "--format", output_format)
     assert result.exit_code == 2

@@ -31,7 +31,7 @@ from partnercredit.engine.backend import EngineName
 from partnercredit.errors import StructuralError, UsageError
 from partnercredit.generate import generate_dataset
 from partnercredit.rules import load_rules, parse_rules
-from tests.cli.test_run_command import payout_beyond_the_outputs
+from tests.cli.test_run_command import paid_at
 from tests.conftest import TESTS, read_csv, require
 from tests.credit.test_split_limit import one_line_of_march
 from tests.scenario_helpers import assert_every_column_optional, expected
@@ -209,7 +209,7 @@ def test_a_payout_too_large_for_the_outputs_is_one_line_on_spark(
     spark_session: None, tmp_path: Path, lines: int, rate: str
 ) -> None:
     """Spark's own overflow errors (a decimal out of range, a 64-bit product) as DuckDB's."""
-    data, rules = payout_beyond_the_outputs(tmp_path, lines, rate)
+    data, rules = paid_at(tmp_path, rate, lines)
     with pytest.raises(StructuralError, match=r"^a sum is too large for the outputs"):
         core.run(data, tmp_path / "out", rules=rules, engine=EngineOptions(engine="spark"))
     assert not (tmp_path / "out").exists()

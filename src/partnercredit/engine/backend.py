@@ -34,6 +34,7 @@ EngineName = Literal["duckdb", "spark"]
 AfterSort = Callable[[ir.Table], ir.Table]
 """A select of sorted rows (see `Backend.write_parquet`)."""
 _INVALID_PARQUET_TEXT = re.compile(r'Invalid string encoding found in Parquet file "(.*?)":')
+_INTEGER_OVERFLOW = re.compile(r"Out of Range Error: Overflow in multiplication of INT64 ")
 _TOO_LARGE = re.compile(r"to DECIMAL\(18,\d+\)(?: when casting from source column (\w+))?")
 SCRATCH_PREFIX = "partnercredit-"
 
@@ -117,7 +118,8 @@ def too_large_for_outputs(column: str | None = None) -> StructuralError:
     of_column = f" of {column}" if column else ""
     return StructuralError(
         f"a sum{of_column} is too large for the outputs, which hold at most 16 digits before "
-        "the point (DECIMAL(18, 2)): the inputs' amounts or quantities add up beyond that"
+        "the point (DECIMAL(18, 2)): the inputs' amounts or quantities (or a payout's sum "
+        "times its rate) add up beyond that"
     )
 
 
@@ -326,12 +328,12 @@ class DuckDBBackend(Backend):
             if found is None:
                 raise
             # The column is named where the cast is of one, not of an expression.
-            raise too_large_for_outputs(found.group(1)) from None
+            raise too_large_for_outputs(found.group(1)) from error
         except duckdb.OutOfRangeException as error:
-            # A product of 64-bit integers beyond them: a payout's, far beyond the outputs.
-            if not str(error).startswith("Out of Range Error: Overflow in"):
+            # A payout's sum times its rate beyond 64-bit cents (far beyond the outputs).
+            if not _INTEGER_OVERFLOW.match(str(error)):
                 raise
-            raise too_large_for_outputs() from None
+            raise too_large_for_outputs() from error
         except duckdb.IOException as error:
             reason = str(error).splitlines()[0]
             raise ResourceError(

@@ -164,7 +164,7 @@ class SparkBackend(Backend):
                 limit = self.options.memory_limit or "Spark's default of 1g"
                 raise ResourceError.out_of_memory(limit) from error
             if "NUMERIC_VALUE_OUT_OF_RANGE" in text or "ARITHMETIC_OVERFLOW" in text:
-                raise too_large_for_outputs() from None
+                raise too_large_for_outputs() from error
             if "No space left on device" in text:
                 raise ResourceError(
                     f"the engine ran out of disk space (its scratch folder is {self.scratch}; "
