@@ -86,3 +86,4 @@ def test_a_phase_reads_in_either_language_and_as_text_in_english() -> None:
     phase = Phase("phase.generating", {"subscriptions": Decimal(100000)})
     assert phase.text("de") == "100.000 Abonnements werden erzeugt"
     assert str(phase) == phase.text("en") == "generating 100,000 subscriptions"
+    assert len({phase, Phase("phase.generating", {"subscriptions": Decimal(100000)})}) == 1

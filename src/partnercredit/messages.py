@@ -510,7 +510,7 @@ SUMMARY: dict[str, dict[Language, str]] = {
 }
 
 PHASES: dict[str, dict[Language, str]] = {
-    "phase.starting": {"en": "starting", "de": "Start"},
+    "phase.starting": {"en": "starting", "de": "Wird gestartet"},
     "phase.generating": {
         "en": "generating {subscriptions} subscriptions",
         "de": "{subscriptions} Abonnements werden erzeugt",
@@ -523,8 +523,11 @@ PHASES: dict[str, dict[Language, str]] = {
         "en": "keeping the accepted inputs",
         "de": "Angenommene Eingaben werden gespeichert",
     },
-    "phase.crediting": {"en": "crediting partners", "de": "Partner werden angerechnet"},
-    "phase.writing": {"en": "writing {table}", "de": "{table} wird geschrieben"},
+    "phase.crediting": {
+        "en": "crediting partners",
+        "de": "Umsätze werden den Partnern angerechnet",
+    },
+    "phase.writing": {"en": "writing {table}", "de": "Tabelle {table} wird geschrieben"},
     "phase.targets": {
         "en": "measuring targets and payouts",
         "de": "Ziele und Auszahlungen werden ermittelt",
@@ -581,7 +584,7 @@ class Phase:
     surface can show it in its language; `str()` gives the English text."""
 
     code: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
 
     def text(self, language: Language = "en") -> str:
         return render(self.code, self.params, language)

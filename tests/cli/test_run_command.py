@@ -268,11 +268,11 @@ def test_the_phases_of_a_run_are_shown_in_the_chosen_language(tmp_path: Path) ->
         "crediting partners",
         "writing rejected",
     ]
-    assert phases[-1].text("de") == "payouts wird geschrieben"
+    assert phases[-1].text("de") == "Tabelle payouts wird geschrieben"
     shown = io.StringIO()
     with render.progress(Console(file=shown, force_terminal=True), "de") as on_phase:
         on_phase(phases[2])
-    assert "Partner werden angerechnet" in shown.getvalue()
+    assert "Umsätze werden den Partnern angerechnet" in shown.getvalue()
 
 
 def test_validate_refuses_a_folder_it_may_not_replace_before_validating(tmp_path: Path) -> None:

@@ -99,10 +99,10 @@ def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None
     english, german = run_cli(*asked), run_cli(*asked, "--lang", "de")
     assert (english.exit_code, german.exit_code) == (2, 2)
     assert english.stderr.startswith(
-        "partnercredit: partner 'P2' was rejected (partners row 2): This partner's "
+        "partnercredit: --partner: partner 'P2' was rejected (partners row 2): This partner's "
     )
     assert german.stderr.startswith(
-        "partnercredit: Partner 'P2' wurde abgelehnt (Partnerzeile 2): "
+        "partnercredit: --partner: Partner 'P2' wurde abgelehnt (Partnerzeile 2): "
     )
     assert len(english.stderr.splitlines()) == len(german.stderr.splitlines()) == 1
 
@@ -111,7 +111,7 @@ def test_an_unknown_partner_is_a_usage_error(worked_run: Path, run_cli: CliRunne
     """Not an explanation in which nobody is credited: that would read as no credit."""
     result = run_cli("explain", worked_run, "--line", "L09", "--partner", "P6")
     assert result.exit_code == 2
-    assert result.stderr == "partnercredit: partner 'P6' is not in this run\n"
+    assert result.stderr == "partnercredit: --partner: partner 'P6' is not in this run\n"
 
 
 @pytest.mark.parametrize(
@@ -124,13 +124,13 @@ def test_an_unknown_partner_is_a_usage_error(worked_run: Path, run_cli: CliRunne
         ),
         (
             ("--line", "L09", "--partner", "P6"),
-            "partner 'P6' is not in this run",
-            "Partner 'P6' ist nicht in diesem Lauf",
+            "--partner: partner 'P6' is not in this run",
+            "--partner: Partner 'P6' ist nicht in diesem Lauf",
         ),
         (
             ("--line", "L09", "--program", "nope"),
-            "the run's rules have no program 'nope'",
-            "Die Regeln des Laufs kennen kein Programm 'nope'",
+            "--program: the run's rules have no program 'nope'",
+            "--program: Die Regeln des Laufs kennen kein Programm 'nope'",
         ),
     ],
     ids=["line", "partner", "program"],

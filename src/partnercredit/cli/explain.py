@@ -20,6 +20,13 @@ from partnercredit.explain import (
 )
 from partnercredit.messages import Language
 
+_OPTION_AT_FAULT = {
+    "partner_not_in_run": "--partner",
+    "partner_rejected": "--partner",
+    "unknown_program": "--program",
+}
+"""The option a refusal is about, by the refusal's code."""
+
 
 def explain(
     run_dir: RunFolderArgument,
@@ -44,7 +51,7 @@ def explain(
     """Explain one revenue line: its amount, the policies, every association considered and
     whether it applied, and the resulting credit per partner."""
     chosen = options.language(language)
-    with render.refusals_in(chosen):
+    with render.refusals_in(chosen, _OPTION_AT_FAULT):
         explanation = explain_line(run_dir, line, partner=partner, program=program)
     if as_json:
         typer.echo(json.dumps(explanation.to_dict(), indent=2, ensure_ascii=False))

@@ -67,12 +67,15 @@ def progress(out: Console, language: Language) -> Iterator[Callable[[Phase], Non
 
 
 @contextmanager
-def refusals_in(language: Language) -> Iterator[None]:
-    """A reader's refusal (a line or partner not in the run, ...) in the reader's language."""
+def refusals_in(language: Language, options: Mapping[str, str] | None = None) -> Iterator[None]:
+    """A reader's refusal (a line or partner not in the run, ...) in the reader's language;
+    `options` names the command's option at fault by the refusal's code."""
     try:
         yield
     except Refused as refused:
-        raise UsageError(refused.render(language)) from None
+        option = (options or {}).get(refused.code)
+        text = refused.render(language)
+        raise UsageError(f"{option}: {text}" if option else text) from None
 
 
 def input_counts(report: ValidationReport, say: Wording) -> Table:

@@ -207,7 +207,9 @@ class SparkBackend(Backend):
         runs a job on every read just to learn the schema."""
         reader = self.session.read if schema is None else self.session.read.schema(schema)
         # Read as named: Hadoop would take `*`, `?`, `[`, `{` and `\\` as a glob (a folder
-        # `s[1]` read as `s1`), and escaping them fails where the path also holds a `:`.
+        # `s[1]` read as `s1`), and escaping them fails where the path also holds a `:`. The
+        # option is Spark's internal DataSource.GLOB_PATHS_KEY (Spark 4.0, as pinned); the
+        # Spark tests read such paths.
         reader.option("__globPaths__", "false").parquet(str(path)).createOrReplaceTempView(name)
         return self.con.table(name)
 

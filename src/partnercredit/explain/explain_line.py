@@ -103,7 +103,7 @@ def _explain(
         days_in_period=month.days,
         product=line["product"],
         workload=line["workload"],
-        amount=_as_written(line["amount"]),
+        amount=_with_cents(line["amount"]),
         currency=line["currency"],
         usd_per_unit=rate,
         amount_usd=amount_usd,
@@ -114,9 +114,9 @@ def _explain(
     )
 
 
-def _as_written(amount: Decimal) -> Decimal:
-    """The amount with the decimals it has, at least two: the run keeps amounts with six or
-    24 places (1000.00 is kept as 1000.000000, 0.125 as 0.125000)."""
+def _with_cents(amount: Decimal) -> Decimal:
+    """The amount with the decimals it has, and at least two: the run keeps amounts with six
+    or 24 places (1000.00 is kept as 1000.000000, 0.125 as 0.125000)."""
     # Up to 36 digits: normalize() and quantize() in the default context would round to 28.
     with localcontext(prec=64):
         significant = amount.normalize()
