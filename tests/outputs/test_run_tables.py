@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from partnercredit.errors import UsageError
+from partnercredit.errors import Interrupted, UsageError
 from partnercredit.outputs.run_tables import run_tables
 from tests.conftest import TESTS
 from tests.scenario_helpers import run_scenario
@@ -35,5 +35,5 @@ def test_an_interrupt_is_not_taken_for_a_damaged_run(
             raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
 
         monkeypatch.setattr(run, "connection", type("Connection", (), {"execute": interrupted})())
-        with pytest.raises(duckdb.InterruptException):
+        with pytest.raises(Interrupted, match=r"^interrupted$"):
             run.rows("partners", "true")

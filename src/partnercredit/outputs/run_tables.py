@@ -9,8 +9,9 @@ from typing import Any
 
 import duckdb
 
+from partnercredit import interrupts
 from partnercredit.engine.file_scans import files_in, parquet_scan
-from partnercredit.errors import UsageError
+from partnercredit.errors import Interrupted, UsageError
 from partnercredit.messages import Message
 from partnercredit.outputs.run_facts import RunFacts, read_run_facts
 from partnercredit.outputs.run_layout import INPUTS_FOLDER, parquet_path
@@ -61,7 +62,8 @@ class RunTables:
             names = [column[0] for column in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
         except duckdb.InterruptException:
-            raise  # the command stops as interrupted, not as a damaged run
+            # Stopped by SIGINT or SIGTERM, not a damaged run.
+            raise Interrupted(interrupts.stopped("interrupted")) from None
         except duckdb.Error as error:
             raise UsageError(
                 f"{self.folder}: {path.relative_to(self.folder)} is missing or unreadable"
