@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 
-from partnercredit import interrupts
 from partnercredit.engine.file_scans import files_in, parquet_scan
 from partnercredit.errors import Interrupted, UsageError
 from partnercredit.messages import Message
@@ -63,7 +62,7 @@ class RunTables:
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
         except duckdb.InterruptException:
             # Stopped by SIGINT or SIGTERM, not a damaged run.
-            raise Interrupted(interrupts.stopped("interrupted")) from None
+            raise Interrupted("interrupted") from None
         except duckdb.Error as error:
             raise UsageError(
                 f"{self.folder}: {path.relative_to(self.folder)} is missing or unreadable"
