@@ -46,7 +46,8 @@ def test_cli_text_and_json(worked_run: Path, run_cli: CliRunner) -> None:
     assert "von 30 Tagen" in german.stdout
     as_json = run_cli("explain", worked_run, "--line", "L09", "--partner", "P5", "--json")
     document = json.loads(as_json.stdout)
-    assert (document["amount"], document["amount_usd"]) == ("1000.00", "1000.00")
+    # The amount as the data has it (whole: no places), the USD amount in cents.
+    assert (document["amount"], document["amount_usd"]) == ("1000", "1000.00")
     competency = document["programs"][0]
     assert [row["partner_id"] for row in competency["partners"]] == ["P5"]
     assert {link["partner_id"] for link in competency["links"]} == {"P5"}

@@ -101,8 +101,8 @@ def test_rates_are_plain_decimals(tmp_path: Path, run_cli: CliRunner) -> None:
     )
     shown = {
         "L1": "0.000003 JPY at 5,000 USD per JPY = 0.02 USD",
-        "L2": "2.00 CHF at 5,000 USD per CHF = 10,000.00 USD",
-        "L3": "2.00 GBP at 0.100000000001 USD per GBP = 0.20 USD",
+        "L2": "2 CHF at 5,000 USD per CHF = 10,000.00 USD",
+        "L3": "2 GBP at 0.100000000001 USD per GBP = 0.20 USD",
     }
     for line_id, conversion in shown.items():
         text = run_cli("explain", out, "--line", line_id).stdout
@@ -112,7 +112,7 @@ def test_rates_are_plain_decimals(tmp_path: Path, run_cli: CliRunner) -> None:
         amount, rate = conversion.split(" ")[0], conversion.split(" at ")[1].split(" ")[0]
         assert (document["amount"], document["usd_per_unit"]) == (amount, rate.replace(",", ""))
     german = run_cli("explain", out, "--line", "L2", "--lang", "de").stdout
-    assert "2,00 CHF zu 5.000 USD je CHF = 10.000,00 USD" in german, german
+    assert "2 CHF zu 5.000 USD je CHF = 10.000,00 USD" in german, german
 
 
 def test_a_late_recorded_link_shows_where_it_counts_from(

@@ -103,7 +103,7 @@ def _explain(
         days_in_period=month.days,
         product=line["product"],
         workload=line["workload"],
-        amount=_with_cents(line["amount"]),
+        amount=_significant(line["amount"]),
         currency=line["currency"],
         usd_per_unit=rate,
         amount_usd=amount_usd,
@@ -114,15 +114,19 @@ def _explain(
     )
 
 
-def _with_cents(amount: Decimal) -> Decimal:
-    """The amount with the decimals it has, and at least two: the run keeps amounts with six
-    or 24 places (1000.00 is kept as 1000.000000, 0.125 as 0.125000)."""
+def _significant(amount: Decimal) -> Decimal:
+    """The amount with the decimals it has: the run keeps amounts with six or 24 places
+    (1000.00 and 1000 are kept as 1000.000000, 0.125 as 0.125000). A whole amount stays whole
+    (1000, as a yen amount is written), any other has at least two places (12.50)."""
     # Up to 36 digits: normalize() and quantize() in the default context would round to 28.
+    if amount == 0:
+        return Decimal(0)  # not -0
     with localcontext(prec=64):
         significant = amount.normalize()
-        if int(significant.as_tuple().exponent) < -2:
-            return significant
-        return amount.quantize(CENT)
+        places = -int(significant.as_tuple().exponent)
+        if places <= 0:
+            return amount.quantize(Decimal(1))
+        return significant.quantize(CENT) if places == 1 else significant
 
 
 def _converted(amount: Decimal, rate: Decimal) -> Decimal:
