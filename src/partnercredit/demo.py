@@ -33,6 +33,8 @@ class DemoResult:
     report: RunReport
     largest_partner: str | None
     """The partner with the most competency credit: its statement is worth a look."""
+    example_line: str | None
+    """That partner's line with the most competency credit: its explanation is worth one."""
 
 
 # The generator and the engine are imported where used: the CLI imports this module to
@@ -62,7 +64,8 @@ def run_demo(
 
     run_dir = folder / "run"
     report = core.run(data_dir, run_dir, engine=engine, on_phase=on_phase)
-    return DemoResult(data_dir, run_dir, report, _largest_partner(run_dir))
+    partner, line = _largest_partner(run_dir)
+    return DemoResult(data_dir, run_dir, report, partner, line)
 
 
 def _check_demo_folder(folder: Path) -> None:
@@ -98,15 +101,18 @@ _SHOWN_PROGRAM = "competency"
 """The default rules' attainment program: the demo shows its largest partner."""
 
 
-def _largest_partner(run_dir: Path) -> str | None:
+def _largest_partner(run_dir: Path) -> tuple[str | None, str | None]:
+    """The partner with the most competency credit, and its line with the most."""
+    credits = parquet_scan(run_dir / "credits.parquet")
     row = (
         duckdb.connect()
         .execute(
-            f"SELECT partner_id FROM {parquet_scan(run_dir / 'credits.parquet')} "
-            "WHERE program = ? GROUP BY partner_id "
-            "ORDER BY sum(credit_usd) DESC, partner_id LIMIT 1",
-            [_SHOWN_PROGRAM],
+            f"WITH totals AS (SELECT partner_id, sum(credit_usd) AS total FROM {credits} "
+            "WHERE program = ? GROUP BY partner_id ORDER BY total DESC, partner_id LIMIT 1) "
+            f"SELECT partner_id, line_id FROM {credits} JOIN totals USING (partner_id) "
+            "WHERE program = ? ORDER BY credit_usd DESC, line_id LIMIT 1",
+            [_SHOWN_PROGRAM, _SHOWN_PROGRAM],
         )
         .fetchone()
     )
-    return None if row is None else str(row[0])
+    return (None, None) if row is None else (str(row[0]), str(row[1]))

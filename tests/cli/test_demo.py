@@ -4,12 +4,16 @@ bigger)."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from partnercredit.cli.demo import _invoked_as
 from tests.conftest import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -51,9 +55,8 @@ def test_demo_generates_a_damaged_dataset_again(
     result = run_cli("demo", "--dir", folder, "--subscriptions", "50")
     assert result.exit_code == 0, result.stderr
     assert (folder / "data" / "revenue.parquet").is_file()
-    # The commands it suggests can be pasted into a shell (the lines may be wrapped).
-    suggested = f"partnercredit explain '{folder / 'run'}' --line"
-    assert " ".join(suggested.split()) in " ".join(result.stdout.split())
+    # The commands it suggests can be pasted into a shell, as they are.
+    assert f"\n  partnercredit explain '{folder / 'run'}' --line L" in result.stdout
 
 
 def test_demo_shows_the_statement_in_german(tmp_path: Path, run_cli: CliRunner) -> None:
@@ -65,7 +68,34 @@ def test_demo_shows_the_statement_in_german(tmp_path: Path, run_cli: CliRunner) 
     assert "Credit by" not in result.stdout
     # Whole lines, however long the paths: they are not folded for the terminal's width.
     assert f"Daten: {folder / 'data'}    Lauf: {folder / 'run'}\n" in result.stdout
-    assert f"\n  partnercredit partner {folder / 'run'} <PARTNER_ID> --lang de\n" in result.stdout
+    suggested = re.search(
+        rf"\n  partnercredit explain \S+ --line (\S+) --lang de\n"
+        rf"  partnercredit partner {re.escape(str(folder / 'run'))} (\S+) --lang de\n",
+        result.stdout,
+    )
+    assert suggested is not None, result.stdout
+    line, partner = suggested.groups()
+    explained = run_cli("explain", folder / "run", "--line", line, "--partner", partner)
+    assert f"{partner}: " in explained.stdout  # that partner is credited on that line
+    assert f"Partner {partner}" in result.stdout  # and its statement was shown
+
+
+@pytest.mark.parametrize(
+    ("argv0", "on_path", "shown"),
+    [
+        (".venv/bin/partnercredit", False, ".venv/bin/partnercredit"),
+        ("/opt/my tools/partnercredit", False, "'/opt/my tools/partnercredit'"),
+        ("/usr/bin/partnercredit", True, "partnercredit"),
+        ("/x/partnercredit/__main__.py", False, "partnercredit"),
+    ],
+)
+def test_suggested_commands_run_the_program_as_it_was_run(
+    argv0: str, on_path: bool, shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make demo` runs .venv/bin/partnercredit, which no PATH holds."""
+    monkeypatch.setattr(sys, "argv", [argv0, "demo"])
+    monkeypatch.setattr(shutil, "which", lambda name: argv0 if on_path else None)
+    assert _invoked_as() == shown
 
 
 def test_demo_refuses_an_unknown_language_before_generating(

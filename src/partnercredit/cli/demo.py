@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shlex
+import shutil
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -49,8 +51,23 @@ def demo(
     folders = say("demo.folders", data=result.data_dir, run=result.run_dir)
     out.print(folders, markup=False, soft_wrap=True)
     run_dir = shlex.quote(str(result.run_dir))
+    line = shlex.quote(result.example_line or "<LINE_ID>")
+    partner_id = shlex.quote(result.largest_partner or "<PARTNER_ID>")
     in_language = "" if chosen == "en" else f" --lang {chosen}"
     out.print(say("demo.try"))
-    for command in (f"explain {run_dir} --line <LINE_ID>", f"partner {run_dir} <PARTNER_ID>"):
-        out.print(f"  partnercredit {command}{in_language}", markup=False, soft_wrap=True)
+    for command in (f"explain {run_dir} --line {line}", f"partner {run_dir} {partner_id}"):
+        out.print(f"  {_invoked_as()} {command}{in_language}", markup=False, soft_wrap=True)
     del no_serve  # the dashboard does not exist yet: every demo stops after the run
+
+
+def _invoked_as() -> str:
+    """How to run this program again from the same shell: by its name where the shell finds
+    this very program so, else by the path it was run from (`make demo` runs
+    .venv/bin/partnercredit, which is on no PATH)."""
+    script = Path(sys.argv[0])
+    if script.name != "partnercredit":
+        return "partnercredit"  # python -m partnercredit, or called in-process
+    found = shutil.which("partnercredit")
+    if found is not None and Path(found).resolve() == script.resolve():
+        return "partnercredit"
+    return shlex.quote(str(script))
