@@ -40,7 +40,8 @@ def generate(
         typer.Option(
             "--messy",
             metavar="FRACTION",
-            help="Share of extra bad rows per table (0..1), of every kind SPEC 5 rejects; "
+            help="Share of extra bad rows per table (0..1), of every kind validation rejects "
+            "(docs/data-contract.md); "
             "any share above 0 adds at least one row of each kind to every table with as many "
             "good rows as kinds (a tiny dataset's short tables get fewer kinds; generate.json "
             "lists them).",
