@@ -193,6 +193,37 @@ def test_a_workspace_runs_folder_is_not_taken_for_the_workspace(
         workspace_runs(runs)
 
 
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_a_workspace_is_not_replaced_by_one_run(
+    tmp_path: Path, run_cli: CliRunner, command: str
+) -> None:
+    workspace = tmp_path / "ws"
+    assert run_cli("run", CLEAN, "--workspace", workspace).exit_code == 0
+    result = run_cli(command, CLEAN, "--out", workspace)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"partnercredit: {workspace}: is a workspace; use --workspace {workspace} to add a run "
+        "to it, or choose another folder for --out\n",
+    )
+    assert len(workspace_runs(workspace)) == 1
+
+
+def test_no_workspace_is_made_inside_another_s_runs_folder(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """Its runs would be in none of the other's runs, which its readers list."""
+    workspace = tmp_path / "ws"
+    assert run_cli("run", CLEAN, "--workspace", workspace).exit_code == 0
+    inner = workspace / RUNS_FOLDER / "new"
+    result = run_cli("run", CLEAN, "--workspace", inner)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"partnercredit: {inner}: is inside the runs folder of the workspace {workspace}; use "
+        f"--workspace {workspace}, or a folder outside it\n",
+    )
+    assert not inner.exists()
+
+
 def test_a_folder_named_runs_of_ones_own_runs_may_be_a_workspace(
     tmp_path: Path, run_cli: CliRunner
 ) -> None:

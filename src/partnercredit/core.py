@@ -51,7 +51,7 @@ from partnercredit.rules import Rules, as_recorded, load_rules
 from partnercredit.summary import RunSummary, summarize_run
 from partnercredit.targets.compute_targets import compute_targets
 from partnercredit.validation import TableCounts, ValidatedInputs, validate_inputs
-from partnercredit.workspace import new_run_folder, new_run_id
+from partnercredit.workspace import new_run_folder, new_run_id, refuse_workspace
 
 PhaseCallback = Callable[[Phase], None]
 """Called with each phase a run or validation enters."""
@@ -127,6 +127,7 @@ def validate(
     _check_settings(engine, examples_per_reason)
     resolved = _resolve_rules(rules)
     if out_dir is not None:
+        refuse_workspace(out_dir)
         _refuse_replacing_a_run(out_dir)
         check_replaceable(out_dir)
         interrupts.publishes()
@@ -272,6 +273,7 @@ def _resolve_rules(rules: Rules | PathArg | None) -> Rules:
 
 def _publish_to(out_dir: Path | None, workspace: Path | None, run_id: str) -> Path:
     if out_dir is not None and workspace is None:
+        refuse_workspace(out_dir)
         return out_dir
     if workspace is not None and out_dir is None:
         return new_run_folder(workspace, run_id)

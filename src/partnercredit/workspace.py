@@ -35,6 +35,7 @@ def new_run_folder(workspace: Path, run_id: str) -> Path:
             f"{workspace}: is a run folder, not a workspace; use --out to replace that run"
         )
     _refuse_runs_folder(workspace, "use --workspace {workspace}")
+    _refuse_inside_runs_folder(workspace)
     return workspace / RUNS_FOLDER / run_id
 
 
@@ -73,18 +74,44 @@ def run_folder(folder: PathArg) -> Path:
     raise UsageError(f"{folder}: not a partnercredit run folder ({MANIFEST}) or workspace")
 
 
+def refuse_workspace(folder: Path) -> None:
+    """A workspace given as the folder one run is published to (--out): its runs would be
+    replaced by one."""
+    if _is_runs_folder(folder / RUNS_FOLDER):
+        raise UsageError(
+            f"{folder}: is a workspace; use --workspace {folder} to add a run to it, or "
+            "choose another folder for --out"
+        )
+
+
 def _refuse_runs_folder(folder: Path, advice: str) -> None:
     """A workspace's `runs` folder given for the workspace itself (a run would go to
-    `runs/runs/RUN_ID`, a reader would find no run): one that holds a run folder named as a
-    workspace names them (a folder `runs` of runs published with --out is no such folder)."""
-    if folder.name == RUNS_FOLDER and any(
-        _RUN_ID.fullmatch(run.parent.name) for run in folder.glob(f"*/{MANIFEST}")
-    ):
+    `runs/runs/RUN_ID`, a reader would find no run)."""
+    if _is_runs_folder(folder):
         workspace = folder.parent
         raise UsageError(
             f"{folder}: is the runs folder of the workspace {workspace}; "
             + advice.format(workspace=workspace)
         )
+
+
+def _refuse_inside_runs_folder(folder: Path) -> None:
+    """A workspace made inside another's `runs` folder (`ws/runs/new`): the other's readers
+    would never see its runs."""
+    for outer in folder.parents:
+        if _is_runs_folder(outer):
+            raise UsageError(
+                f"{folder}: is inside the runs folder of the workspace {outer.parent}; use "
+                f"--workspace {outer.parent}, or a folder outside it"
+            )
+
+
+def _is_runs_folder(folder: Path) -> bool:
+    """A workspace's `runs` folder: one that holds a run folder named as a workspace names
+    them (a folder `runs` of runs published with --out is no such folder)."""
+    return folder.name == RUNS_FOLDER and any(
+        _RUN_ID.fullmatch(run.parent.name) for run in folder.glob(f"*/{MANIFEST}")
+    )
 
 
 def _finished_at(folder: Path) -> str:
