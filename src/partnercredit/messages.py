@@ -136,11 +136,12 @@ CATALOG: dict[str, dict[Language, str]] = {
 EXPLANATIONS: dict[str, dict[Language, str]] = {
     "line_rejected": {
         "en": "line '{line_id}' was rejected (revenue row {row_number}): {reason}",
-        "de": "Zeile '{line_id}' wurde abgelehnt (Umsatzzeile {row_number}): {reason}",
+        "de": "Umsatzzeile '{line_id}' wurde abgelehnt (Datenzeile {row_number} der Umsätze): "
+        "{reason}",
     },
     "line_not_in_run": {
         "en": "line '{line_id}' is not in this run",
-        "de": "Zeile '{line_id}' ist nicht in diesem Lauf",
+        "de": "Umsatzzeile '{line_id}' ist nicht in diesem Lauf",
     },
     "partner_not_in_run": {
         "en": "partner '{partner_id}' is not in this run",
@@ -152,19 +153,20 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     },
     "partner_rejected": {
         "en": "partner '{partner_id}' was rejected (partners row {row_number}): {reason}",
-        "de": "Partner '{partner_id}' wurde abgelehnt (Partnerzeile {row_number}): {reason}",
+        "de": "Partner '{partner_id}' wurde abgelehnt (Datenzeile {row_number} der Partner): "
+        "{reason}",
     },
     "line": {
         "en": "Line {line_id}: {product}, {period} ({days} days), subscription {subscription_id} "
         "of customer {customer_id}, category {category}",
-        "de": "Zeile {line_id}: {product}, {period} ({days} Tage), Abonnement {subscription_id} "
-        "von Kunde {customer_id}, Kategorie {category}",
+        "de": "Umsatzzeile {line_id}: {product}, {period} ({days} Tage), Abonnement "
+        "{subscription_id} von Kunde {customer_id}, Kategorie {category}",
     },
     "conversion": {
         "en": "{amount} {currency} at {rate} USD per {currency} = {amount_usd} USD (rounded "
         "half to even, to the cent)",
         "de": "{amount} {currency} zu {rate} USD je {currency} = {amount_usd} USD (auf den "
-        "Cent gerundet, halb zur geraden Zahl)",
+        "Cent gerundet, ein halber Cent zur geraden Ziffer)",
     },
     "usd": {
         "en": "{amount} USD, rounded to the cent: {amount_usd} USD",
@@ -216,11 +218,11 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     },
     "policy": {
         "en": "the policy counts {types}",
-        "de": "die Richtlinie zählt {types}",
+        "de": "die Richtlinie berücksichtigt {types}",
     },
     "policy_counts_nothing": {
         "en": "the policy counts no type",
-        "de": "die Richtlinie zählt keinen Typ",
+        "de": "die Richtlinie berücksichtigt keinen Typ",
     },
     "policy_none": {
         "en": "no policy is in force",
@@ -235,7 +237,7 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "{partner_id} (credited to {credited_as})",
         "de": "{partner_id} (angerechnet bei {credited_as})",
     },
-    "scope.line": {"en": "line {id}", "de": "Zeile {id}"},
+    "scope.line": {"en": "line {id}", "de": "Umsatzzeile {id}"},
     "scope.subscription": {"en": "subscription {id}", "de": "Abonnement {id}"},
     "scope.customer": {"en": "customer {id}", "de": "Kunde {id}"},
     "scope_workload": {
@@ -247,14 +249,14 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "{start} until {end} (exclusive)",
         "de": "{start} bis ausschließlich {end}",
     },
-    "interval_open": {"en": "{start} until open end", "de": "{start} bis offenes Ende"},
+    "interval_open": {"en": "{start} until open end", "de": "ab {start}, unbefristet"},
     "interval_counted_from": {
         "en": "{start} until {end} (exclusive), counted from {counted_from} (not retroactive)",
         "de": "{start} bis ausschließlich {end}, gezählt ab {counted_from} (nicht rückwirkend)",
     },
     "interval_open_counted_from": {
         "en": "{start} until open end, counted from {counted_from} (not retroactive)",
-        "de": "{start} bis offenes Ende, gezählt ab {counted_from} (nicht rückwirkend)",
+        "de": "ab {start}, unbefristet, gezählt ab {counted_from} (nicht rückwirkend)",
     },
     "credited": {
         "en": "applied and credited",
@@ -378,7 +380,7 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
     "reason.no_association": {"en": "no association applies", "de": "keine Zuordnung gilt"},
     "reason.type_not_counted": {
         "en": "the policy counts none of the associations that apply",
-        "de": "die Richtlinie zählt keine der geltenden Zuordnungen",
+        "de": "die Richtlinie berücksichtigt keine der geltenden Zuordnungen",
     },
 }
 
@@ -389,7 +391,8 @@ STATEMENT: dict[str, dict[Language, str]] = {
     },
     "statement.partner_rejected": {
         "en": "partner '{partner_id}' was rejected (partners row {row_number}): {reason}",
-        "de": "Partner '{partner_id}' wurde abgelehnt (Partnerzeile {row_number}): {reason}",
+        "de": "Partner '{partner_id}' wurde abgelehnt (Datenzeile {row_number} der Partner): "
+        "{reason}",
     },
     "statement.as_of_not_a_period": {
         "en": "--as-of: expected a period YYYY-MM, not {value}",
@@ -424,10 +427,10 @@ STATEMENT: dict[str, dict[Language, str]] = {
     "statement.seat_credit": {"en": "seat credit", "de": "Angerechnete Lizenzen"},
     "statement.lines": {"en": "lines", "de": "Umsatzzeilen"},
     "statement.credited_to_root": {
-        "en": "{programs}: the credit goes to the organisation {organisation}; it and its "
-        "payouts are on {organisation}'s statement.",
-        "de": "{programs}: Die Anrechnung erhält die Organisation {organisation}; sie und ihre "
-        "Auszahlungen stehen in der Aufstellung von {organisation}.",
+        "en": "{programs}: the credit goes to the organisation {organisation} and is on "
+        "{organisation}'s statement.",
+        "de": "{programs}: Die Anrechnung erhält die Organisation {organisation}; sie steht in "
+        "der Aufstellung von {organisation}.",
     },
     "statement.targets": {"en": "Targets", "de": "Ziele"},
     "statement.target_window": {
@@ -436,8 +439,15 @@ STATEMENT: dict[str, dict[Language, str]] = {
     },
     "statement.target": {"en": "{target}, {start} to {end}", "de": "{target}, {start} bis {end}"},
     "statement.value": {"en": "value", "de": "Wert"},
+    "statement.requirement.revenue_usd": {"en": "revenue USD", "de": "Umsatz USD"},
+    "statement.requirement.seats": {"en": "seats in {as_of}", "de": "Lizenzen im Monat {as_of}"},
+    "statement.requirement.customers": {"en": "customers", "de": "Kunden"},
+    "statement.requirement.new_customers": {
+        "en": "new customers (none in the window before)",
+        "de": "Neukunden (keine im Zeitraum davor)",
+    },
     "statement.minimum": {"en": "minimum", "de": "Mindestwert"},
-    "statement.gap": {"en": "gap", "de": "Fehlbetrag"},
+    "statement.gap": {"en": "gap", "de": "Abstand"},
     "statement.attained": {"en": "attained", "de": "Erreicht"},
     "statement.yes": {"en": "yes", "de": "ja"},
     "statement.no": {"en": "no", "de": "nein"},
@@ -450,7 +460,10 @@ STATEMENT: dict[str, dict[Language, str]] = {
     "statement.eligible_usd": {"en": "eligible USD", "de": "Bemessungsgrundlage USD"},
     "statement.rate": {"en": "rate", "de": "Satz"},
     "statement.earned_usd": {"en": "earned USD", "de": "Verdient USD"},
-    "statement.blocked_by": {"en": "blocked by", "de": "Gesperrt durch"},
+    "statement.blocked_by": {
+        "en": "blocked: requires one of",
+        "de": "Gesperrt: erfordert eines von",
+    },
     "statement.no_targets": {"en": "No targets.", "de": "Keine Ziele."},
     "statement.no_payouts": {"en": "No payouts.", "de": "Keine Auszahlungen."},
     "period_label": {"en": "{period} (FY{year})", "de": "{period} (GJ {year})"},

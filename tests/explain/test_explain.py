@@ -86,7 +86,8 @@ def test_rejected_line_says_why(tmp_path: Path, run_cli: CliRunner) -> None:
     german = run_cli("explain", tmp_path / "out", "--line", "L2", "--lang", "de")
     assert german.exit_code == 2
     assert german.stderr == (
-        "partnercredit: Zeile 'L2' wurde abgelehnt (Umsatzzeile 2): subscription_id \"S2\" wurde "
+        "partnercredit: Umsatzzeile 'L2' wurde abgelehnt (Datenzeile 2 der Umsätze): "
+        'subscription_id "S2" wurde '
         "selbst abgelehnt (siehe dessen Zeile), daher kann auch diese Zeile nicht verwendet "
         "werden.\n"
     )
@@ -103,7 +104,7 @@ def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None
         "partnercredit: --partner: partner 'P2' was rejected (partners row 2): This partner's "
     )
     assert german.stderr.startswith(
-        "partnercredit: --partner: Partner 'P2' wurde abgelehnt (Partnerzeile 2): "
+        "partnercredit: --partner: Partner 'P2' wurde abgelehnt (Datenzeile 2 der Partner): "
     )
     assert len(english.stderr.splitlines()) == len(german.stderr.splitlines()) == 1
 
@@ -121,7 +122,7 @@ def test_an_unknown_partner_is_a_usage_error(worked_run: Path, run_cli: CliRunne
         (
             ("--line", "NOPE"),
             "line 'NOPE' is not in this run",
-            "Zeile 'NOPE' ist nicht in diesem Lauf",
+            "Umsatzzeile 'NOPE' ist nicht in diesem Lauf",
         ),
         (
             ("--line", "L09", "--partner", "P6"),

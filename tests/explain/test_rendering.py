@@ -38,17 +38,19 @@ def test_german_text_has_no_english_left(
 ) -> None:
     worked = run_cli("explain", worked_run, "--line", "L09", "--lang", "de")
     assert worked.exit_code == 0, worked.stderr
-    assert "Zeile L09: O365-E3, 2016-09 (30 Tage), Abonnement S1 von Kunde C1" in worked.stdout
+    assert (
+        "Umsatzzeile L09: O365-E3, 2016-09 (30 Tage), Abonnement S1 von Kunde C1" in worked.stdout
+    )
     assert "Programm competency: Zielerreichung, volle Anrechnung" in worked.stdout
     assert "P5: 20 von 30 Tagen als Digital Partner of Record: 666,67 USD" in worked.stdout
-    assert "Abonnement S1, 2016-09-11 bis offenes Ende" in worked.stdout
+    assert "Abonnement S1, ab 2016-09-11, unbefristet" in worked.stdout
     # E1 ends where E2 starts: its last day is the 10th, which "bis 2016-09-11" would hide.
     assert "Abonnement S1, 2016-01-01 bis ausschließlich 2016-09-11" in worked.stdout
     assert "2016-09-01 bis 2016-09-10: gilt und wird angerechnet" in worked.stdout
     nobody = run_cli("explain", prorated_run("month_end"), "--line", "L2", "--lang", "de")
     assert nobody.exit_code == 0, nobody.stderr
     assert "der letzte Tag des Monats, 2016-04-30, entscheidet" in nobody.stdout
-    assert "G2: dpor, niemand, Abonnement S2, 2016-04-20 bis offenes Ende" in nobody.stdout
+    assert "G2: dpor, niemand, Abonnement S2, ab 2016-04-20, unbefristet" in nobody.stdout
     assert "2016-04-01 bis 2016-04-19: gilt, aber nur der letzte Tag" in nobody.stdout
     assert "30 Tage niemandem angerechnet (keine Zuordnung gilt): 100,00 USD" in nobody.stdout
     for english in ENGLISH_WORDS:

@@ -73,6 +73,11 @@ def test_cli_statement_in_german(
     assert "666.67" in english.stdout
     assert "Digital partner of record" in english.stdout
     assert "Digital Partner of Record" in german.stdout
+    # Requirements by name, seats of the as-of month alone.
+    assert "  seats in 2016-09 " in english.stdout
+    assert "  Lizenzen im Monat 2016-09 " in german.stdout
+    assert "  Neukunden (keine im Zeitraum davor) " in german.stdout
+    assert "new_customers" not in german.stdout
 
 
 @pytest.mark.parametrize(

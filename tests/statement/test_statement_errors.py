@@ -133,5 +133,7 @@ def test_a_rejected_partner_says_why(tmp_path: Path, run_cli: CliRunner) -> None
     )
     assert "leads back to itself" in result.stderr
     german = run_cli("partner", out, "P2", "--lang", "de")
-    _assert_one_line_usage_error(german, "Partner 'P2' wurde abgelehnt (Partnerzeile 2): ")
+    _assert_one_line_usage_error(
+        german, "Partner 'P2' wurde abgelehnt (Datenzeile 2 der Partner): "
+    )
     assert "leads back" not in german.stderr

@@ -118,8 +118,9 @@ def show(statement: PartnerStatement, language: Language) -> None:
         attained = say("statement.yes" if standing.attained else "statement.no")
         targets.add_row(target, "", "", "", attained)
         for requirement in standing.requirements:
+            label = say(f"statement.requirement.{requirement.key}", as_of=standing.window_end)
             targets.add_row(
-                f"  {requirement.key}",
+                f"  {label}",
                 say.number(requirement.value),
                 say.number(requirement.minimum),
                 say.number(requirement.gap),
