@@ -488,7 +488,7 @@ SUMMARY: dict[str, dict[Language, str]] = {
     },
     "summary.rejection": {
         "en": "{reason}: {table} row {row}",
-        "de": "{reason}: {table} Zeile {row}",
+        "de": "{reason}: {table} Datenzeile {row}",
     },
     "summary.none_rejected": {"en": "No rows were rejected.", "de": "Keine Zeile wurde abgelehnt."},
     "summary.output_rows": {"en": "Output rows", "de": "Ausgabezeilen"},

@@ -106,7 +106,7 @@ def test_run_summarises_in_german(
     assert "Eingabezeilen" in lines and "Erste Ablehnungen je Grund:" in lines
     # A rejection's message in German, from its code (the rejected table holds the English).
     assert (
-        "  bad_value: customers Zeile 2, country = 'de': country muss ein Ländercode nach "
+        "  bad_value: customers Datenzeile 2, country = 'de': country muss ein Ländercode nach "
         'ISO 3166-1 in Großbuchstaben wie DE sein, nicht "de".' in lines
     )
     assert "Umsatzmonate: 2016-04 (GJ 2016) bis 2016-04 (GJ 2016)" in lines
@@ -132,7 +132,7 @@ def test_validate_and_a_strict_refusal_summarise_in_german(
     assert (checked.exit_code, refused.exit_code, clean.exit_code) == (0, 1, 0)
     for result in (checked, refused):
         assert "Abgelehnte Zeilen nach Grund" in result.stdout
-        assert "bad_reference: revenue Zeile 2, subscription_id = 'S2'" in result.stdout
+        assert "bad_reference: revenue Datenzeile 2, subscription_id = 'S2'" in result.stdout
     assert "Keine Zeile wurde abgelehnt." in clean.stdout
 
 
@@ -144,7 +144,7 @@ def test_a_rejection_of_a_code_this_version_does_not_know_is_shown_as_written() 
         [Rejection("revenue", 2, "L1", "amount", "x", "bad_value", "as written", "new.code")],
     )
     [line] = render.rejection_examples(report, render.Wording("de", {}))
-    assert line == "bad_value: revenue Zeile 2, amount = 'x': as written"
+    assert line == "bad_value: revenue Datenzeile 2, amount = 'x': as written"
 
 
 @pytest.mark.parametrize("command", ["run", "validate"])
