@@ -415,6 +415,14 @@ STATEMENT: dict[str, dict[Language, str]] = {
         "en": "As of {as_of}; credit of {first} to {last}",
         "de": "Stand {as_of}; Anrechnung von {first} bis {last}",
     },
+    "statement.before_data": {
+        "en": "The run's revenue starts in {data_from}: earlier months count as months without "
+        "credit, so a window reaching back before it shows less, and every customer of the "
+        "first months counts as new.",
+        "de": "Die Umsätze des Laufs beginnen {data_from}: frühere Monate zählen als Monate ohne "
+        "Anrechnung; ein Zeitraum, der davor beginnt, zeigt daher weniger, und jeder Kunde der "
+        "ersten Monate zählt als neu.",
+    },
     "statement.credit": {
         "en": "Credit by area and association type",
         "de": "Anrechnung nach Bereich und Zuordnungstyp",

@@ -75,6 +75,11 @@ class PartnerStatement:
     as_of_period: str
     first_period: str
     """The first period of the 12 months the credit covers."""
+    data_from: str
+    """The run's first revenue period."""
+    reaches_before_data: bool
+    """Whether the credit's months or a target's windows (the window before, for new
+    customers) begin before `data_from`: those months hold no credit for want of data."""
     fiscal_year_start_month: int
     credit: tuple[AreaCredit, ...]
     targets: tuple[TargetStanding, ...]
@@ -156,6 +161,13 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
         root_partner_id=root_partner_id,
         as_of_period=last,
         first_period=first,
+        data_from=periods[0],
+        reaches_before_data=first < periods[0]
+        or any(
+            _months_before(last, program.window_months * 2 - 1) < periods[0]
+            for program in rules.programs.values()
+            if any(target.new_customers is not None for target in program.targets)
+        ),
         fiscal_year_start_month=rules.fiscal_year_start_month,
         credit=_credit_by_area(rules, credits),
         targets=_standings(rules, attainment, last, partner_id, organisation),

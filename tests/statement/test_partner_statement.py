@@ -5,8 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from partnercredit import core
+from partnercredit.generate import generate_dataset
 from partnercredit.statement import partner_statement
 from tests.conftest import CliRunner
 from tests.explain.tiny_runs import PRORATION_RULES, tiny_run
@@ -26,6 +29,28 @@ def test_statement_of_the_partner_of_record(worked_run: Path) -> None:
     payouts = [(line.period, line.earned_usd, line.rate) for line in statement.payouts]
     assert payouts[-1] == ("2016-09", Decimal("33.33"), Decimal("0.10"))
     assert len(payouts) == 6
+
+
+def test_windows_reaching_before_the_data_are_noted(
+    worked_run: Path, tmp_path: Path, run_cli: CliRunner
+) -> None:
+    """The worked example's revenue starts in 2016-04: its 12 months of credit (and the two
+    windows that new customers are measured over) reach back before it. Over 26 months of
+    data, a statement of the last month reaches back to none of it."""
+    statement = partner_statement(worked_run, "P5")
+    assert (statement.data_from, statement.reaches_before_data) == ("2016-04", True)
+    shown = run_cli("partner", worked_run, "P5").stdout
+    assert "The run's revenue starts in 2016-04 (FY2016): earlier months count as" in shown
+    data = tmp_path / "data"
+    generate_dataset(data, subscriptions=30, months=26, seed=3)
+    core.run(data, tmp_path / "out")
+    [(partner_id,)] = duckdb.sql(
+        f"SELECT min(partner_id) FROM '{tmp_path / 'out' / 'credits.parquet'}'"
+    ).fetchall()
+    later = partner_statement(tmp_path / "out", str(partner_id))
+    assert (later.data_from, later.as_of_period) == ("2016-01", "2018-02")
+    assert not later.reaches_before_data
+    assert "revenue starts" not in run_cli("partner", tmp_path / "out", str(partner_id)).stdout
 
 
 def test_as_of_moves_the_window(worked_run: Path) -> None:

@@ -71,6 +71,8 @@ def show(statement: PartnerStatement, language: Language) -> None:
     last = say.period(statement.as_of_period, start)
     first = say.period(statement.first_period, start)
     out.print(say("statement.window", as_of=last, first=first, last=last))
+    if statement.reaches_before_data:
+        out.print(say("statement.before_data", data_from=say.period(statement.data_from, start)))
     credit = _table(
         say,
         "statement.credit",
