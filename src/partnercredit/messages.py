@@ -505,6 +505,12 @@ SUMMARY: dict[str, dict[Language, str]] = {
         "de": "Umsatzmonate: {first} bis {last}",
     },
     "summary.credit": {"en": "Credit by program", "de": "Anrechnung nach Programm"},
+    "summary.full_credit": {
+        "en": "Under full credit every credited partner counts a line whole, so a program's "
+        "credit may exceed its revenue.",
+        "de": "Bei voller Anrechnung zählt jeder angerechnete Partner eine Zeile ganz; die "
+        "Anrechnung eines Programms kann daher seinen Umsatz übersteigen.",
+    },
     "summary.program": {"en": "program", "de": "Programm"},
     "summary.revenue_usd": {"en": "revenue USD", "de": "Umsatz USD"},
     "summary.credited_usd": {"en": "credited USD", "de": "Angerechnet USD"},

@@ -25,6 +25,7 @@ from partnercredit.cli import main, render
 from partnercredit.core import Rejection, ValidationReport
 from partnercredit.errors import Interrupted, StrictRefusal, UsageError
 from partnercredit.messages import Phase
+from partnercredit.messages import render as render_message
 from tests.conftest import TESTS, CliRunner, read_csv
 
 FIXTURES = TESTS / "fixtures" / "validation"
@@ -121,6 +122,24 @@ def test_run_summarises_in_german(
     assert lines[-1] == f"Lauf {run_id} veröffentlicht in {out}"
     for english in SUMMARY_IN_ENGLISH:
         assert english not in result.stdout, english
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_credit_above_the_revenue_is_explained_under_the_table(
+    tmp_path: Path, run_cli: CliRunner, language: str
+) -> None:
+    """The worked example credits 17,000.00 of 6,000.00 in competency (full credit, several
+    partners a day); a run whose credit is the revenue says nothing."""
+    worked = TESTS / "scenarios" / "01_worked_example"
+    rules = worked / "rules.toml"
+    full = run_cli(
+        "run", worked / "data", "--out", tmp_path / "a", "--rules", rules, "--lang", language
+    )
+    plain = run_cli("run", WITH_REJECTIONS, "--out", tmp_path / "b", "--lang", language)
+    caption = render_message("summary.full_credit", {}, language)  # type: ignore[arg-type]
+    # A caption is as wide as its table: compared word by word.
+    assert caption in " ".join(full.stdout.split())
+    assert caption not in " ".join(plain.stdout.split())
 
 
 def test_validate_and_a_strict_refusal_summarise_in_german(

@@ -142,6 +142,8 @@ def run_summary(summary: RunSummary, fiscal_year_start_month: int, say: Wording)
         uncredited = sum(program.unattributed_usd.values(), Decimal("0.00"))
         amounts = (program.revenue_usd, program.credited_usd, uncredited, program.partners)
         credit.add_row(program.program, *(say.number(value) for value in amounts))
+    if any(program.credited_usd > program.revenue_usd for program in summary.programs):
+        credit.caption, credit.caption_justify = say("summary.full_credit"), "left"
     tables.append(credit)
     reasons = _summary_table(say("summary.uncredited"), say, "program", "reason", "usd")
     for program in summary.programs:
