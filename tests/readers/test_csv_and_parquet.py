@@ -230,7 +230,8 @@ def test_csv_text_that_is_not_utf8_names_its_line(
     assert sys.unraisablehook is hook
     byte = len(rows[bad_line - 2].split("\xe4")[0]) + 1
     assert str(raised.value) == (
-        f"{data / 'customers.csv'}: not valid UTF-8 text (line {bad_line}, byte {byte} of the line)"
+        f"{data / 'customers.csv'}: not valid UTF-8 text (line {bad_line}, byte {byte} of the "
+        "line); save it as UTF-8"
     )
 
 
@@ -292,7 +293,7 @@ def test_the_byte_order_mark_is_not_counted_in_the_header_line(tmp_path: Path) -
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
     (data / "customers.csv").write_bytes(b"\xef\xbb\xbfcustomer_id,n\xe4me,country\nC1,A,DE\n")
-    with pytest.raises(StructuralError, match=r"\(line 1, byte 14 of the line\)$"):
+    with pytest.raises(StructuralError, match=r"\(line 1, byte 14 of the line\); save it as UTF-8$"):
         core.run(data, tmp_path / "out")
 
 

@@ -295,7 +295,8 @@ def _not_utf8(path: Path) -> StructuralError:
                     bom = number == 1 and line.startswith(codecs.BOM_UTF8)
                     byte = error.start + 1 - (len(codecs.BOM_UTF8) if bom else 0)
                     where = f"line {number}, byte {byte} of the line"
-                    return StructuralError(f"{path}: {NOT_UTF8} ({where})")
+                    # Most often a spreadsheet's CSV in its older, local encoding.
+                    return StructuralError(f"{path}: {NOT_UTF8} ({where}); save it as UTF-8")
     except OSError:
         pass
     return StructuralError(f"{path}: {NOT_UTF8}")
