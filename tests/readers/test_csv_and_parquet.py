@@ -293,7 +293,8 @@ def test_the_byte_order_mark_is_not_counted_in_the_header_line(tmp_path: Path) -
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "cascade_customer" / "data", data)
     (data / "customers.csv").write_bytes(b"\xef\xbb\xbfcustomer_id,n\xe4me,country\nC1,A,DE\n")
-    with pytest.raises(StructuralError, match=r"\(line 1, byte 14 of the line\); save it as UTF-8$"):
+    where = r"\(line 1, byte 14 of the line\); save it as UTF-8$"
+    with pytest.raises(StructuralError, match=where):
         core.run(data, tmp_path / "out")
 
 
