@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnercredit.arguments import require_count, require_engine
+from partnercredit.arguments import require_count, require_engine, require_text
 from partnercredit.engine import EngineOptions
 from partnercredit.errors import UsageError
 
@@ -29,3 +29,9 @@ def test_engine_options_or_none_pass_and_nothing_else() -> None:
     assert require_engine(None) is None
     with pytest.raises(TypeError, match="engine must be EngineOptions or None, not str"):
         require_engine("duckdb")
+
+
+def test_text_passes_and_nothing_else() -> None:
+    require_text("name", "", "an id")
+    with pytest.raises(TypeError, match=r"^name must be an id, not 3$"):
+        require_text("name", 3, "an id")

@@ -19,6 +19,12 @@ def require_count(name: str, value: object, least: int) -> None:
         raise UsageError(f"{name} must be at least {least}, not {value}")
 
 
+def require_text(name: str, value: object, kind: str = "text") -> None:
+    """`value` is a str; `kind` says what text in the error."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be {kind}, not {value!r}")
+
+
 def require_engine(engine: object) -> EngineOptions | None:
     """`engine` is EngineOptions or None."""
     from partnercredit.engine import EngineOptions

@@ -162,12 +162,7 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
         as_of_period=last,
         first_period=first,
         data_from=periods[0],
-        reaches_before_data=first < periods[0]
-        or any(
-            _months_before(last, program.window_months * 2 - 1) < periods[0]
-            for program in rules.programs.values()
-            if any(target.new_customers is not None for target in program.targets)
-        ),
+        reaches_before_data=_reaches_before(periods[0], first, last, rules),
         fiscal_year_start_month=rules.fiscal_year_start_month,
         credit=_credit_by_area(rules, credits),
         targets=_standings(rules, attainment, last, partner_id, organisation),
@@ -189,6 +184,16 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
             if program.rollup == "root" and organisation != partner_id
         ),
         type_labels={name: dict(kind.label) for name, kind in rules.association_types.items()},
+    )
+
+
+def _reaches_before(data_from: str, first: str, last: str, rules: Rules) -> bool:
+    """Whether the statement's months (`first` to `last`) or a target's windows begin before
+    the data: a target with new customers looks at the window before its own as well."""
+    return first < data_from or any(
+        _months_before(last, program.window_months * 2 - 1) < data_from
+        for program in rules.programs.values()
+        if any(target.new_customers is not None for target in program.targets)
     )
 
 

@@ -32,12 +32,17 @@ def test_the_same_data_in_two_formats_gives_no_difference(
     assert (result.exit_code, result.stdout.strip().splitlines()[-1]) == (0, "No differences.")
 
 
-def test_other_rules_show_where_the_credit_moved(tmp_path: Path) -> None:
+def _example_and_changed(tmp_path: Path, old: str, new: str) -> tuple[Path, Path]:
+    """The worked example run with its rules, and again with `old` replaced by `new` in them."""
     core.run(WORKED / "data", tmp_path / "example", rules=WORKED / "rules.toml")
-    rules = (WORKED / "rules.toml").read_text()
-    (tmp_path / "no_fasttrack.toml").write_text(rules.replace(', "fasttrack"]', "]"))
-    core.run(WORKED / "data", tmp_path / "changed", rules=tmp_path / "no_fasttrack.toml")
-    difference = diff_runs(tmp_path / "example", tmp_path / "changed")
+    (tmp_path / "changed.toml").write_text((WORKED / "rules.toml").read_text().replace(old, new))
+    core.run(WORKED / "data", tmp_path / "changed", rules=tmp_path / "changed.toml")
+    return tmp_path / "example", tmp_path / "changed"
+
+
+def test_other_rules_show_where_the_credit_moved(tmp_path: Path) -> None:
+    example, changed = _example_and_changed(tmp_path, ', "fasttrack"]', "]")
+    difference = diff_runs(example, changed)
     [credits] = [table for table in difference.tables if table.table == "credits"]
     # P4's FastTrack credit (2016-07 .. 2016-09) is gone; nothing else moved.
     assert (credits.only_first, credits.only_other) == (3, 0)
@@ -47,11 +52,8 @@ def test_other_rules_show_where_the_credit_moved(tmp_path: Path) -> None:
 
 def test_examples_show_null_as_an_empty_field(tmp_path: Path, run_cli: CliRunner) -> None:
     """As the CSV outputs write it, not as Python's None."""
-    core.run(WORKED / "data", tmp_path / "example", rules=WORKED / "rules.toml")
-    rules = (WORKED / "rules.toml").read_text()
-    (tmp_path / "no_fasttrack.toml").write_text(rules.replace(', "fasttrack"]', "]"))
-    core.run(WORKED / "data", tmp_path / "changed", rules=tmp_path / "no_fasttrack.toml")
-    result = run_cli("diff", tmp_path / "example", tmp_path / "changed")
+    example, changed = _example_and_changed(tmp_path, ', "fasttrack"]', "]")
+    result = run_cli("diff", example, changed)
     examples = [line for line in result.stdout.splitlines() if "association_type=" in line]
     assert examples
     assert all("workload=, " in line and "None" not in line for line in examples)
@@ -61,11 +63,8 @@ def test_examples_show_null_as_an_empty_field(tmp_path: Path, run_cli: CliRunner
 
 def test_examples_show_numbers_in_plain_digits(tmp_path: Path, run_cli: CliRunner) -> None:
     """A rate of zero read from Parquet is Decimal('0E-8')."""
-    core.run(WORKED / "data", tmp_path / "example", rules=WORKED / "rules.toml")
-    rules = (WORKED / "rules.toml").read_text()
-    (tmp_path / "unpaid.toml").write_text(rules.replace("rate = 0.10", "rate = 0"))
-    core.run(WORKED / "data", tmp_path / "unpaid", rules=tmp_path / "unpaid.toml")
-    result = run_cli("diff", tmp_path / "example", tmp_path / "unpaid")
+    example, unpaid = _example_and_changed(tmp_path, "rate = 0.10", "rate = 0")
+    result = run_cli("diff", example, unpaid)
     assert "rate=0.00000000," in result.stdout
     assert "E-" not in result.stdout
 

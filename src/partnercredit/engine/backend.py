@@ -18,7 +18,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
-from partnercredit.arguments import require_count
+from partnercredit.arguments import require_count, require_text
 from partnercredit.engine.file_scans import files_in, literal, parquet_scan, sql_text
 from partnercredit.errors import ResourceError, StructuralError, UnreadableData, UsageError
 from partnercredit.paths import PathArg, as_path
@@ -35,6 +35,7 @@ AfterSort = Callable[[ir.Table], ir.Table]
 """A select of sorted rows (see `Backend.write_parquet`)."""
 _INVALID_PARQUET_TEXT = re.compile(r'Invalid string encoding found in Parquet file "(.*?)":')
 _INTEGER_OVERFLOW = re.compile(r"Out of Range Error: Overflow in multiplication of INT64 ")
+_NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9_]")
 _TOO_LARGE = re.compile(r"to DECIMAL\(18,\d+\)(?: when casting from source column (\w+))?")
 SCRATCH_PREFIX = "partnercredit-"
 
@@ -72,8 +73,7 @@ class EngineOptions:
         if engine not in get_args(EngineName):
             raise UsageError(f"unknown engine {engine!r}; use duckdb or spark")
         if memory_limit is not None:
-            if not isinstance(memory_limit, str):
-                raise TypeError(f"memory_limit must be text such as '8GB', not {memory_limit!r}")
+            require_text("memory_limit", memory_limit, "text such as '8GB'")
             memory_bytes(memory_limit)  # refuses what no engine would take
         if threads is not None:
             require_count("threads", threads, 1)
@@ -90,8 +90,6 @@ class EngineOptions:
         """The folder that work folders are made in."""
         return self.spill_dir or Path(tempfile.gettempdir())
 
-
-_NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9_]")
 
 _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]i?b|b)\s*", re.IGNORECASE)
 _UNIT_BYTES = {

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
 
+from partnercredit.arguments import require_text
 from partnercredit.contract import BASE_CURRENCY, TRANSACTING
 from partnercredit.explain.models import (
     LineExplanation,
@@ -44,8 +45,8 @@ def explain_line(
     any language) for a line, partner or program the run does not hold, and `UsageError` for
     a folder that holds no run."""
     for name, value in (("line_id", line_id), ("partner", partner), ("program", program)):
-        if not isinstance(value, str) and (value is not None or name == "line_id"):
-            raise TypeError(f"{name} must be text (an id as the data writes it), not {value!r}")
+        if value is not None or name == "line_id":
+            require_text(name, value, "text (an id as the data writes it)")
     with run_tables(as_path(run_dir)) as run:
         return _explain(run, line_id, partner, program)
 

@@ -117,7 +117,8 @@ class LineExplanation:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types: dates as ISO text, times as ISO text in UTC (with its offset),
-        numbers as decimal text (money with at least two places, never an exponent)."""
+        numbers as decimal text, never with an exponent (USD with its two places, the line's
+        amount with the decimals it has)."""
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
         return plain
 
