@@ -12,7 +12,10 @@ Suites (each a separate process, measured with its children):
   memory (8 GB at 1M subscriptions, so about 80 GB at 10M).
 
 Figures are kept in benchmarks/results.json (one entry per suite, scale and input format,
-the latest measurement winning), so that runs at different scales add up to one report.
+the latest measurement winning), so that runs at different scales add up to one report. Each
+entry records when it was measured, on which machine, from which commit and in which
+invocation of this command: a ratio is only computed between figures of one invocation, as
+machines (and one machine from hour to hour) differ by more than the ratios move.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -31,7 +35,10 @@ from pathlib import Path
 
 import duckdb
 import ibis
+import numpy
+import pandas  # type: ignore[import-untyped,unused-ignore]
 import psutil
+import pyarrow
 
 from benchmarks.measure import measure
 from partnercredit import __version__
@@ -57,6 +64,10 @@ class Result:
     peak_rss_gb: float
     measured_on: str
     machine: str
+    commit: str = "not recorded"
+    invocation: str = ""
+    """When the `benchmarks.run` command that measured it started (UTC): figures of one
+    invocation were measured one after the other on one machine."""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -67,7 +78,7 @@ class Result:
         return (
             f"| {self.suite} | {self.scale} | {self.file_format} | {self.revenue_rows:,} | "
             f"{self.association_rows:,} | {self.seconds:.1f} s | {self.peak_rss_gb:.2f} GB | "
-            f"{lines_per_second:,.0f} |"
+            f"{lines_per_second:,.0f} | {self.measured_on} | {self.commit} |"
         )
 
 
@@ -116,7 +127,9 @@ def _commands(memory_limit: str | None) -> dict[str, Callable[[Path, Path], list
     }
 
 
-def measure_suite(suite: str, scale: str, file_format: str, memory_limit: str | None) -> Result:
+def measure_suite(
+    suite: str, scale: str, file_format: str, memory_limit: str | None, invocation: str
+) -> Result:
     folder = dataset(scale, file_format)
     label = f"{suite} {memory_limit}" if suite == "run" and memory_limit else suite
     print(f"-- {label} at {scale} ({file_format})", flush=True)
@@ -136,15 +149,42 @@ def measure_suite(suite: str, scale: str, file_format: str, memory_limit: str | 
         round(measurement.peak_rss_gb, 3),
         f"{datetime.now(UTC):%Y-%m-%d}",
         machine(),
+        commit(),
+        invocation,
     )
 
 
 def machine() -> str:
     return (
-        f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.machine()} ({_cpu_model()}), {os.cpu_count()} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python {platform.python_version()}, "
-        f"partnercredit {__version__}, ibis {ibis.__version__}, duckdb {duckdb.__version__}"
+        f"partnercredit {__version__}, ibis {ibis.__version__}, duckdb {duckdb.__version__}, "
+        f"pyarrow {pyarrow.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}"
     )
+
+
+def _cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "CPU model unknown"
+    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return models[0] if models else platform.processor() or "CPU model unknown"
+
+
+def commit() -> str:
+    """The commit measured, marked `+changes` when the package or benchmarks differ from it."""
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", *arguments], cwd=ROOT.parent, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return "not a git checkout"
+    changed = git("status", "--porcelain", "--", "src", "benchmarks/*.py")
+    return f"{head}+changes" if changed else head
 
 
 def load_results() -> dict[tuple[str, str, str], Result]:
@@ -165,7 +205,8 @@ def _report_order(result: Result) -> tuple[int, int, str, str]:
 
 
 def _ratios(results: list[Result]) -> list[str]:
-    """engine / floor and pandas / engine, per scale and input format where all were run."""
+    """engine / floor and pandas / engine, per scale and input format, where the yardstick was
+    measured in the same invocation as the run."""
     by_key = {result.key: result for result in results}
     rows = []
     for scale, file_format in sorted(
@@ -176,16 +217,26 @@ def _ratios(results: list[Result]) -> list[str]:
         if engine is None:
             continue
         floor = by_key.get(("floor", scale, file_format))
-        pandas = by_key.get(("pandas", scale, file_format))
-        over_floor = f"{engine.seconds / floor.seconds:.1f}x" if floor else "not measured"
-        if pandas:
-            pandas_ratio = f"{pandas.seconds / engine.seconds:.1f}x"
-        elif scale in PANDAS_SCALES:
-            pandas_ratio = "not measured"
-        else:
+        pandas_result = by_key.get(("pandas", scale, file_format))
+        over_floor = _ratio(engine, floor, engine.seconds / floor.seconds if floor else 0)
+        if pandas_result is None and scale not in PANDAS_SCALES:
             pandas_ratio = "not run (would not fit in memory)"
+        else:
+            pandas_ratio = _ratio(
+                engine,
+                pandas_result,
+                pandas_result.seconds / engine.seconds if pandas_result else 0,
+            )
         rows.append(f"| {scale} | {file_format} | {over_floor} | {pandas_ratio} |")
     return rows
+
+
+def _ratio(engine: Result, yardstick: Result | None, ratio: float) -> str:
+    if yardstick is None:
+        return "not measured"
+    if not engine.invocation or yardstick.invocation != engine.invocation:
+        return "not measured together"
+    return f"{ratio:.1f}x"
 
 
 def write_report(results: list[Result]) -> None:
@@ -193,15 +244,17 @@ def write_report(results: list[Result]) -> None:
     markers is kept."""
     begin, end = "<!-- measured: begin -->", "<!-- measured: end -->"
     machines = sorted({result.machine for result in results})
-    dates = sorted({result.measured_on for result in results})
     table = "\n".join(
         [
-            f"Measured {', '.join(dates)} on {'; '.join(machines)}.",
+            f"Machine{'s' if len(machines) > 1 else ''}: {'; '.join(machines)}.",
             "",
             "| suite | scale | input | revenue lines | association rows | wall time | "
-            "peak RSS | lines/s |",
-            "|---|---|---|---|---|---|---|---|",
+            "peak RSS | lines/s | measured | commit |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             *(result.row() for result in results),
+            "",
+            "Ratios only between figures measured one after the other by one invocation of "
+            "`benchmarks.run`:",
             "",
             "| scale | input | engine / floor (time) | pandas / engine (time) |",
             "|---|---|---|---|",
@@ -232,13 +285,16 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown suite or scale: {', '.join(unknown)}")
     results = load_results()
+    invocation = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
     for scale in arguments.scales.split(","):
         for file_format in arguments.formats.split(","):
             for suite in suites:
                 if suite == "pandas" and scale not in PANDAS_SCALES:
                     print(f"-- pandas at {scale}: skipped, it would not fit in memory")
                     continue
-                result = measure_suite(suite, scale, file_format, arguments.memory_limit)
+                result = measure_suite(
+                    suite, scale, file_format, arguments.memory_limit, invocation
+                )
                 print(result.row(), flush=True)
                 results[result.key] = result
                 save_results(results)
