@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 DEMO_SUBSCRIPTIONS = 100_000
 DEMO_SEED = 2016
+DEMO_MONTHS = 12
+DEMO_START = "2016-01"
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,20 @@ def run_demo(
     folder = as_path(folder)
     _check_demo_folder(folder)
     data_dir = folder / "data"
-    wanted = {"subscriptions": subscriptions, "seed": seed}
+    wanted = _dataset_parameters(subscriptions, seed)
     if _generated_with(data_dir) != wanted:
         if on_phase:
             on_phase(Phase("phase.generating", {"subscriptions": Decimal(subscriptions)}))
         from partnercredit.generate import generate_dataset
 
-        generate_dataset(data_dir, subscriptions=subscriptions, seed=seed, file_format="parquet")
+        generate_dataset(
+            data_dir,
+            subscriptions=subscriptions,
+            seed=seed,
+            months=DEMO_MONTHS,
+            start=DEMO_START,
+            file_format="parquet",
+        )
         # The dataset is in place; an interrupt may stop the run again.
         interrupts.release()
     from partnercredit import core
@@ -84,17 +93,29 @@ def _check_demo_folder(folder: Path) -> None:
 _DEMO_CONTENTS = frozenset(("data", "run"))
 
 
-def _generated_with(data_dir: Path) -> dict[str, int] | None:
-    """The size and seed of the dataset in data_dir, if it is whole (generate.json and every
-    table it names); None otherwise, and the dataset is generated again."""
+def _dataset_parameters(subscriptions: int, seed: int) -> dict[str, object]:
+    """The demo dataset's parameters as generate.json records them."""
+    return {
+        "subscriptions": subscriptions,
+        "months": DEMO_MONTHS,
+        "start": DEMO_START,
+        "seed": seed,
+        "messy": 0.0,
+        "format": "parquet",
+    }
+
+
+def _generated_with(data_dir: Path) -> dict[str, object] | None:
+    """The parameters of the dataset in data_dir, if it is whole (generate.json and every
+    table it names); None otherwise, and the dataset is generated again. A dataset generated
+    with other parameters (by `generate` into the demo's folder) is generated again too."""
     try:
         report = json.loads((data_dir / "generate.json").read_text(encoding="utf-8"))
         parameters, tables = report["parameters"], report["tables"]
         complete = all((data_dir / table["file"]).is_file() for table in tables.values())
-        wanted = {"subscriptions": parameters["subscriptions"], "seed": parameters["seed"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return wanted if complete else None
+    return parameters if complete and isinstance(parameters, dict) else None
 
 
 _SHOWN_PROGRAM = "competency"

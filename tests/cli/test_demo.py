@@ -33,9 +33,23 @@ def test_demo_generates_runs_and_shows_a_partner(tmp_path: Path, run_cli: CliRun
         "WHERE program = 'competency' GROUP BY ALL ORDER BY sum(credit_usd) DESC LIMIT 1"
     ).fetchall()
     assert f"Partner {largest}" in result.stdout
+    generated = (folder / "data" / "generate.json").stat().st_mtime_ns
     again = run_cli("demo", "--dir", folder, "--subscriptions", "1500", "--no-serve")
     assert again.exit_code == 0
-    assert "generating" not in again.stdout
+    assert (folder / "data" / "generate.json").stat().st_mtime_ns == generated
+
+
+def test_demo_generates_again_over_a_dataset_generated_otherwise(
+    tmp_path: Path, run_cli: CliRunner
+) -> None:
+    folder = tmp_path / "demo"
+    messy = ("--subscriptions", "50", "--seed", "2016", "--messy", "0.5", "--months", "3")
+    assert run_cli("generate", folder / "data", *messy, "--format", "parquet").exit_code == 0
+    result = run_cli("demo", "--dir", folder, "--subscriptions", "50", "--no-serve")
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((folder / "run" / "run.json").read_text())
+    assert all(counts["rejected"] == 0 for counts in manifest["tables"].values())
+    assert json.loads((folder / "data" / "generate.json").read_text())["parameters"]["months"] == 12
 
 
 @pytest.mark.parametrize(
