@@ -412,8 +412,8 @@ STATEMENT: dict[str, dict[Language, str]] = {
         "de": "Partner {partner}, ein Standort von {organisation}",
     },
     "statement.window": {
-        "en": "As of {as_of}; credit of {first} to {last}",
-        "de": "Stand {as_of}; Anrechnung von {first} bis {last}",
+        "en": "As of {as_of}; credit and payouts of {first} to {last}",
+        "de": "Stand {as_of}; Anrechnung und Auszahlungen von {first} bis {last}",
     },
     "statement.before_data": {
         "en": "The run's revenue starts in {data_from}: earlier months count as months without "
@@ -451,8 +451,8 @@ STATEMENT: dict[str, dict[Language, str]] = {
     "statement.requirement.seats": {"en": "seats in {as_of}", "de": "Lizenzen im Monat {as_of}"},
     "statement.requirement.customers": {"en": "customers", "de": "Kunden"},
     "statement.requirement.new_customers": {
-        "en": "new customers (none in the window before)",
-        "de": "Neukunden (keine im Zeitraum davor)",
+        "en": "new customers (no credit above zero in the window before)",
+        "de": "Neukunden (im Zeitraum davor keine Anrechnung über null)",
     },
     "statement.minimum": {"en": "minimum", "de": "Mindestwert"},
     "statement.gap": {"en": "gap", "de": "Abstand"},
@@ -472,8 +472,15 @@ STATEMENT: dict[str, dict[Language, str]] = {
         "en": "blocked: requires one of",
         "de": "Gesperrt: erfordert eines von",
     },
+    "statement.no_credit": {
+        "en": "No credit in these months.",
+        "de": "Keine Anrechnung in diesen Monaten.",
+    },
     "statement.no_targets": {"en": "No targets.", "de": "Keine Ziele."},
-    "statement.no_payouts": {"en": "No payouts.", "de": "Keine Auszahlungen."},
+    "statement.no_payouts": {
+        "en": "No payouts in these months.",
+        "de": "Keine Auszahlungen in diesen Monaten.",
+    },
     "period_label": {"en": "{period} (FY{year})", "de": "{period} (GJ {year})"},
 }
 

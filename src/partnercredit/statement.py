@@ -3,6 +3,7 @@ association type, where it stands against every target, and its payouts."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class Requirement:
     key: str
     value: Decimal
     minimum: Decimal
+    """The least value that attains, in the value's units: a money or seats minimum of the
+    rules rounded up to a whole cent (the rules' 10.001 needs 10.01), so with two places."""
     gap: Decimal
     """How much is missing (0 when the requirement holds)."""
 
@@ -149,7 +152,9 @@ def _statement(run: RunTables, partner_id: str, as_of: str | None) -> PartnerSta
         organisation,
         last,
     )
-    payouts = run.rows("payouts", "partner_id = ? AND period <= ?", partner_id, last)
+    payouts = run.rows(
+        "payouts", "partner_id = ? AND period BETWEEN ? AND ?", partner_id, first, last
+    )
     rates = {
         (name, rate.area): rate.rate
         for name, program in rules.programs.items()
@@ -244,12 +249,7 @@ def _standings(
                 "new_customers": Decimal(row["new_customers"] if row else 0),
             }
             requirements = tuple(
-                Requirement(
-                    key,
-                    values[key],
-                    Decimal(minimum),
-                    max(Decimal(0), Decimal(minimum) - values[key]),
-                )
+                _requirement(key, values[key], minimum)
                 for key, minimum in target.requirements.items()
                 if key in REQUIREMENTS
             )
@@ -269,3 +269,12 @@ def _standings(
                 )
             )
     return tuple(standings)
+
+
+_IN_CENTS = frozenset(("revenue_usd", "seats"))
+
+
+def _requirement(key: str, value: Decimal, minimum: Decimal | int) -> Requirement:
+    places = 2 if key in _IN_CENTS else 0
+    least = Decimal(math.ceil(Decimal(minimum).scaleb(places))).scaleb(-places)
+    return Requirement(key, value, least, max(least - value, Decimal(0).scaleb(-places)))

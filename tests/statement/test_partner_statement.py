@@ -53,6 +53,56 @@ def test_windows_reaching_before_the_data_are_noted(
     assert "revenue starts" not in run_cli("partner", tmp_path / "out", str(partner_id)).stdout
 
 
+def test_payouts_are_those_of_the_statements_months(tmp_path: Path) -> None:
+    """Over 26 months of data, the statement of the last month shows the payouts of its 12
+    months (2017-03 to 2018-02), as its credit; earlier payouts are on earlier statements."""
+    data = tmp_path / "data"
+    generate_dataset(data, subscriptions=30, months=26, seed=3)
+    core.run(data, tmp_path / "out")
+    payouts = tmp_path / "out" / "payouts.parquet"
+    [(partner_id, first_paid)] = duckdb.sql(
+        f"SELECT partner_id, min(period) FROM '{payouts}' GROUP BY ALL ORDER BY 2, 1 LIMIT 1"
+    ).fetchall()
+    [(in_window,)] = duckdb.sql(
+        f"SELECT count(*) FROM '{payouts}' WHERE partner_id = '{partner_id}' "
+        "AND period BETWEEN '2017-03' AND '2018-02'"
+    ).fetchall()
+    assert first_paid < "2017-03"
+    statement = partner_statement(tmp_path / "out", str(partner_id))
+    assert statement.first_period == "2017-03"
+    assert len(statement.payouts) == in_window
+    assert all("2017-03" <= line.period <= "2018-02" for line in statement.payouts)
+    earlier = partner_statement(tmp_path / "out", str(partner_id), as_of=first_paid)
+    assert earlier.payouts and earlier.payouts[0].period == first_paid
+
+
+def test_money_and_seat_minimums_are_whole_cents_with_two_places(
+    tmp_path: Path, run_cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A minimum of 10.001 USD needs 10.01 (attainment compares whole cents): the statement
+    shows the minimum that is to be reached and the gap to it in cents, as the value is, and
+    a met requirement's gap as 0.00; a partner without credit in its months is told so."""
+    monkeypatch.setenv("COLUMNS", "250")
+    rules = PRORATION_RULES.format(proration="daily") + (
+        '[[programs.full.targets]]\nname = "t"\narea = "all"\nrevenue_usd = 10.001\n'
+        "seats = 0.5\ncustomers = 1\n"
+    )
+    revenue = (
+        "line_id,subscription_id,period,product,workload,amount,currency,quantity,"
+        "transacting_partner_id\nL1,S1,2016-05,X1,,10.00,USD,3,P3\n"
+    )
+    out = tiny_run(tmp_path, rules, revenue=revenue)
+    [standing] = partner_statement(out, "P3").targets
+    assert [(r.key, r.value, r.minimum, r.gap) for r in standing.requirements] == [
+        ("revenue_usd", Decimal("10.00"), Decimal("10.01"), Decimal("0.01")),
+        ("seats", Decimal("3.00"), Decimal("0.50"), Decimal("0.00")),
+        ("customers", Decimal(1), Decimal(1), Decimal(0)),
+    ]
+    shown = run_cli("partner", out, "P3").stdout
+    assert "│   revenue USD                │ 10.00 │   10.01 │ 0.01 │" in shown
+    assert "No credit in these months." in run_cli("partner", out, "P1").stdout
+
+
 def test_as_of_moves_the_window(worked_run: Path) -> None:
     statement = partner_statement(worked_run, "P2", as_of="2016-06")
     assert statement.first_period == "2015-07"
@@ -62,9 +112,9 @@ def test_as_of_moves_the_window(worked_run: Path) -> None:
     silver = next(t for t in statement.targets if t.target == "smb_cloud_silver")
     assert not silver.attained
     # seats 0 of 40; new customers 1 (C1 is new to P2) of 4
-    assert [(r.key, r.value, r.gap) for r in silver.requirements] == [
-        ("seats", Decimal("0.00"), Decimal("40.00")),
-        ("new_customers", Decimal(1), Decimal(3)),
+    assert [(r.key, r.value, r.minimum, r.gap) for r in silver.requirements] == [
+        ("seats", Decimal("0.00"), Decimal("40.00"), Decimal("40.00")),
+        ("new_customers", Decimal(1), Decimal(4), Decimal(3)),
     ]
 
 
@@ -90,7 +140,8 @@ def test_cli_statement_in_german(
     assert german.exit_code == 0, german.stderr
     assert german.stdout.splitlines()[:2] == [
         "Partner P5 (Partner Five)",
-        "Stand 2016-09 (GJ 2017); Anrechnung von 2015-10 (GJ 2016) bis 2016-09 (GJ 2017)",
+        "Stand 2016-09 (GJ 2017); Anrechnung und Auszahlungen von 2015-10 (GJ 2016) bis "
+        "2016-09 (GJ 2017)",
     ]
     for heading in ("Anrechnung nach Bereich und Zuordnungstyp", "Ziele", "Auszahlungen"):
         assert heading in german.stdout
@@ -101,7 +152,7 @@ def test_cli_statement_in_german(
     # Requirements by name, seats of the as-of month alone.
     assert "  seats in 2016-09 " in english.stdout
     assert "  Lizenzen im Monat 2016-09 " in german.stdout
-    assert "  Neukunden (keine im Zeitraum davor) " in german.stdout
+    assert "  Neukunden (im Zeitraum davor keine Anrechnung über null) " in german.stdout
     assert "new_customers" not in german.stdout
 
 
@@ -168,5 +219,8 @@ def test_credit_of_products_in_no_area_is_shown_as_such(
     assert "│ full    │ (no area) │ transacting │" in english.stdout
     assert "│ full     │ (kein Bereich) │ transacting   │" in german.stdout
     # The rules have no targets: said so, not shown as an empty table.
-    assert english.stdout.splitlines()[-2:] == ["No targets.", "No payouts."]
-    assert german.stdout.splitlines()[-2:] == ["Keine Ziele.", "Keine Auszahlungen."]
+    assert english.stdout.splitlines()[-2:] == ["No targets.", "No payouts in these months."]
+    assert german.stdout.splitlines()[-2:] == [
+        "Keine Ziele.",
+        "Keine Auszahlungen in diesen Monaten.",
+    ]

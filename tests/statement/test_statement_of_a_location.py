@@ -140,7 +140,8 @@ def test_german_statements_have_no_english_left(
     lines = location.stdout.splitlines()
     assert lines[:2] == [
         "Partner LOC (Org Seattle), ein Standort von ORG",
-        "Stand 2016-04 (GJ 2016); Anrechnung von 2015-05 (GJ 2015) bis 2016-04 (GJ 2016)",
+        "Stand 2016-04 (GJ 2016); Anrechnung und Auszahlungen von 2015-05 (GJ 2015) bis "
+        "2016-04 (GJ 2016)",
     ]
     assert (
         "competency: Die Anrechnung erhält die Organisation ORG; sie steht in der Aufstellung "
@@ -153,6 +154,6 @@ def test_german_statements_have_no_english_left(
     assert any("1.500,00" in line and "0,05" in line and "75,00" in line for line in lines), (
         location.stdout
     )
-    assert organisation.stdout.splitlines()[-1] == "Keine Auszahlungen."
+    assert organisation.stdout.splitlines()[-1] == "Keine Auszahlungen in diesen Monaten."
     for english in ENGLISH_WORDS:
         assert english not in location.stdout + organisation.stdout, english

@@ -92,7 +92,7 @@ def show(statement: PartnerStatement, language: Language) -> None:
             say.number(row.seat_credit),
             say.number(row.lines),
         )
-    out.print(credit)
+    out.print(credit if statement.credit else say("statement.no_credit"))
     if statement.programs_credited_to_root:
         out.print(
             say(
