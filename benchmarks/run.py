@@ -42,6 +42,7 @@ import pyarrow
 
 from benchmarks.measure import measure
 from partnercredit import __version__
+from partnercredit.generate.report import GENERATOR_VERSION, REPORT_FILE
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data"
@@ -83,9 +84,10 @@ class Result:
 
 
 def dataset(scale: str, file_format: str) -> Path:
-    """The generated data of a scale, made once and kept under benchmarks/data."""
+    """The generated data of a scale, made once and kept under benchmarks/data (made again
+    when the generator has changed since)."""
     folder = DATA / f"{scale}-{file_format}"
-    if not (folder / "generate.json").exists():
+    if not _generated_by_this_version(folder):
         shutil.rmtree(folder, ignore_errors=True)
         DATA.mkdir(exist_ok=True)
         free = shutil.disk_usage(DATA).free
@@ -96,6 +98,14 @@ def dataset(scale: str, file_format: str) -> Path:
         if measure([*command, "--format", file_format]).exit_code:
             raise SystemExit(f"generating {scale} {file_format} failed")
     return folder
+
+
+def _generated_by_this_version(folder: Path) -> bool:
+    try:
+        report = json.loads((folder / REPORT_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(report, dict) and report.get("generator_version") == GENERATOR_VERSION
 
 
 def _rows(folder: Path) -> tuple[int, int]:

@@ -22,10 +22,12 @@ if TYPE_CHECKING:
     from partnercredit.core import PhaseCallback, RunReport
     from partnercredit.engine import EngineOptions
 
-DEMO_SUBSCRIPTIONS = 100_000
+DEMO_SUBSCRIPTIONS = 60_000
 DEMO_SEED = 2016
-DEMO_MONTHS = 12
-DEMO_START = "2016-01"
+# Two fiscal years (FY2016 and FY2017): a year of targets with the year before it, so that
+# customers are new or not by their history, and the default rules' policy changes of 2016.
+DEMO_MONTHS = 24
+DEMO_START = "2015-07"
 
 
 @dataclass(frozen=True)
@@ -107,15 +109,19 @@ def _dataset_parameters(subscriptions: int, seed: int) -> dict[str, object]:
 
 def _generated_with(data_dir: Path) -> dict[str, object] | None:
     """The parameters of the dataset in data_dir, if it is whole (generate.json and every
-    table it names); None otherwise, and the dataset is generated again. A dataset generated
-    with other parameters (by `generate` into the demo's folder) is generated again too."""
+    table it names) and made by this version of the generator; None otherwise, and the dataset
+    is generated again. A dataset generated with other parameters (by `generate` into the
+    demo's folder) is generated again too."""
+    from partnercredit.generate.report import GENERATOR_VERSION, REPORT_FILE
+
     try:
-        report = json.loads((data_dir / "generate.json").read_text(encoding="utf-8"))
+        report = json.loads((data_dir / REPORT_FILE).read_text(encoding="utf-8"))
         parameters, tables = report["parameters"], report["tables"]
         complete = all((data_dir / table["file"]).is_file() for table in tables.values())
+        current = report.get("generator_version") == GENERATOR_VERSION
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return parameters if complete and isinstance(parameters, dict) else None
+    return parameters if complete and current and isinstance(parameters, dict) else None
 
 
 _SHOWN_PROGRAM = "competency"

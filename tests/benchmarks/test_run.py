@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import run as bench
+from partnercredit.generate.report import GENERATOR_VERSION
 
 MEASURED = bench.Result(
     suite="run",
@@ -86,3 +87,13 @@ def test_results_recorded_before_commits_were_kept_still_load(files: Path) -> No
     )
     (loaded,) = bench.load_results().values()
     assert (loaded.commit, loaded.invocation) == ("not recorded", "")
+
+
+def test_data_of_an_older_generator_is_generated_again(tmp_path: Path) -> None:
+    folder = tmp_path / "1m-parquet"
+    folder.mkdir()
+    assert not bench._generated_by_this_version(folder)
+    (folder / "generate.json").write_text('{"schema_version": 1, "parameters": {}}')
+    assert not bench._generated_by_this_version(folder)
+    (folder / "generate.json").write_text(f'{{"generator_version": {GENERATOR_VERSION}}}')
+    assert bench._generated_by_this_version(folder)

@@ -14,6 +14,8 @@ import duckdb
 import pytest
 
 from partnercredit.cli.demo import _invoked_as
+from partnercredit.demo import DEMO_MONTHS, DEMO_START
+from partnercredit.generate.report import GENERATOR_VERSION
 from tests.conftest import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -49,7 +51,8 @@ def test_demo_generates_again_over_a_dataset_generated_otherwise(
     assert result.exit_code == 0, result.stderr
     manifest = json.loads((folder / "run" / "run.json").read_text())
     assert all(counts["rejected"] == 0 for counts in manifest["tables"].values())
-    assert json.loads((folder / "data" / "generate.json").read_text())["parameters"]["months"] == 12
+    parameters = json.loads((folder / "data" / "generate.json").read_text())["parameters"]
+    assert (parameters["months"], parameters["start"]) == (DEMO_MONTHS, DEMO_START)
 
 
 @pytest.mark.parametrize(
@@ -57,8 +60,11 @@ def test_demo_generates_again_over_a_dataset_generated_otherwise(
     [
         lambda data: (data / "revenue.parquet").unlink(),
         lambda data: (data / "generate.json").write_text("{broken"),
+        lambda data: (data / "generate.json").write_text(
+            (data / "generate.json").read_text().replace('"generator_version": ', '"was": ')
+        ),
     ],
-    ids=["a_table_deleted", "generate_json_broken"],
+    ids=["a_table_deleted", "generate_json_broken", "an_older_generator"],
 )
 def test_demo_generates_a_damaged_dataset_again(
     damage: Callable[[Path], None], tmp_path: Path, run_cli: CliRunner
@@ -69,6 +75,8 @@ def test_demo_generates_a_damaged_dataset_again(
     result = run_cli("demo", "--dir", folder, "--subscriptions", "50")
     assert result.exit_code == 0, result.stderr
     assert (folder / "data" / "revenue.parquet").is_file()
+    report = json.loads((folder / "data" / "generate.json").read_text())
+    assert report["generator_version"] == GENERATOR_VERSION
     # The commands it suggests can be pasted into a shell, as they are.
     assert f"\n  partnercredit explain '{folder / 'run'}' --line L" in result.stdout
 

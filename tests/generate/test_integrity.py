@@ -89,8 +89,10 @@ def test_customers_and_partners(clean_csv: Path) -> None:
     countries = Counter(row["country"] for row in _rows(clean_csv, "customers"))
     assert countries.most_common(1)[0][0] == "DE" and len(countries) > 10
     partners = _rows(clean_csv, "partners")
-    assert len(partners) == 20
+    assert len(partners) == SUBSCRIPTIONS // 40
     assert any(row["parent_partner_id"] for row in partners)
+    for table in (partners, _rows(clean_csv, "customers")):
+        assert len({row["name"] for row in table}) == len(table)
     categories = Counter(row["category"] for row in _rows(clean_csv, "subscriptions"))
     assert set(categories) == {"", "paid", "trial", "internal", "benefit", "government"}
     assert categories[""] + categories["paid"] > 0.75 * SUBSCRIPTIONS
@@ -98,11 +100,12 @@ def test_customers_and_partners(clean_csv: Path) -> None:
 
 def test_a_few_giant_partners_and_a_long_tail(generate: Generate) -> None:
     data_dir = generate(subscriptions=20_000)
-    assert len(_rows(data_dir, "partners")) == 100
+    assert len(_rows(data_dir, "partners")) == 500
     dpor = Counter(row["partner_id"] for row in _rows(data_dir, "dpor_events") if row["partner_id"])
     counts = sorted(dpor.values(), reverse=True)
-    assert counts[0] > 8 * counts[len(counts) // 2]
-    assert sum(counts[:5]) > 0.2 * sum(counts)
+    assert counts[0] > 30 * counts[len(counts) // 2]
+    assert sum(counts[: len(counts) // 10]) > 0.4 * sum(counts)
+    assert counts[-1] <= 3  # the smallest partners have a customer or two
 
 
 def test_dpor_events_have_every_shape(clean_csv: Path) -> None:
@@ -127,3 +130,57 @@ def test_links_over_time(clean_csv: Path) -> None:
     assert {row["type"] for row in links} == {"pal"}
     assert all(bool(row["customer_id"]) != bool(row["subscription_id"]) for row in links)
     assert any(row["customer_id"] for row in links) and any(row["subscription_id"] for row in links)
+
+
+def test_refunds_are_lines_of_their_own_after_the_charge(clean_csv: Path) -> None:
+    lines = _rows(clean_csv, "revenue")
+    refunds = [n for n, row in enumerate(lines) if row["amount"].startswith("-")]
+    assert refunds
+    for n in refunds:
+        charge, refund = lines[n - 1], lines[n]
+        key = ("subscription_id", "period", "product", "workload", "currency")
+        assert [charge[k] for k in key] == [refund[k] for k in key]
+        assert 0 < -float(refund["amount"]) <= float(charge["amount"])
+        assert refund["quantity"] == "0"
+
+
+def test_trials_end_within_three_months(clean_csv: Path) -> None:
+    trials = {
+        row["subscription_id"]
+        for row in _rows(clean_csv, "subscriptions")
+        if row["category"] == "trial"
+    }
+    months = Counter(
+        row["subscription_id"] for row in _rows(clean_csv, "revenue") if not row["workload"]
+    )
+    billed = [months[subscription] for subscription in trials if subscription in months]
+    assert billed and max(billed) <= 3
+    assert all(
+        row["amount"] == "0.00"
+        for row in _rows(clean_csv, "revenue")
+        if row["subscription_id"] in trials
+    )
+
+
+def test_workload_links_match_lines_of_that_workload(clean_csv: Path) -> None:
+    """A FastTrack engagement or PAL limited to a workload is one of a customer (or
+    subscription) billed by workload: it can apply to some line."""
+    customer_of = {
+        row["subscription_id"]: row["customer_id"] for row in _rows(clean_csv, "subscriptions")
+    }
+    billed = {
+        key
+        for row in _rows(clean_csv, "revenue")
+        if row["workload"]
+        for key in (("C", customer_of[row["subscription_id"]]), ("S", row["subscription_id"]))
+    }
+    limited = [row for row in _rows(clean_csv, "fasttrack") if row["workload"]]
+    limited += [row for row in _rows(clean_csv, "associations") if row["workload"]]
+    assert limited
+    for row in limited:
+        scope = (
+            ("S", row["subscription_id"])
+            if row.get("subscription_id")
+            else ("C", row["customer_id"])
+        )
+        assert scope in billed

@@ -41,7 +41,7 @@ def generate(
             "--messy",
             metavar="FRACTION",
             help="Share of extra bad rows per table (0..1), of every kind validation rejects "
-            "(docs/data-contract.md); "
+            "(docs/data-contract.md; malformed lines in CSV only); "
             "any share above 0 adds at least one row of each kind to every table with as many "
             "good rows as kinds (a tiny dataset's short tables get fewer kinds; generate.json "
             "lists them).",

@@ -122,7 +122,7 @@ def _chunks(
             "delegated_admin": links.delegated_admin_table(
                 setting, owners, rows["delegated_admin"]
             ),
-            "fasttrack": links.fasttrack_table(setting, owners, rows["fasttrack"]),
+            "fasttrack": links.fasttrack_table(setting, owners, subs, rows["fasttrack"]),
             "associations": links.associations_table(setting, owners, subs, rows["associations"]),
         }
 

@@ -179,10 +179,19 @@ FASTTRACK = LinkShape("fasttrack", 0.06, 0.1, 0.3, 0.85, (30, 271), 180)
 PARTNER_ADMIN_LINKS = LinkShape("pal", 0.07, 0.2, 0.5, 0.7, (30, 721), 365)
 
 
-def _workload(setting: Setting, name: str, links: Links, share: float) -> pa.Array:
-    limited = setting.draws(f"{name}.limited").chance(links.key, share)
+def _workload(
+    setting: Setting, name: str, links: Links, share: float, billed_by_workload: NDArray[np.bool_]
+) -> pa.Array:
+    """A workload for some of the links whose customer (or subscription) is billed by
+    workload: elsewhere a workload would match none of its lines."""
+    limited = setting.draws(f"{name}.limited").chance(links.key, share) & billed_by_workload
     which = setting.draws(f"{name}.workload").integers(links.key, 0, len(WORKLOADS))
     return text.pick(text.labels(WORKLOADS), np.where(limited, which, -1))
+
+
+def _billed_by_workload(owners: Customers, subs: Subscriptions) -> NDArray[np.bool_]:
+    """Per customer of the chunk: whether one of its subscriptions is billed by workload."""
+    return np.bincount(subs.owner[subs.split], minlength=len(owners.index)) > 0
 
 
 def delegated_admin_table(setting: Setting, owners: Customers, first_row: int) -> pa.Table:
@@ -199,14 +208,17 @@ def delegated_admin_table(setting: Setting, owners: Customers, first_row: int) -
     )
 
 
-def fasttrack_table(setting: Setting, owners: Customers, first_row: int) -> pa.Table:
+def fasttrack_table(
+    setting: Setting, owners: Customers, subs: Subscriptions, first_row: int
+) -> pa.Table:
     links = customer_links(setting, FASTTRACK, owners)
+    billed_by_workload = _billed_by_workload(owners, subs)[links.owner]
     return pa.table(
         {
             "engagement_id": text.ids("F", first_row + 1 + np.arange(len(links.key)), 9),
             "partner_id": text.pick(setting.partners.ids, links.partner),
             "customer_id": text.pick(owners.ids, links.owner),
-            "workload": _workload(setting, FASTTRACK.name, links, 0.4),
+            "workload": _workload(setting, FASTTRACK.name, links, 0.6, billed_by_workload),
             "start_date": text.dates(links.start),
             "end_date": text.null_where(text.dates(links.end), links.end < 0),
             "recorded_at": links.recorded,
@@ -226,6 +238,9 @@ def associations_table(
         links.key, owners.subscriptions[links.owner]
     )
     on_subscription = draws("pal.on_subscription").chance(links.key, 0.5)
+    billed_by_workload = np.where(
+        on_subscription, subs.split[sub], _billed_by_workload(owners, subs)[links.owner]
+    )
     customer_id = text.pick(owners.ids, links.owner)
     subscription_id = text.pick(subs.ids, sub)
     return pa.table(
@@ -235,7 +250,9 @@ def associations_table(
             "partner_id": text.pick(setting.partners.ids, links.partner),
             "customer_id": text.null_where(customer_id, on_subscription),
             "subscription_id": text.null_where(subscription_id, ~on_subscription),
-            "workload": _workload(setting, PARTNER_ADMIN_LINKS.name, links, 0.15),
+            "workload": _workload(
+                setting, PARTNER_ADMIN_LINKS.name, links, 0.3, billed_by_workload
+            ),
             "valid_from": text.dates(links.start),
             "valid_to": text.null_where(text.dates(links.end), links.end < 0),
             "recorded_at": links.recorded,

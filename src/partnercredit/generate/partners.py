@@ -19,7 +19,7 @@ _LOCAL_MARKET = 5  # ...if it has a market of at least this many partners
 
 
 def partner_count(subscriptions: int) -> int:
-    return max(20, subscriptions // 200)
+    return max(20, subscriptions // 40)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Structure:
         sizes = np.bincount(self.organisation)
         share = np.where(self.headquarters, 0.4, 0.6 / np.maximum(sizes - 1, 1)[self.organisation])
         share = np.where(sizes[self.organisation] == 1, 1.0, share)
-        result: NDArray[np.float64] = zipf_weights(len(sizes), 1.05)[self.organisation] * share
+        result: NDArray[np.float64] = zipf_weights(len(sizes), 1.4)[self.organisation] * share
         return result
 
 
@@ -109,23 +109,15 @@ def partners_table(draws: Draws, chosen: Partners) -> pa.Table:
     """The `partners` rows in id order."""
     shape = chosen.structure
     index = np.arange(chosen.count, dtype=np.int64)
-    base = text.join(
-        text.pick(
-            text.labels(PARTNER_WORDS),
-            draws("partner.word").integers(shape.organisation, 0, len(PARTNER_WORDS)),
-        ),
-        text.pick(
-            text.labels(PARTNER_TRADES),
-            draws("partner.trade").integers(shape.organisation, 0, len(PARTNER_TRADES)),
-        ),
-    )
+    base = text.names(shape.organisation, PARTNER_WORDS, PARTNER_TRADES)
     legal_form = text.pick(
         text.labels([country.legal_form for country in COUNTRIES]), shape.country
     )
     cities = text.labels([city for country in COUNTRIES for city in country.cities])
     city = text.pick(cities, shape.country * 4 + draws("partner.city").integers(index, 0, 4))
-    name = pc.if_else(
-        pa.array(shape.headquarters), text.join(base, legal_form), text.join(base, city)
+    # Two locations of an organisation in one city are numbered.
+    name = text.distinct(
+        pc.if_else(pa.array(shape.headquarters), text.join(base, legal_form), text.join(base, city))
     )
     country = text.null_where(
         text.pick(text.labels([country.code for country in COUNTRIES]), shape.country),

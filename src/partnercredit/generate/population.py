@@ -24,6 +24,7 @@ from partnercredit.generate.world import (
     OFFER_WEIGHTS,
     OFFERS,
     PRODUCTS,
+    TRIAL,
 )
 
 _SUBSCRIPTIONS_PER_CUSTOMER = (0.55, 0.30, 0.15)  # 1, 2 or 3
@@ -31,6 +32,7 @@ MEAN_SUBSCRIPTIONS = sum((n + 1) * share for n, share in enumerate(_SUBSCRIPTION
 _EXISTING = 0.6  # subscriptions already running before the first period
 _LOOKBACK_DAYS = 3 * 365
 _MONTHLY_CHURN = 0.012
+_TRIAL_MONTHS = (1, 4)  # a trial is billed (at zero) for 1 to 3 months, then ends
 _SPLIT = 0.35  # O365 subscriptions billed per workload
 
 
@@ -79,14 +81,7 @@ def customers(setting: Setting, first: int, first_subscription: int, owned: Inde
 def customers_table(draws: Draws, chunk: Customers) -> pa.Table:
     legal_form = text.labels([country.legal_form for country in COUNTRIES])
     name = text.join(
-        text.pick(
-            text.labels(CUSTOMER_WORDS),
-            draws("customer.word").integers(chunk.index, 0, len(CUSTOMER_WORDS)),
-        ),
-        text.pick(
-            text.labels(CUSTOMER_TRADES),
-            draws("customer.trade").integers(chunk.index, 0, len(CUSTOMER_TRADES)),
-        ),
+        text.names(chunk.index, CUSTOMER_WORDS, CUSTOMER_TRADES),
         text.pick(legal_form, chunk.country),
     )
     country = text.null_where(
@@ -134,20 +129,25 @@ def subscriptions(setting: Setting, owners: Customers) -> Subscriptions:
     transacting = np.where(
         (dpor >= 0) & draws("subscription.resells_own").chance(index, 0.5), dpor, reseller
     )
+    category = draws("subscription.category").choice(index, cdf(CATEGORY_WEIGHTS))
+    trial = category == TRIAL
     window = calendar.end_day - calendar.start_day
     start_day = np.where(
-        draws("subscription.existing").chance(index, _EXISTING),
+        draws("subscription.existing").chance(index, _EXISTING) & ~trial,
         calendar.start_day - 1 - draws("subscription.age").integers(index, 0, _LOOKBACK_DAYS),
         calendar.start_day + draws("subscription.start").integers(index, 0, window),
     )
     first_month = np.maximum(calendar.month_of(start_day), 0)
     lifetime = np.log(draws("subscription.churn").uniform(index)) / np.log1p(-_MONTHLY_CHURN)
+    lifetime = np.where(
+        trial, draws("subscription.trial_months").integers(index, *_TRIAL_MONTHS) - 1, lifetime
+    )
     end_month = np.minimum(first_month + 1 + lifetime.astype(np.int64), calendar.months)
     return Subscriptions(
         index=index,
         owner=owner,
         product=product,
-        category=draws("subscription.category").choice(index, cdf(CATEGORY_WEIGHTS)),
+        category=category,
         offer=offer,
         split=splittable & draws("subscription.split").chance(index, _SPLIT),
         dpor_partner=dpor,

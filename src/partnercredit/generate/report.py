@@ -11,6 +11,9 @@ from partnercredit.generate.parameters import Parameters
 
 REPORT_FILE = "generate.json"
 SCHEMA_VERSION = 1
+GENERATOR_VERSION = 2
+"""Raised whenever the same parameters give other data: a dataset generated before is then
+generated again by the demo and the benchmarks instead of being reused."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class GenerationReport:
     def as_json(self) -> dict[str, object]:
         return {
             "schema_version": SCHEMA_VERSION,
+            "generator_version": GENERATOR_VERSION,
             "parameters": self.parameters.as_json(),
             "periods": {"first": self.first_period, "last": self.last_period},
             "tables": {name: table.as_json() for name, table in self.tables.items()},

@@ -74,15 +74,22 @@ def revenue_table(
     split = subs.split[sub]
     row, workload = _expand(np.where(split, len(WORKLOADS), 1))
     sub, workload = sub[row], np.where(split[row], workload, -1)
-    line = first_line + np.arange(len(row), dtype=np.int64)
+    # One draw index per charge, whatever the chunks: (subscription, month and workload).
+    charge = combine(subs.index[sub], month[row] * (len(WORKLOADS) + 1) + workload + 1)
     currency = owners.currency[subs.owner[sub]]
     unit = _cent_unit(currency)
     share = np.append(np.array(WORKLOAD_SHARES), 1.0)[workload]
     cents = _to_units(usd_cents[row] * share / _usd_per_unit(currency), unit)
-    refund = draws("revenue.refund").chance(line, _REFUNDS) & (cents > 0)
-    refunded = _to_units(cents * draws("revenue.refund_share").uniform(line), unit)
-    cents = np.where(refund, -np.maximum(refunded, unit), cents)
+    # Some charges are partly or wholly refunded in the same month: a negative line of its own
+    # right after the charge.
+    refunded = draws("revenue.refund").chance(charge, _REFUNDS) & (cents > 0)
+    refund_cents = _to_units(cents * draws("revenue.refund_share").uniform(charge), unit)
+    item, rank = _expand(1 + refunded.astype(np.int64))
+    refund = rank == 1
+    row, sub, workload, currency = row[item], sub[item], workload[item], currency[item]
+    cents = np.where(refund, -np.maximum(refund_cents[item], unit[item]), cents[item])
     quantity = np.where(refund, 0, seats[row])
+    line = first_line + np.arange(len(item), dtype=np.int64)
     return pa.table(
         {
             "line_id": text.ids("L", line + 1, 10),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -55,3 +58,27 @@ def join(*parts: pa.Array | str, separator: str = " ") -> pa.Array:
 
 def labels(values: tuple[str | None, ...] | list[str | None]) -> pa.Array:
     return pa.array(values, pa.string())
+
+
+def names(index: Ints, words: tuple[str, ...], trades: tuple[str, ...]) -> pa.Array:
+    """A distinct "word trade" name per index: every pair once (in a scrambled order), then
+    every pair again with a number ("Contoso Data 2"), and so on."""
+    pairs = len(words) * len(trades)
+    # A step coprime with the number of pairs visits every pair once per round.
+    step = next(step for step in range(pairs // 3 + 1, 2 * pairs + 2) if math.gcd(step, pairs) == 1)
+    pair = (index * step) % pairs
+    name = join(
+        pick(labels(list(words)), pair % len(words)), pick(labels(list(trades)), pair // len(words))
+    )
+    round_number = index // pairs + 1
+    return pc.if_else(pa.array(round_number > 1), join(name, integers(round_number)), name)
+
+
+def distinct(texts: pa.Array) -> pa.Array:
+    """The texts, each repetition numbered: "A", "A", "B" -> "A", "A 2", "B"."""
+    seen: Counter[str] = Counter()
+    result = []
+    for value in texts.to_pylist():
+        seen[value] += 1
+        result.append(value if seen[value] == 1 else f"{value} {seen[value]}")
+    return pa.array(result, pa.string())
