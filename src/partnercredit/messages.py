@@ -217,12 +217,12 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "de": "{day}: {what}",
     },
     "policy": {
-        "en": "the policy counts {types}",
-        "de": "die Richtlinie berücksichtigt {types}",
+        "en": "the policy from {start} counts {types}",
+        "de": "die Richtlinie ab {start} berücksichtigt {types}",
     },
     "policy_counts_nothing": {
-        "en": "the policy counts no type",
-        "de": "die Richtlinie berücksichtigt keinen Typ",
+        "en": "the policy from {start} counts no type",
+        "de": "die Richtlinie ab {start} berücksichtigt keinen Typ",
     },
     "policy_none": {
         "en": "no policy is in force",
@@ -314,11 +314,36 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "en": "applies, but category {category} earns no credit",
         "de": "gilt, aber die Kategorie {category} erhält keine Anrechnung",
     },
-    "shadowed": {
-        "en": "shadowed by {by}, which wins for this exclusive type (more specific, later "
-        "start, later recorded or greater id)",
-        "de": "verdrängt durch {by}, das bei diesem exklusiven Typ Vorrang hat (spezifischer, "
-        "späterer Beginn, später erfasst oder größere Kennung)",
+    # Shadowed by the winner of an exclusive type, by the first tie-break that tells the two
+    # apart (SPEC 7.6).
+    "shadowed_more_specific": {
+        "en": "shadowed by {by}, which wins for this exclusive type: it is more specific",
+        "de": "verdrängt durch {by}, das bei diesem exklusiven Typ Vorrang hat, weil es "
+        "spezifischer ist",
+    },
+    "shadowed_later_start": {
+        "en": "shadowed by {by}, which wins for this exclusive type: it counts from a later "
+        "day, {start}",
+        "de": "verdrängt durch {by}, das bei diesem exklusiven Typ Vorrang hat, weil es ab "
+        "einem späteren Tag gezählt wird: ab {start}",
+    },
+    "shadowed_later_recorded": {
+        "en": "shadowed by {by}, which wins for this exclusive type: it was recorded later "
+        "({recorded})",
+        "de": "verdrängt durch {by}, das bei diesem exklusiven Typ Vorrang hat, weil es später "
+        "erfasst wurde ({recorded})",
+    },
+    "shadowed_greater_id": {
+        "en": "shadowed by {by}, which wins for this exclusive type: its id is greater "
+        "(compared as text)",
+        "de": "verdrängt durch {by}, das bei diesem exklusiven Typ Vorrang hat, weil seine "
+        "Kennung größer ist (als Text verglichen)",
+    },
+    "shadowed_later_table": {
+        "en": "shadowed by {by} of {table}, which wins for this exclusive type: the ids are "
+        "the same and its table's name sorts later",
+        "de": "verdrängt durch {by} aus {table}, das bei diesem exklusiven Typ Vorrang hat, "
+        "weil die Kennungen gleich sind und der Name seiner Tabelle später einsortiert wird",
     },
     "outside_interval": {
         "en": "not in force on these days",
@@ -359,6 +384,35 @@ EXPLANATIONS: dict[str, dict[Language, str]] = {
         "below comes from the links of all its locations",
         "de": "{partner_id} wird als Teil von {organisation} angerechnet; die Anrechnung von "
         "{organisation} unten stammt aus den Zuordnungen aller seiner Standorte",
+    },
+    "split_days": {
+        "en": "Split credit: each day is shared equally by the partners credited on it.",
+        "de": "Geteilte Anrechnung: jeder Tag wird zu gleichen Teilen unter den an diesem Tag "
+        "angerechneten Partnern aufgeteilt.",
+    },
+    "split_partners": {
+        "en": "{partners} partners credited, each {part} of the amount a day",
+        "de": "{partners} Partner angerechnet, je Partner und Tag {part} des Betrags",
+    },
+    "split_one_partner": {
+        "en": "1 partner credited, {part} of the amount a day",
+        "de": "1 Partner angerechnet, je Tag {part} des Betrags",
+    },
+    "split_share": {
+        "en": "share of the amount: {terms}; {amount_usd} USD × {share} = {credit_usd} USD "
+        "(rounded half to even)",
+        "de": "Anteil am Betrag: {terms}; {amount_usd} USD × {share} = {credit_usd} USD "
+        "(gerundet, ein halber Cent zur geraden Ziffer)",
+    },
+    "split_share_seats": {
+        "en": "{quantity} seats × {share} = {seat_credit} seats",
+        "de": "{quantity} Lizenzen × {share} = {seat_credit} Lizenzen",
+    },
+    "partner_not_credited": {
+        "en": "{partner_id} has no credit on this line in this program (only {partner_id} was "
+        "asked about: the credit of other partners is not shown)",
+        "de": "{partner_id} erhält in diesem Programm keine Anrechnung für diese Zeile (gefragt "
+        "wurde nur nach {partner_id}: die Anrechnung anderer Partner wird nicht gezeigt)",
     },
     "partner_not_linked": {
         "en": "{partner_id} has no association with this line",

@@ -11,6 +11,12 @@ from tests.explain.tiny_runs import PRORATION_RULES, PRORATION_TABLES, ProratedR
 from tests.scenario_helpers import run_scenario
 
 
+@pytest.fixture
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long lines stay whole, so that the tests can look for them in the CLI's output."""
+    monkeypatch.setenv("COLUMNS", "250")
+
+
 @pytest.fixture(scope="session")
 def worked_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A run of the worked example of SPEC 10."""

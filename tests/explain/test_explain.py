@@ -199,35 +199,6 @@ def test_a_location_under_rollup_root_sees_its_organisations_credit(
     assert explain_line(out, "L1", partner="ORG").programs[0].organisation is None
 
 
-def test_exclusive_tie_break_compares_ids_as_text(tmp_path: Path) -> None:
-    """SPEC 7.6: G10 wins over G1 (greater as text), although G1 is a prefix of it."""
-    rules = """
-[association_types.advisor]
-precedence = 1
-exclusive = true
-[areas]
-all = ["*"]
-[programs.full]
-kind = "attainment"
-policies = [ { from = 2000-01-01, types = ["advisor"] } ]
-"""
-    out = tiny_run(
-        tmp_path,
-        rules,
-        revenue="line_id,subscription_id,period,product,workload,amount,currency\n"
-        "L1,S1,2016-03,X1,,100.00,USD\n",
-        associations="association_id,type,partner_id,customer_id,subscription_id,workload,"
-        "valid_from,valid_to,recorded_at\n"
-        "G1,advisor,P1,,S1,,2016-01-01,,\nG10,advisor,P2,,S1,,2016-01-01,,\n",
-    )
-    [program] = explain_line(out, "L1").programs
-    assert [(row.partner_id, row.days) for row in program.partners] == [("P2", 31)]
-    spans = {link.source_id: link.spans for link in program.links}
-    assert [(span.status, span.params) for span in spans["G10"]] == [("credited", {})]
-    assert [(span.status, span.params) for span in spans["G1"]] == [("shadowed", {"by": "G10"})]
-    check_explanations(out)
-
-
 def test_a_partner_without_links_to_the_line_is_said_so(
     prorated_run: ProratedRun, run_cli: CliRunner
 ) -> None:

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import CliRunner
 from tests.explain.tiny_runs import ProratedRun, tiny_run
 
+pytestmark = pytest.mark.usefixtures("wide_terminal")
+
 ENGLISH_WORDS = (
     "Line ",
     "Program ",
@@ -25,12 +27,6 @@ ENGLISH_WORDS = (
     "proration",
     "days",
 )
-
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Long lines stay whole, so that the tests can look for them."""
-    monkeypatch.setenv("COLUMNS", "250")
 
 
 def test_german_text_has_no_english_left(

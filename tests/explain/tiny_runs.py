@@ -15,8 +15,7 @@ BASE_TABLES = {
 }
 """Partners P1-P3 and customer C1 with subscription S1 (paid)."""
 
-PRORATION_RULES = """
-proration = "{proration}"
+TYPES_RULES = """
 [association_types.dpor]
 precedence = 1
 exclusive = true
@@ -26,7 +25,14 @@ precedence = 2
 precedence = 3
 [areas]
 all = ["*"]
-[programs.full]
+"""
+"""The start of rules: dpor (exclusive), transacting and delegated_admin; one area, every
+product."""
+
+PRORATION_RULES = (
+    'proration = "{proration}"'
+    + TYPES_RULES
+    + """[programs.full]
 kind = "attainment"
 policies = [
   {{ from = 2000-01-01, types = ["dpor", "delegated_admin"] }},
@@ -40,6 +46,7 @@ policies = [
   {{ from = 2016-04-16, types = ["dpor", "delegated_admin", "transacting"] }},
 ]
 """
+)
 """Rules for PRORATION_TABLES, to be formatted with a `proration`."""
 
 PRORATION_TABLES = {

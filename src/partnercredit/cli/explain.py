@@ -14,8 +14,10 @@ from partnercredit.cli.options import LanguageOption, RunFolderArgument
 from partnercredit.explain import (
     LineExplanation,
     LinkExplanation,
+    PartnerCredit,
     ProgramExplanation,
     Span,
+    SplitShare,
     explain_line,
 )
 from partnercredit.messages import Language
@@ -119,10 +121,21 @@ def _show_program(
         if policy.types is None:
             counted = say("policy_none")
         elif policy.types:
-            counted = say("policy", types=", ".join(map(say.type, policy.types)))
+            types = ", ".join(map(say.type, policy.types))
+            counted = say("policy", start=policy.policy_from, types=types)
         else:
-            counted = say("policy_counts_nothing")
+            counted = say("policy_counts_nothing", start=policy.policy_from)
         out.print("  " + say.days(policy.first_day, policy.last_day, counted))
+    if program.partners_on_days:
+        out.print("  " + say("split_days"))
+    for shared in program.partners_on_days:
+        part = f"1/{line.days_in_period * shared.partners}"
+        sharing = (
+            say("split_one_partner", part=part)
+            if shared.partners == 1
+            else say("split_partners", partners=shared.partners, part=part)
+        )
+        out.print("    " + say.days(shared.first_day, shared.last_day, sharing))
     if program.partner_not_linked:
         out.print("  " + say("partner_not_linked", partner_id=line.partner))
     for link in program.links:
@@ -145,6 +158,10 @@ def _show_program(
             seat_credit=credit.seat_credit,
         )
         out.print("  = " + text)
+        if credit.share is not None:
+            out.print("      " + _split_share(say, credit, credit.share, line))
+    if program.partner_not_credited:
+        out.print("  = " + say("partner_not_credited", partner_id=line.partner))
     for missing in program.uncredited:
         text = say(
             "uncredited",
@@ -153,6 +170,31 @@ def _show_program(
             uncredited_usd=missing.uncredited_usd,
         )
         out.print("  = " + text)
+
+
+def _split_share(
+    say: _Wording, credit: PartnerCredit, share: SplitShare, line: LineExplanation
+) -> str:
+    """The row's share as the sum of days / (D * partners), and the credit it gives."""
+    terms = " + ".join(f"{part.days}/{line.days_in_period * part.partners}" for part in share.parts)
+    if terms != str(share.fraction):
+        terms += f" = {share.fraction}"
+    text = say(
+        "split_share",
+        terms=terms,
+        amount_usd=line.amount_usd,
+        share=share.fraction,
+        credit_usd=credit.credit_usd,
+    )
+    if line.quantity:
+        seats = say(
+            "split_share_seats",
+            quantity=line.quantity,
+            share=share.fraction,
+            seat_credit=credit.seat_credit,
+        )
+        text += f"; {seats}"
+    return text
 
 
 def _link(say: _Wording, link: LinkExplanation) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Any
@@ -16,6 +17,7 @@ from partnercredit.explain.models import (
     ProgramExplanation,
     Uncredited,
 )
+from partnercredit.explain.split_shares import partners_on_days, split_shares
 from partnercredit.explain.trace_links import (
     LineMonth,
     Link,
@@ -224,7 +226,9 @@ def _explain_program(
     uncredited: list[dict[str, Any]],
 ) -> ProgramExplanation:
     program = rules.programs[name]
-    spans = trace_links(program, rules, month, links, roots)
+    trace = trace_links(program, rules, month, links, roots)
+    split = program.credit == "split"
+    shares = split_shares(trace.credited) if split else {}
     # Under rollup = "root" a location's links credit its organisation: that is its credit.
     organisation = None if partner is None else credited_partner(program, partner, roots)
     shown = None if partner is None else {partner, organisation}
@@ -249,7 +253,7 @@ def _explain_program(
                 valid_from=link.valid_from,
                 valid_to=link.valid_to,
                 recorded_at=link.recorded_at,
-                spans=tuple(spans[link]),
+                spans=tuple(trace.spans[link]),
             )
         )
     shown_credits = tuple(
@@ -259,6 +263,7 @@ def _explain_program(
             row["days"],
             row["credit_usd"],
             row["seat_credit"],
+            shares.get((row["partner_id"], row["association_type"])),
         )
         for row in sorted(credits, key=lambda row: (row["partner_id"], row["association_type"]))
         if shown is None or row["partner_id"] in shown
@@ -272,9 +277,11 @@ def _explain_program(
         rollup=program.rollup,
         category_excluded=month.category in program.exclude_categories,
         policies=_policies_in_month(program, month),
+        partners_on_days=partners_on_days(month.first_day, trace.credited) if split else (),
         links=tuple(explained),
         partners=shown_credits,
         partner_not_linked=partner is not None and not explained and not shown_credits,
+        partner_not_credited=partner is not None and bool(explained) and not shown_credits,
         uncredited=tuple(
             Uncredited(row["reason"], row["days"], row["uncredited_usd"])
             for row in sorted(uncredited, key=lambda row: row["reason"])
@@ -287,9 +294,9 @@ def _policies_in_month(program: Program, month: LineMonth) -> tuple[PolicyInForc
     spans: list[PolicyInForce] = []
     for day in month.each_day():
         policy = program.policy_on(day)
-        types = None if policy is None else policy.types
-        if spans and spans[-1].types == types:
-            spans[-1] = PolicyInForce(spans[-1].first_day, day, types)
+        types, policy_from = (None, None) if policy is None else (policy.types, policy.start)
+        if spans and spans[-1].policy_from == policy_from:
+            spans[-1] = dataclasses.replace(spans[-1], last_day=day)
         else:
-            spans.append(PolicyInForce(day, day, types))
+            spans.append(PolicyInForce(day, day, types, policy_from))
     return tuple(spans)

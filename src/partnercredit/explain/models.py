@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from partnercredit.messages import Language, Message
@@ -52,6 +53,37 @@ class PolicyInForce:
     last_day: date
     types: tuple[str, ...] | None
     """None: no policy in force on those days."""
+    policy_from: date | None
+    """The policy's own start (its `from` in the rules), often before the line's month."""
+
+
+@dataclass(frozen=True)
+class PartnersOnDays:
+    """Under split credit: on the days first_day..last_day (inclusive), `partners` partners
+    were credited, and each got an equal part of every one of those days."""
+
+    first_day: date
+    last_day: date
+    partners: int
+
+
+@dataclass(frozen=True)
+class DaysShared:
+    """`days` days of the month, on each of which `partners` partners shared the line."""
+
+    days: int
+    partners: int
+
+
+@dataclass(frozen=True)
+class SplitShare:
+    """A split row's exact share of the line (SPEC 7.8-7.9): the sum of 1/(D * n_d) over its
+    days, D the days of the month and n_d the partners credited on day d; credit_usd is
+    amount_usd times `fraction`, rounded half to even to the cent (seat_credit likewise)."""
+
+    parts: tuple[DaysShared, ...]
+    """The row's days by how many partners shared them, fewest partners first."""
+    fraction: Fraction
 
 
 @dataclass(frozen=True)
@@ -61,6 +93,9 @@ class PartnerCredit:
     days: int
     credit_usd: Decimal
     seat_credit: Decimal
+    share: SplitShare | None
+    """Under split credit, how credit_usd follows from the line's amount; None under full
+    credit (there it is amount_usd * days / D)."""
 
 
 @dataclass(frozen=True)
@@ -81,11 +116,18 @@ class ProgramExplanation:
     rollup: str
     category_excluded: bool
     policies: tuple[PolicyInForce, ...]
+    partners_on_days: tuple[PartnersOnDays, ...]
+    """Under split credit, how many partners shared the line on which days (the days with at
+    least one, merged where the number stays the same; all partners count, whichever one
+    was asked about); empty under full credit."""
     links: tuple[LinkExplanation, ...]
     partners: tuple[PartnerCredit, ...]
     """As the run's ledger has them."""
     partner_not_linked: bool
     """The one partner asked about has no association with the line at all."""
+    partner_not_credited: bool
+    """The one partner asked about has associations with the line but no credit in this
+    program (the credit of the partners not asked about is not shown)."""
     uncredited: tuple[Uncredited, ...]
     organisation: str | None = None
     """Under rollup = "root", when the partner asked about is a location: its organisation,
@@ -118,7 +160,7 @@ class LineExplanation:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types: dates as ISO text, times as ISO text in UTC (with its offset),
         numbers as decimal text, never with an exponent (USD with its two places, the line's
-        amount with the decimals it has)."""
+        amount with the decimals it has), exact shares as a fraction in text ("77/186", "1")."""
         plain: dict[str, Any] = _plain(dataclasses.asdict(self))
         return plain
 
@@ -134,4 +176,6 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, Fraction):
+        return str(value)
     return value

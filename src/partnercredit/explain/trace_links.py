@@ -83,17 +83,33 @@ def proration_decision(proration: str, month: LineMonth) -> Message:
     return Message(f"proration_{proration}", {})
 
 
+@dataclass(frozen=True)
+class LineTrace:
+    spans: dict[Link, list[Span]]
+    """Every link's spans of status within the month."""
+    credited: list[dict[str, str]]
+    """Day by day, each partner credited on the day with the type it is credited as, after
+    the proration (SPEC 7.8): the days the ledger's rows are made of."""
+
+
 def trace_links(
     program: Program, rules: Rules, month: LineMonth, links: list[Link], roots: dict[str, str]
-) -> dict[Link, list[Span]]:
-    """Every link's spans of status within the month, under the rules' proration."""
+) -> LineTrace:
+    """What every link did within the month, and who was credited, under the rules'
+    proration."""
     days = [_trace_day(day, program, rules, month, links, roots) for day in month.each_day()]
     if rules.proration == "month_end":
-        return {link: _decided_by_last_day(link, days) for link in links}
+        return LineTrace(
+            {link: _decided_by_last_day(link, days) for link in links},
+            [days[-1].credited] * month.days,
+        )
     if rules.proration == "any_day":
         best_types = _best_types_in_month(rules, days)
-        return {link: _credited_on_any_day(link, days, best_types) for link in links}
-    return {link: _daily(link, days) for link in links}
+        return LineTrace(
+            {link: _credited_on_any_day(link, days, best_types) for link in links},
+            [best_types] * month.days,
+        )
+    return LineTrace({link: _daily(link, days) for link in links}, [each.credited for each in days])
 
 
 def _daily(link: Link, days: list[_Day]) -> list[Span]:
@@ -171,7 +187,7 @@ def _trace_day(
     for link in candidates:
         winner = winners.get(link.type)
         if winner is not None and winner != link:
-            statuses[link] = ("shadowed", {"by": winner.source_id})
+            statuses[link] = _shadowed(link, winner)
         elif month.category in program.exclude_categories:
             statuses[link] = ("excluded_category", {"category": month.category})
         elif policy is None:
@@ -221,6 +237,30 @@ def _exclusive_winners(rules: Rules, candidates: list[Link]) -> dict[str, Link]:
         if winner is None or link.contest_key() > winner.contest_key():
             winners[link.type] = link
     return winners
+
+
+_TIE_BREAKS = ("more_specific", "later_start", "later_recorded", "greater_id", "later_table")
+"""What each element of `Link.contest_key` says when it decides a contest."""
+
+
+def _shadowed(link: Link, winner: Link) -> Status:
+    """Shadowed by the winner of its exclusive type, by the first tie-break in which the two
+    differ (SPEC 7.6)."""
+    rule = next(
+        rule
+        for rule, won, lost in zip(
+            _TIE_BREAKS, winner.contest_key(), link.contest_key(), strict=True
+        )
+        if won != lost
+    )
+    params = {"by": winner.source_id}
+    if rule == "later_start":
+        params["start"] = winner.valid_from.isoformat()
+    elif rule == "later_recorded":
+        params["recorded"] = f"{winner.recorded_at.isoformat(sep=' ')} UTC"
+    elif rule == "later_table":
+        params["table"] = winner.source_table
+    return (f"shadowed_{rule}", params)
 
 
 def credited_partner(program: Program, partner_id: str, roots: dict[str, str]) -> str:
