@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from partnercredit.engine import EngineOptions, open_backend
+from partnercredit.engine import EngineOptions, backend, open_backend
 from partnercredit.engine.backend import (
     SMALLEST_MEMORY_LIMIT,
     default_memory_limit,
@@ -223,3 +223,30 @@ def test_only_data_the_engine_cannot_decode_is_an_unreadable_file(tmp_path: Path
             backend.con.con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
         with pytest.raises(duckdb.InvalidInputException), backend.resource_errors():
             backend.con.con.execute("SELECT strptime('x', '%Y')").fetchall()
+
+
+@pytest.mark.parametrize(
+    ("groups", "limit_file", "limit", "expected_mb"),
+    [
+        ("0::/box\n", "box/memory.max", "4294967296\n", 1638),
+        ("4:memory:/box\n0::/\n", "memory/box/memory.limit_in_bytes", "2147483648\n", 819),
+        ("0::/box\n", "box/memory.max", "max\n", None),
+        ("garbled\n", "box/memory.max", "1024\n", None),
+    ],
+    ids=["cgroup_v2", "cgroup_v1", "no_limit", "unreadable"],
+)
+def test_the_default_limit_is_a_share_of_a_containers_memory(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    groups: str,
+    limit_file: str,
+    limit: str,
+    expected_mb: int | None,
+) -> None:
+    """A container's memory limit, not the machine's, is what a run may take 40% of."""
+    (tmp_path / "cgroup").write_text(groups)
+    (tmp_path / "root" / limit_file).parent.mkdir(parents=True)
+    (tmp_path / "root" / limit_file).write_text(limit)
+    monkeypatch.setattr(backend, "PROCESS_CGROUPS", tmp_path / "cgroup")
+    monkeypatch.setattr(backend, "CGROUP_ROOT", tmp_path / "root")
+    assert default_memory_limit() == f"{expected_mb or DEFAULT_MB}MB"

@@ -39,8 +39,8 @@ MemoryOption = Annotated[
         "--memory-limit",
         metavar="SIZE",
         help="Most memory the engine may use, e.g. 8GB (default: 400 bytes per revenue line, "
-        "at least 2GB and at most 40% of this machine's RAM; beyond it, the engine spills to "
-        "disk).",
+        "at least 2GB and at most 40% of this machine's (or container's) memory; beyond it, "
+        "the engine spills to disk).",
     ),
 ]
 LanguageOption = Annotated[

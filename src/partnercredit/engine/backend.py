@@ -545,7 +545,39 @@ def fitted_memory_limit(lines: int) -> str:
 
 def _machine_share() -> int:
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return int(total * 0.4)
+    return int(min([total, *_container_limits()]) * 0.4)
+
+
+PROCESS_CGROUPS = Path("/proc/self/cgroup")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def _container_limits() -> list[int]:
+    """The memory limits of the control groups this process runs in (a container's limit,
+    cgroup v2 or v1), which the machine's physical memory does not show."""
+    try:
+        groups = PROCESS_CGROUPS.read_text().splitlines()
+    except OSError:
+        return []
+    limits = []
+    for line in groups:
+        if line.count(":") < 2:
+            continue
+        _, controllers, path = line.split(":", 2)
+        if controllers == "":
+            files = [CGROUP_ROOT / path.lstrip("/") / "memory.max"]
+        elif "memory" in controllers.split(","):
+            files = [CGROUP_ROOT / "memory" / path.lstrip("/") / "memory.limit_in_bytes"]
+        else:
+            continue
+        for file in files:
+            try:
+                value = file.read_text().strip()
+            except OSError:
+                continue
+            if value.isdigit():
+                limits.append(int(value))
+    return limits
 
 
 def _unreadable(error: duckdb.Error) -> UnreadableData:
