@@ -742,6 +742,37 @@ new_customers = 2
     }
 
 
+def test_fractional_minimums_need_the_next_whole_cent() -> None:
+    # Money and seat credit are whole cents, so revenue_usd = 10.001 needs 10.01 and
+    # seats = 2.005 needs 2.01. window_months = 1, P1 is DPOR of every line:
+    #   06: 10.00 and 3.00 seats -> revenue short;  07: 10.01 and 2.00 -> seats short;
+    #   08: 10.009 is 10.01 USD, 3.00 seats -> attained.
+    program = """window_months = 1
+[[programs.p.targets]]
+name = "silver"
+area = "cloud_productivity"
+level = "silver"
+revenue_usd = 10.001
+seats = 2.005
+"""
+    tables = world(
+        [
+            line("L1", "2016-06", "10.00", quantity=3),
+            line("L2", "2016-07", "10.01", quantity=2),
+            line("L3", "2016-08", "10.009", quantity=3),
+        ],
+        dpor_events=[dpor("E1", "P1", d(1, 1))],
+    )
+    result = reference_run(rules(program=program), tables)
+    assert {
+        (a.as_of_period, str(a.revenue_usd), str(a.seats), a.attained) for a in result.attainment
+    } == {
+        ("2016-06", "10.00", "3.00", False),
+        ("2016-07", "10.01", "2.00", False),
+        ("2016-08", "10.01", "3.00", True),
+    }
+
+
 def test_requires_any_blocks_then_unblocks() -> None:
     # Competency rolls up to HQ; incentives credit the location L1 (the DPOR).
     # HQ: 600.00 as of 06 (< 1000, not attained), 1200.00 as of 07 (attained).
