@@ -90,14 +90,25 @@ def dataset(scale: str, file_format: str) -> Path:
     if not _generated_by_this_version(folder):
         shutil.rmtree(folder, ignore_errors=True)
         DATA.mkdir(exist_ok=True)
-        free = shutil.disk_usage(DATA).free
-        needed = SCALES[scale] * (1200 if file_format == "csv" else 100)
-        if free < 2 * needed:
-            raise SystemExit(f"not enough free disk for {scale} {file_format}: {free:,} bytes")
+        per_subscription = 1200 if file_format == "csv" else 100
+        require_free_disk(DATA, 2 * SCALES[scale] * per_subscription, f"{scale} {file_format}")
         command = [*CLI, "generate", str(folder), "--subscriptions", str(SCALES[scale])]
         if measure([*command, "--format", file_format]).exit_code:
             raise SystemExit(f"generating {scale} {file_format} failed")
     return folder
+
+
+RUN_DISK_PER_SUBSCRIPTION = 4_000
+"""Bytes of free disk a run needs per subscription (12 months): its outputs and kept inputs,
+and DuckDB's spill, which peaked at about 37 GB at 10M subscriptions (BENCHMARKS.md)."""
+
+
+def require_free_disk(folder: Path, needed: int, what: str) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise SystemExit(
+            f"not enough free disk for {what} in {folder}: {free:,} bytes free, {needed:,} needed"
+        )
 
 
 def _generated_by_this_version(folder: Path) -> bool:
@@ -142,6 +153,10 @@ def measure_suite(
 ) -> Result:
     folder = dataset(scale, file_format)
     label = f"{suite} {memory_limit}" if suite == "run" and memory_limit else suite
+    if suite == "run":
+        needed = SCALES[scale] * RUN_DISK_PER_SUBSCRIPTION
+        for folder_used in {DATA, Path(tempfile.gettempdir())}:  # outputs; the spill folder
+            require_free_disk(folder_used, needed, f"the run at {scale}")
     print(f"-- {label} at {scale} ({file_format})", flush=True)
     with tempfile.TemporaryDirectory(prefix="partnercredit-bench-", dir=DATA) as scratch:
         command = _commands(memory_limit)[suite](folder, Path(scratch))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -97,3 +98,12 @@ def test_data_of_an_older_generator_is_generated_again(tmp_path: Path) -> None:
     assert not bench._generated_by_this_version(folder)
     (folder / "generate.json").write_text(f'{{"generator_version": {GENERATOR_VERSION}}}')
     assert bench._generated_by_this_version(folder)
+
+
+def test_a_run_needs_free_disk_for_its_outputs_and_spill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bench.shutil, "disk_usage", lambda _: SimpleNamespace(free=10**9))
+    bench.require_free_disk(tmp_path, 10**9, "the run at 10m")
+    with pytest.raises(SystemExit, match="not enough free disk for the run at 10m"):
+        bench.require_free_disk(tmp_path, 10**9 + 1, "the run at 10m")
