@@ -158,6 +158,7 @@ def measure_suite(
         for folder_used in {DATA, Path(tempfile.gettempdir())}:  # outputs; the spill folder
             require_free_disk(folder_used, needed, f"the run at {scale}")
     print(f"-- {label} at {scale} ({file_format})", flush=True)
+    measured_commit = commit()  # before the measurement, which may outlast later commits
     with tempfile.TemporaryDirectory(prefix="partnercredit-bench-", dir=DATA) as scratch:
         command = _commands(memory_limit)[suite](folder, Path(scratch))
         measurement = measure(command)
@@ -174,7 +175,7 @@ def measure_suite(
         round(measurement.peak_rss_gb, 3),
         f"{datetime.now(UTC):%Y-%m-%d}",
         machine(),
-        commit(),
+        measured_commit,
         invocation,
     )
 
