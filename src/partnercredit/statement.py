@@ -3,7 +3,6 @@ association type, where it stands against every target, and its payouts."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from partnercredit.outputs.run_tables import RunTables, run_tables
 from partnercredit.paths import PathArg, as_path
 from partnercredit.periods import FIRST_MONTH, period_text
 from partnercredit.rules import REQUIREMENTS, Rules
+from partnercredit.targets.measure_attainment import cents_at_least
 
 STATEMENT_MONTHS = 12
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
@@ -275,6 +275,7 @@ _IN_CENTS = frozenset(("revenue_usd", "seats"))
 
 
 def _requirement(key: str, value: Decimal, minimum: Decimal | int) -> Requirement:
-    places = 2 if key in _IN_CENTS else 0
-    least = Decimal(math.ceil(Decimal(minimum).scaleb(places))).scaleb(-places)
-    return Requirement(key, value, least, max(least - value, Decimal(0).scaleb(-places)))
+    if key in _IN_CENTS:
+        least = Decimal(cents_at_least(Decimal(minimum))).scaleb(-2)
+        return Requirement(key, value, least, max(least - value, Decimal("0.00")))
+    return Requirement(key, value, Decimal(minimum), max(Decimal(minimum) - value, Decimal(0)))

@@ -117,9 +117,9 @@ def _attained(program: Program, rows: ir.Table) -> ir.BooleanValue:
 def _holds(target: Target, rows: ir.Table) -> ir.BooleanValue:
     checks = []
     if target.revenue_usd is not None:
-        checks.append(rows.revenue_cents >= _cents_at_least(target.revenue_usd))
+        checks.append(rows.revenue_cents >= cents_at_least(target.revenue_usd))
     if target.seats is not None:
-        checks.append(rows.seat_cents >= _cents_at_least(target.seats))
+        checks.append(rows.seat_cents >= cents_at_least(target.seats))
     if target.customers is not None:
         checks.append(rows.customers >= target.customers)
     if target.new_customers is not None:
@@ -127,6 +127,6 @@ def _holds(target: Target, rows: ir.Table) -> ir.BooleanValue:
     return ibis.and_(*checks)
 
 
-def _cents_at_least(minimum: Decimal) -> int:
+def cents_at_least(minimum: Decimal) -> int:
     """The fewest whole cents that are >= minimum."""
     return math.ceil(minimum * 100)
